@@ -1,0 +1,214 @@
+//! `site.yaml`: the site's configuration, with the command line's overrides applied.
+
+use crate::diagnostic::Diagnostic;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub name: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub direction: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    default_language: String,
+    #[serde(default)]
+    languages: BTreeMap<String, LanguageConfig>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "yes")]
+    translation_fallback: bool,
+    #[serde(default = "default_paginate")]
+    paginate: usize,
+    #[serde(default)]
+    allow_raw_html: bool,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn yes() -> bool {
+    true
+}
+fn default_paginate() -> usize {
+    20
+}
+
+/// One language the site publishes.
+#[derive(Debug, Clone)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    pub title: String,
+    pub rtl: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Scheme and host, without the path: `https://example.org`.
+    pub origin: String,
+    /// The base URL's path, always starting and ending with `/`: `/aspnet/`.
+    pub base_path: String,
+    pub default_language: String,
+    /// Published languages; the default language first.
+    pub languages: Vec<Language>,
+    pub theme: String,
+    pub translation_fallback: bool,
+    pub paginate: usize,
+    pub allow_raw_html: bool,
+    pub drafts: bool,
+}
+
+/// What the command line may override.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub languages: Option<Vec<String>>,
+    pub drafts: bool,
+}
+
+const FILE: &str = "site.yaml";
+
+impl Config {
+    pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Diagnostic> {
+        let raw: RawConfig = serde_yaml::from_str(text).map_err(|e| {
+            let (line, col) = e.location().map_or((1, 0), |l| (l.line(), l.column()));
+            Diagnostic::error(FILE, line, strip_location(&e.to_string()))
+                .at_column(col)
+                .with_hint("see the site.yaml example in the README")
+        })?;
+        let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
+        let (origin, base_path) = split_base_url(&base_url);
+        let mut languages: Vec<Language> = if raw.languages.is_empty() {
+            vec![Language {
+                code: raw.default_language.clone(),
+                name: raw.default_language.clone(),
+                title: raw.title.clone(),
+                rtl: false,
+            }]
+        } else {
+            raw.languages
+                .iter()
+                .map(|(code, l)| Language {
+                    code: code.clone(),
+                    name: l.name.clone(),
+                    title: l.title.clone().unwrap_or_else(|| raw.title.clone()),
+                    rtl: l.direction.as_deref() == Some("rtl"),
+                })
+                .collect()
+        };
+        if !languages.iter().any(|l| l.code == raw.default_language) {
+            return Err(Diagnostic::error(
+                FILE,
+                line_of_key(text, "default_language"),
+                format!(
+                    "default_language: \"{}\" is not one of the languages",
+                    raw.default_language
+                ),
+            )
+            .with_hint("add it under `languages:` or pick one listed there"));
+        }
+        if let Some(wanted) = &overrides.languages {
+            for code in wanted {
+                if !languages.iter().any(|l| &l.code == code) {
+                    return Err(Diagnostic::error(
+                        FILE,
+                        line_of_key(text, "languages"),
+                        format!("--lang: \"{code}\" is not one of the site's languages"),
+                    ));
+                }
+            }
+            languages.retain(|l| wanted.contains(&l.code));
+        }
+        languages.sort_by_key(|l| l.code != raw.default_language);
+        if raw.paginate == 0 {
+            return Err(Diagnostic::error(
+                FILE,
+                line_of_key(text, "paginate"),
+                "paginate: must be at least 1",
+            ));
+        }
+        Ok(Config {
+            title: raw.title,
+            origin,
+            base_path,
+            default_language: raw.default_language,
+            languages,
+            theme: raw.theme,
+            translation_fallback: raw.translation_fallback,
+            paginate: raw.paginate,
+            allow_raw_html: raw.allow_raw_html,
+            drafts: overrides.drafts,
+        })
+    }
+
+    /// Whether pages in the default language are published (a mirror may leave it out).
+    pub fn publishes(&self, lang: &str) -> bool {
+        self.languages.iter().any(|l| l.code == lang)
+    }
+
+    /// A site-absolute path (`/en/practices/`) made into a link under the base path.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// A full URL, for feeds and the sitemap.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.origin, self.link(path))
+    }
+}
+
+fn split_base_url(url: &str) -> (String, String) {
+    let url = url.trim();
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let (origin, path) = match url[after_scheme..].find('/') {
+        Some(i) => url.split_at(after_scheme + i),
+        None => (url, "/"),
+    };
+    let path = format!("/{}/", path.trim_matches('/'));
+    (origin.to_string(), path.replace("//", "/"))
+}
+
+/// serde_yaml appends "at line X column Y"; we print the location ourselves.
+pub fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(&format!("{key}:")))
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_path_is_normalised() {
+        assert_eq!(
+            split_base_url("https://example.org/aspnet"),
+            ("https://example.org".into(), "/aspnet/".into())
+        );
+        assert_eq!(
+            split_base_url("https://example.org"),
+            ("https://example.org".into(), "/".into())
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! UI strings per language from the theme's `i18n/<lang>.yaml`, with CLDR plural forms:
+//! a string is either text or a map of plural categories (`one`, `other`, …) using `{n}`.
+//! A language with no file, or a missing string, falls back to English.
+
+use crate::diagnostic::Diagnostic;
+use crate::locale::Locale;
+use crate::theme::Theme;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Text {
+    Plain(String),
+    Plural(BTreeMap<String, String>),
+}
+
+pub struct Strings {
+    by_lang: HashMap<String, BTreeMap<String, Text>>,
+}
+
+const FALLBACK: &str = "en";
+
+impl Strings {
+    pub fn load(theme: &Theme, languages: &[String]) -> Result<Strings, Diagnostic> {
+        let mut by_lang = HashMap::new();
+        for lang in languages.iter().map(String::as_str).chain([FALLBACK]) {
+            let Some(bytes) = theme.i18n(lang) else {
+                continue;
+            };
+            let path = format!("themes/i18n/{lang}.yaml");
+            let map: BTreeMap<String, Text> = serde_yaml::from_slice(bytes).map_err(|e| {
+                let line = e.location().map_or(0, |l| l.line());
+                Diagnostic::error(&path, line, format!("UI strings: {e}"))
+            })?;
+            by_lang.insert(lang.to_string(), map);
+        }
+        Ok(Strings { by_lang })
+    }
+
+    fn lookup(&self, lang: &str, key: &str) -> Option<&Text> {
+        self.by_lang
+            .get(lang)
+            .and_then(|m| m.get(key))
+            .or_else(|| self.by_lang.get(FALLBACK)?.get(key))
+    }
+
+    /// Every plain string of a language (English where it has none), for templates.
+    pub fn table(&self, lang: &str) -> BTreeMap<String, String> {
+        let mut table = BTreeMap::new();
+        for source in [FALLBACK, lang] {
+            for (key, text) in self.by_lang.get(source).into_iter().flatten() {
+                if let Text::Plain(s) = text {
+                    table.insert(key.clone(), s.clone());
+                }
+            }
+        }
+        table
+    }
+
+    pub fn get(&self, lang: &str, key: &str) -> String {
+        match self.lookup(lang, key) {
+            Some(Text::Plain(s)) => s.clone(),
+            Some(Text::Plural(forms)) => forms.get("other").cloned().unwrap_or_default(),
+            None => key.to_string(),
+        }
+    }
+
+    /// The string for a count, in the plural form CLDR gives for that count in this language.
+    pub fn plural(&self, locale: &Locale, key: &str, n: usize) -> String {
+        let text = match self.lookup(&locale.code, key) {
+            Some(Text::Plural(forms)) => forms
+                .get(locale.plural_category(n as u64))
+                .or_else(|| forms.get("other"))
+                .cloned()
+                .unwrap_or_default(),
+            Some(Text::Plain(s)) => s.clone(),
+            None => format!("{{n}} {key}"),
+        };
+        text.replace("{n}", &n.to_string())
+    }
+}

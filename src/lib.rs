@@ -1,0 +1,20 @@
+//! aspnet-kb: a static site generator for the ASPnet knowledge base.
+//!
+//! The build is one chain of stages, each a module with a narrow input and output:
+//! [`load`] (files) → [`parse`] (typed pages) → [`resolve`] (a read-only [`resolve::Site`]:
+//! translations, sections, taxonomies, links) → [`render`] (HTML and feeds, in parallel) →
+//! [`write`] (atomic swap of the output folder). [`build`] runs the chain.
+
+pub mod build;
+pub mod config;
+pub mod diagnostic;
+pub mod i18n;
+pub mod load;
+pub mod locale;
+pub mod markdown;
+pub mod parse;
+pub mod regions;
+pub mod render;
+pub mod resolve;
+pub mod theme;
+pub mod write;

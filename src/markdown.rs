@@ -1,0 +1,257 @@
+//! Markdown to HTML for one page body as read in one language: CommonMark with tables,
+//! footnotes, strikethrough and task lists; heading ids and a table of contents; `@/path.md`
+//! links resolved by the caller; raw HTML sanitised unless the site allows it.
+
+use crate::diagnostic::Diagnostic;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
+}
+
+/// Where a body comes from, for error positions.
+pub struct BodySource<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub first_line: usize,
+}
+
+/// Renders a body; `resolve_link` maps `@/practices/x.md` (without `@/`) to a URL, or None.
+pub fn render(
+    source: &BodySource,
+    allow_raw_html: bool,
+    resolve_link: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let line_of = |offset: usize| source.first_line + source.text[..offset].matches('\n').count();
+    let mut events: Vec<Event> = Vec::new();
+    let mut has_raw_html = false;
+    let mut heading_at: Option<usize> = None;
+    let mut image_at: Option<(usize, usize)> = None;
+    let mut toc = Vec::new();
+    let mut used_ids = HashSet::new();
+    for (event, range) in Parser::new_ext(source.text, options).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(
+                    &dest_url,
+                    source,
+                    line_of(range.start),
+                    resolve_link,
+                    problems,
+                );
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(
+                    &dest_url,
+                    source,
+                    line_of(range.start),
+                    resolve_link,
+                    problems,
+                );
+                image_at = Some((events.len(), range.start));
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((start, offset)) = image_at.take()
+                    && plain_text(&events[start + 1..]).trim().is_empty()
+                {
+                    problems.push(
+                            Diagnostic::error(source.path, line_of(offset), "image without alt text")
+                                .with_hint("describe the image for readers who cannot see it: ![a class planting trees](trees.jpg)"),
+                        );
+                }
+                Event::End(TagEnd::Image)
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading_at = Some(events.len());
+                event
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(start) = heading_at.take() {
+                    let text = plain_text(&events[start + 1..]);
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        let wanted = id
+                            .as_ref()
+                            .map_or_else(|| slugify(&text), |i| i.to_string());
+                        let unique = unique_id(&wanted, &mut used_ids);
+                        *id = Some(CowStr::from(unique.clone()));
+                        if level >= HeadingLevel::H2 && level <= HeadingLevel::H3 {
+                            toc.push(Heading {
+                                level: level as u8,
+                                id: unique,
+                                text,
+                            });
+                        }
+                    }
+                }
+                event
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                event
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    let mut out = String::with_capacity(source.text.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    if has_raw_html && !allow_raw_html {
+        out = sanitize(&out);
+    }
+    Rendered { html: out, toc }
+}
+
+fn rewrite_link<'a>(
+    dest: &CowStr<'a>,
+    source: &BodySource,
+    line: usize,
+    resolve_link: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    let Some(target) = dest.strip_prefix("@/") else {
+        return dest.clone();
+    };
+    let (target, fragment) = target.split_once('#').map_or((target, ""), |(t, f)| (t, f));
+    match resolve_link(target) {
+        Some(url) if fragment.is_empty() => CowStr::from(url),
+        Some(url) => CowStr::from(format!("{url}#{fragment}")),
+        None => {
+            problems.push(
+                Diagnostic::error(
+                    source.path,
+                    line,
+                    format!("broken internal link: @/{target} does not exist"),
+                )
+                .with_hint(
+                    "internal links name a file under content/, e.g. @/practices/sandwatch.md",
+                ),
+            );
+            CowStr::from("#")
+        }
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    text
+}
+
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let base = if wanted.is_empty() { "section" } else { wanted };
+    let mut id = base.to_string();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// A URL- and id-safe form of a heading, keeping letters of every script.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// Removes scripts, event handlers and other unsafe markup, keeping ids for anchors.
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class"])
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (Rendered, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let source = BodySource {
+            path: "content/a.md",
+            text,
+            first_line: 4,
+        };
+        let resolve = |t: &str| (t == "b.md").then(|| "/en/b/".to_string());
+        (render(&source, false, &resolve, &mut problems), problems)
+    }
+
+    #[test]
+    fn headings_get_ids_and_a_toc() {
+        let (r, _) = run("## Lessons learned\n\n## Lessons learned\n");
+        assert!(
+            r.html.contains(r#"<h2 id="lessons-learned-1">"#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn internal_links_resolve_or_fail_with_their_line() {
+        let (r, problems) = run("[ok](@/b.md#x)\n\n[bad](@/c.md)\n");
+        assert!(r.html.contains(r#"href="/en/b/#x""#));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 6);
+    }
+
+    #[test]
+    fn raw_scripts_are_removed() {
+        let (r, _) = run("<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n");
+        assert!(
+            !r.html.contains("script") && !r.html.contains("onclick"),
+            "{}",
+            r.html
+        );
+    }
+}

@@ -1,0 +1,768 @@
+//! Stage 2, parse: one Markdown source becomes a typed [`Page`]: its front matter checked key by
+//! key for its kind (the section it is in decides the kind), its body kept as Markdown. Checks
+//! that need other pages (countries, themes, member ids, links) belong to `resolve`.
+
+use crate::config::strip_location;
+use crate::diagnostic::Diagnostic;
+use crate::load::SourceFile;
+use serde_yaml::{Mapping, Value};
+
+pub const LEVELS: [&str; 5] = [
+    "early-childhood",
+    "primary",
+    "secondary",
+    "tvet",
+    "teacher-training",
+];
+
+const COMMON_KEYS: [&str; 10] = [
+    "title", "summary", "date", "updated", "slug", "draft", "weight", "tags", "aliases", "template",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct Practice {
+    pub countries: Vec<String>,
+    pub themes: Vec<String>,
+    pub levels: Vec<String>,
+    pub sdg_targets: Vec<String>,
+    pub members: Vec<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub authors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ThemeArea {
+    pub color: Option<String>,
+    pub icon: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub city: String,
+    pub levels: Vec<String>,
+    pub school_type: String,
+    pub joined: Option<i64>,
+    pub website: Option<String>,
+    pub themes: Vec<String>,
+    pub status: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Coordinator {
+    pub country: String,
+    pub name: String,
+    pub organization: String,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub languages: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Home,
+    /// A section's `_index.md` (including a guide's cover page).
+    Section,
+    Page,
+    Practice(Box<Practice>),
+    Theme(ThemeArea),
+    GuideChapter,
+    Member(Box<Member>),
+    Coordinator(Box<Coordinator>),
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Home => "home",
+            Kind::Section => "section",
+            Kind::Page => "page",
+            Kind::Practice(_) => "practice",
+            Kind::Theme(_) => "theme",
+            Kind::GuideChapter => "guide",
+            Kind::Member(_) => "member",
+            Kind::Coordinator(_) => "coordinator",
+        }
+    }
+}
+
+/// A date as written in front matter, checked to be a real calendar day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Day {
+    pub fn parse(s: &str) -> Option<Day> {
+        let mut parts = s.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (year, month, day) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        let valid = (1..=12).contains(&month) && day >= 1 && day <= days[usize::from(month) - 1];
+        valid.then_some(Day { year, month, day })
+    }
+
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Source path relative to the root: `content/practices/x.fr.md`.
+    pub source: String,
+    /// The same for every translation of a page: `practices/x`, `practices/_index`, `_index`.
+    pub key: String,
+    pub lang: String,
+    /// Folder inside `content/` (`practices`, `guides/national-coordinators`, `` for the root).
+    pub dir: String,
+    /// Set for `index.md` page bundles: the folder holding the page and its files.
+    pub bundle: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    pub summary: Option<String>,
+    pub date: Option<Day>,
+    pub updated: Option<Day>,
+    pub slug: String,
+    pub draft: bool,
+    pub weight: i64,
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub body: String,
+    /// Line of the source file on which the body starts.
+    pub body_line: usize,
+    /// A section index the site did not write (`content/themes/_index.md` missing): its title
+    /// comes from the theme's UI strings.
+    pub generated: bool,
+    front_matter: String,
+    front_matter_line: usize,
+}
+
+impl Page {
+    /// The index page of a section that has no `_index.md`, in the default language.
+    pub fn generated_section(dir: &str, lang: &str) -> Page {
+        let key = if dir.is_empty() {
+            "_index".to_string()
+        } else {
+            format!("{dir}/_index")
+        };
+        Page {
+            source: format!("content/{key}.md"),
+            key,
+            lang: lang.to_string(),
+            dir: dir.to_string(),
+            bundle: None,
+            kind: if dir.is_empty() {
+                Kind::Home
+            } else {
+                Kind::Section
+            },
+            title: dir.rsplit('/').next().unwrap_or(dir).to_string(),
+            summary: None,
+            date: None,
+            updated: None,
+            slug: String::new(),
+            draft: false,
+            weight: 0,
+            tags: Vec::new(),
+            aliases: Vec::new(),
+            template: None,
+            body: String::new(),
+            body_line: 1,
+            generated: true,
+            front_matter: String::new(),
+            front_matter_line: 1,
+        }
+    }
+
+    pub fn is_index(&self) -> bool {
+        self.key == "_index" || self.key.ends_with("/_index")
+    }
+
+    /// Line and column of `key` in the front matter, or of `value` within that key's lines.
+    pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
+        let lines: Vec<&str> = self.front_matter.lines().collect();
+        let Some(start) = lines
+            .iter()
+            .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+        else {
+            return (self.front_matter_line, 0);
+        };
+        if let Some(value) = value {
+            for (i, line) in lines.iter().enumerate().skip(start) {
+                if i > start && !line.starts_with([' ', '-', '\t']) {
+                    break;
+                }
+                let from = if i == start { key.len() + 1 } else { 0 };
+                if let Some(col) = line[from..].find(value) {
+                    return (self.front_matter_line + i, from + col + 1);
+                }
+            }
+        }
+        (self.front_matter_line + start, 1)
+    }
+
+    pub fn error_at(&self, key: &str, value: Option<&str>, message: String) -> Diagnostic {
+        let (line, col) = self.locate(key, value);
+        Diagnostic::error(&self.source, line, message).at_column(col)
+    }
+}
+
+/// Splits `name.fr.md` into (`name`, Some(`fr`)); a suffix must look like a language code.
+fn split_language(stem: &str) -> (&str, Option<&str>) {
+    if let Some((name, lang)) = stem.rsplit_once('.') {
+        let looks_like_code = (2..=3).contains(&lang.split('-').next().unwrap_or("").len())
+            && lang.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        if looks_like_code && !name.is_empty() {
+            return (name, Some(lang));
+        }
+    }
+    (stem, None)
+}
+
+/// Parses one source; `None` with problems when it cannot be used at all.
+pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let content_path = file.path.strip_prefix("content/").unwrap_or(&file.path);
+    let (dir, file_name) = content_path.rsplit_once('/').unwrap_or(("", content_path));
+    let stem = file_name.trim_end_matches(".md");
+    let (name, lang) = split_language(stem);
+    let lang = lang.unwrap_or(default_language).to_string();
+    let (key, bundle) = if name == "index" && !dir.is_empty() {
+        (dir.to_string(), Some(dir.to_string()))
+    } else if dir.is_empty() {
+        (name.to_string(), None)
+    } else {
+        (format!("{dir}/{name}"), None)
+    };
+    let page_dir = bundle
+        .as_ref()
+        .map_or(dir, |b| b.rsplit_once('/').map_or("", |(d, _)| d));
+
+    let Some((front_matter, body, body_line)) =
+        split_front_matter(&file.text, &file.path, &mut problems)
+    else {
+        return (None, problems);
+    };
+    let mapping = match serde_yaml::from_str::<Value>(front_matter) {
+        Ok(Value::Mapping(m)) => m,
+        Ok(Value::Null) => Mapping::new(),
+        Ok(_) => {
+            problems.push(
+                Diagnostic::error(
+                    &file.path,
+                    2,
+                    "front matter must be a list of `key: value` lines",
+                )
+                .with_hint("start each line with a key, e.g. `title: My page`"),
+            );
+            return (None, problems);
+        }
+        Err(e) => {
+            let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            let mut d = Diagnostic::error(
+                &file.path,
+                line + 1,
+                format!("front matter: {}", strip_location(&e.to_string())),
+            )
+            .at_column(col);
+            d.hint = Some(yaml_hint(&e.to_string()));
+            problems.push(d);
+            return (None, problems);
+        }
+    };
+    let mut page = Page {
+        source: file.path.clone(),
+        key,
+        lang,
+        dir: page_dir.to_string(),
+        bundle,
+        kind: Kind::Page,
+        title: String::new(),
+        summary: None,
+        date: None,
+        updated: None,
+        slug: String::new(),
+        draft: false,
+        weight: 0,
+        tags: Vec::new(),
+        aliases: Vec::new(),
+        template: None,
+        body: body.to_string(),
+        body_line,
+        generated: false,
+        front_matter: front_matter.to_string(),
+        front_matter_line: 2,
+    };
+    let section = content_path
+        .split('/')
+        .next()
+        .filter(|_| content_path.contains('/'));
+    let mut fields = Fields {
+        map: &mapping,
+        page: &page,
+        problems: Vec::new(),
+    };
+    let kind = if page.is_index() {
+        if page.dir.is_empty() {
+            Kind::Home
+        } else {
+            Kind::Section
+        }
+    } else {
+        match section {
+            Some("practices") => Kind::Practice(Box::new(fields.practice())),
+            Some("themes") => Kind::Theme(ThemeArea {
+                color: fields.opt_string("color"),
+                icon: fields.opt_string("icon"),
+            }),
+            Some("guides") if page.dir.contains('/') => Kind::GuideChapter,
+            Some("members") => Kind::Member(Box::new(fields.member())),
+            Some("coordinators") => Kind::Coordinator(Box::new(fields.coordinator())),
+            _ => Kind::Page,
+        }
+    };
+    fields.warn_unknown_keys(kind_keys(&kind));
+    let title = match &kind {
+        Kind::Member(m) => fields.opt_string("title").unwrap_or_else(|| m.name.clone()),
+        Kind::Coordinator(c) => fields.opt_string("title").unwrap_or_else(|| c.name.clone()),
+        _ => fields.required_string("title"),
+    };
+    let summary = fields.opt_string("summary");
+    if matches!(kind, Kind::Practice(_) | Kind::Theme(_)) && summary.is_none() {
+        fields.missing("summary");
+    }
+    let date = fields.day("date");
+    if matches!(kind, Kind::Practice(_)) && date.is_none() && !mapping.contains_key("date") {
+        fields.missing("date");
+    }
+    let updated = fields.day("updated");
+    let slug = fields.opt_string("slug");
+    let draft = fields.bool("draft");
+    let weight = fields.int("weight").unwrap_or(0);
+    let tags = fields.list("tags");
+    let aliases = fields.list("aliases");
+    let template = fields.opt_string("template");
+    problems.append(&mut fields.problems);
+    let default_slug = page.key.rsplit('/').next().unwrap_or("").to_string();
+    page.kind = kind;
+    page.title = title;
+    page.summary = summary;
+    page.date = date;
+    page.updated = updated;
+    page.slug = slug.unwrap_or(default_slug);
+    page.draft = draft;
+    page.weight = weight;
+    page.tags = tags;
+    page.aliases = aliases;
+    page.template = template;
+    (Some(page), problems)
+}
+
+fn kind_keys(kind: &Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Practice(_) => &[
+            "countries",
+            "themes",
+            "levels",
+            "sdg_targets",
+            "members",
+            "image",
+            "image_alt",
+            "authors",
+        ],
+        Kind::Theme(_) => &["color", "icon"],
+        Kind::Member(_) => &[
+            "id", "name", "country", "city", "levels", "type", "joined", "website", "themes",
+            "status", "lat", "lon",
+        ],
+        Kind::Coordinator(_) => &[
+            "country",
+            "name",
+            "organization",
+            "email",
+            "website",
+            "languages",
+        ],
+        _ => &[],
+    }
+}
+
+fn yaml_hint(message: &str) -> String {
+    if message.contains("mapping values are not allowed") {
+        "a value containing `: ` must be quoted, e.g. title: \"Water: a shared resource\"".into()
+    } else if message.contains("did not find expected")
+        || message.contains("found character that cannot start")
+    {
+        "check the quotes, brackets and indentation on this line".into()
+    } else {
+        "front matter is YAML: one `key: value` per line".into()
+    }
+}
+
+/// Returns (front matter, body, body's first line).
+fn split_front_matter<'a>(
+    text: &'a str,
+    path: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(&'a str, &'a str, usize)> {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| (text.trim_end() == "---").then_some(""))
+    else {
+        problems.push(
+            Diagnostic::error(
+                path,
+                1,
+                "no front matter: the file must start with a `---` line",
+            )
+            .with_hint("add `---`, then `title: …` and the other keys, then `---` before the text"),
+        );
+        return None;
+    };
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let body = &rest[offset + line.len()..];
+            return Some((&rest[..offset], body, i + 3));
+        }
+        offset += line.len();
+    }
+    problems.push(
+        Diagnostic::error(path, 1, "front matter is not closed: no second `---` line")
+            .with_hint("add a line with just `---` after the last key"),
+    );
+    None
+}
+
+/// Typed access to front matter keys, recording a located problem for each bad value.
+struct Fields<'a> {
+    map: &'a Mapping,
+    page: &'a Page,
+    problems: Vec<Diagnostic>,
+}
+
+impl Fields<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn missing(&mut self, key: &str) {
+        self.problems.push(
+            Diagnostic::error(
+                &self.page.source,
+                1,
+                format!("missing required key `{key}`"),
+            )
+            .with_hint(format!("add a line `{key}: …` to the front matter")),
+        );
+    }
+
+    fn wrong(&mut self, key: &str, expected: &str) {
+        let d = self
+            .page
+            .error_at(key, None, format!("{key}: expected {expected}"));
+        self.problems.push(d);
+    }
+
+    fn opt_string(&mut self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => {
+                self.wrong(key, "text");
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, key: &str) -> String {
+        match self.opt_string(key) {
+            Some(s) if !s.trim().is_empty() => s,
+            Some(_) => {
+                let d = self
+                    .page
+                    .error_at(key, None, format!("{key}: must not be empty"));
+                self.problems.push(d);
+                String::new()
+            }
+            None => {
+                if !self.map.contains_key(key) {
+                    self.missing(key);
+                }
+                String::new()
+            }
+        }
+    }
+
+    fn list(&mut self, key: &str) -> Vec<String> {
+        match self.get(key) {
+            None => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Sequence(items)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Number(n) => out.push(n.to_string()),
+                        _ => {
+                            self.wrong(key, "a list of words, e.g. [a, b]");
+                            return Vec::new();
+                        }
+                    }
+                }
+                out
+            }
+            Some(_) => {
+                self.wrong(key, "a list, e.g. [a, b]");
+                Vec::new()
+            }
+        }
+    }
+
+    fn required_list(&mut self, key: &str) -> Vec<String> {
+        let list = self.list(key);
+        if list.is_empty() {
+            if self.map.contains_key(key) {
+                let d = self
+                    .page
+                    .error_at(key, None, format!("{key}: needs at least one value"));
+                self.problems.push(d);
+            } else {
+                self.missing(key);
+            }
+        }
+        list
+    }
+
+    fn day(&mut self, key: &str) -> Option<Day> {
+        let text = self.opt_string(key)?;
+        let day = Day::parse(text.trim());
+        if day.is_none() {
+            let d = self
+                .page
+                .error_at(key, Some(&text), format!("{key}: \"{text}\" is not a date"))
+                .with_hint("write dates as YYYY-MM-DD, e.g. 2024-03-15");
+            self.problems.push(d);
+        }
+        day
+    }
+
+    fn bool(&mut self, key: &str) -> bool {
+        match self.get(key) {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.wrong(key, "true or false");
+                false
+            }
+        }
+    }
+
+    fn int(&mut self, key: &str) -> Option<i64> {
+        match self.get(key)? {
+            Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
+            _ => {
+                self.wrong(key, "a whole number");
+                None
+            }
+        }
+    }
+
+    fn float(&mut self, key: &str) -> Option<f64> {
+        match self.get(key)? {
+            Value::Number(n) => n.as_f64(),
+            _ => {
+                self.wrong(key, "a number");
+                None
+            }
+        }
+    }
+
+    fn levels(&mut self, required: bool) -> Vec<String> {
+        let levels = if required {
+            self.required_list("levels")
+        } else {
+            self.list("levels")
+        };
+        for level in &levels {
+            if !LEVELS.contains(&level.as_str()) {
+                let d = self
+                    .page
+                    .error_at(
+                        "levels",
+                        Some(level),
+                        format!("levels: unknown level \"{level}\""),
+                    )
+                    .with_hint(closest_hint(level, &LEVELS));
+                self.problems.push(d);
+            }
+        }
+        levels
+    }
+
+    fn practice(&mut self) -> Practice {
+        Practice {
+            countries: self.required_list("countries"),
+            themes: self.required_list("themes"),
+            levels: self.levels(false),
+            sdg_targets: self.list("sdg_targets"),
+            members: self.list("members"),
+            image: self.opt_string("image"),
+            image_alt: self.opt_string("image_alt"),
+            authors: self.list("authors"),
+        }
+    }
+
+    fn member(&mut self) -> Member {
+        let school_type = self.required_string("type");
+        if !school_type.is_empty() && school_type != "public" && school_type != "private" {
+            let d = self.page.error_at(
+                "type",
+                None,
+                format!("type: \"{school_type}\" must be public or private"),
+            );
+            self.problems.push(d);
+        }
+        Member {
+            id: self.required_string("id"),
+            name: self.required_string("name"),
+            country: self.required_string("country"),
+            city: self.required_string("city"),
+            levels: self.levels(true),
+            school_type,
+            joined: self.int("joined"),
+            website: self.opt_string("website"),
+            themes: self.list("themes"),
+            status: self.opt_string("status"),
+            lat: self.float("lat"),
+            lon: self.float("lon"),
+        }
+    }
+
+    fn coordinator(&mut self) -> Coordinator {
+        Coordinator {
+            country: self.required_string("country"),
+            name: self.required_string("name"),
+            organization: self.required_string("organization"),
+            email: self.opt_string("email"),
+            website: self.opt_string("website"),
+            languages: self.list("languages"),
+        }
+    }
+
+    fn warn_unknown_keys(&mut self, kind_keys: &[&str]) {
+        let known: Vec<&str> = COMMON_KEYS.iter().chain(kind_keys).copied().collect();
+        for key in self.map.keys() {
+            let Some(key) = key.as_str() else { continue };
+            if !known.contains(&key) {
+                let (line, col) = self.page.locate(key, None);
+                let d = Diagnostic::warning(
+                    &self.page.source,
+                    line,
+                    format!("unknown key `{key}` is ignored"),
+                )
+                .at_column(col)
+                .with_hint(closest_hint(key, &known));
+                self.problems.push(d);
+            }
+        }
+    }
+}
+
+/// "did you mean `x`?" for the known word closest to a mistyped one.
+pub fn closest_hint(word: &str, known: &[&str]) -> String {
+    let best = known
+        .iter()
+        .map(|k| (strsim::levenshtein(word, k), *k))
+        .min();
+    match best {
+        Some((distance, k)) if distance <= word.len().max(3) / 2 + 1 => {
+            format!("did you mean `{k}`?")
+        }
+        _ => format!("known values: {}", known.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn days_are_checked() {
+        assert!(Day::parse("2024-02-29").is_some());
+        assert!(Day::parse("2023-02-29").is_none());
+        assert!(Day::parse("2024-13-01").is_none());
+        assert!(Day::parse("24-01-01").is_none());
+    }
+
+    #[test]
+    fn translation_and_bundle_keys() {
+        let (page, _) = parse(
+            &source(
+                "content/practices/sandwatch/index.fr.md",
+                "---\ntitle: x\n---\n",
+            ),
+            "en",
+        );
+        let page = page.unwrap();
+        assert_eq!(
+            (page.key.as_str(), page.lang.as_str()),
+            ("practices/sandwatch", "fr")
+        );
+        assert_eq!(page.dir, "practices");
+        assert_eq!(page.bundle.as_deref(), Some("practices/sandwatch"));
+    }
+
+    #[test]
+    fn yaml_error_line_is_the_file_line() {
+        let (_, problems) = parse(
+            &source("content/a.md", "---\ntitle: ok\nsummary: a: b\n---\n"),
+            "en",
+        );
+        assert_eq!(problems[0].line, 3, "{problems:?}");
+    }
+
+    #[test]
+    fn unknown_key_names_the_closest() {
+        let (_, problems) = parse(
+            &source("content/a.md", "---\ntitle: ok\nsumary: x\n---\n"),
+            "en",
+        );
+        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `summary`?"));
+        assert_eq!(problems[0].line, 3);
+    }
+}

@@ -1,0 +1,340 @@
+//! Stage 3, resolve: parsed pages become a read-only [`Site`]: which page shows in which
+//! language (translation or fallback), every URL, sections, taxonomies and the checks that need
+//! the whole site (countries, thematic areas, member ids, URL collisions). Render only reads it.
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::parse::{Kind, Page, closest_hint};
+use crate::regions::RegionTable;
+use std::collections::{BTreeMap, HashMap};
+
+/// One page as shown in one language's site.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Index into [`Site::pages`] of the source shown.
+    pub page: usize,
+    /// The reader's language (the site folder the entry lives in).
+    pub lang: String,
+    /// Site-absolute path: `/fr/practices/sandwatch/`.
+    pub path: String,
+    /// True when the page is shown from the default language.
+    pub untranslated: bool,
+}
+
+pub struct Site {
+    pub config: Config,
+    pub regions: RegionTable,
+    pub pages: Vec<Page>,
+    /// Per language, translation key to entry; a BTreeMap keeps output order stable.
+    pub entries: BTreeMap<String, BTreeMap<String, Entry>>,
+    /// Member id to the member page's key.
+    pub members: HashMap<String, String>,
+}
+
+impl Site {
+    pub fn entry(&self, lang: &str, key: &str) -> Option<&Entry> {
+        self.entries.get(lang)?.get(key)
+    }
+
+    pub fn page(&self, entry: &Entry) -> &Page {
+        &self.pages[entry.page]
+    }
+
+    /// Entries of one language, in key order.
+    pub fn entries_in(&self, lang: &str) -> impl Iterator<Item = &Entry> {
+        self.entries.get(lang).into_iter().flat_map(|m| m.values())
+    }
+
+    /// The thematic areas' keys (`themes/gced` → `gced`).
+    pub fn theme_codes(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .pages
+            .iter()
+            .filter(|p| matches!(p.kind, Kind::Theme(_)) && p.lang == self.config.default_language)
+            .map(|p| p.slug_of_key().to_string())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    }
+
+    /// Translation key → (language → entry), for switchers and hreflang alternates.
+    pub fn alternates(&self, key: &str) -> Vec<&Entry> {
+        self.config
+            .languages
+            .iter()
+            .filter_map(|l| self.entry(&l.code, key))
+            .collect()
+    }
+}
+
+impl Page {
+    /// Last part of the key (`practices/sandwatch` → `sandwatch`).
+    pub fn slug_of_key(&self) -> &str {
+        self.key.rsplit('/').next().unwrap_or(&self.key)
+    }
+}
+
+/// URL path of a page in a language folder.
+fn page_path(lang: &str, page: &Page) -> String {
+    let mut path = format!("/{lang}/");
+    if !page.dir.is_empty() {
+        path.push_str(&page.dir);
+        path.push('/');
+    }
+    if !page.is_index() {
+        path.push_str(&page.slug);
+        path.push('/');
+    }
+    path
+}
+
+pub fn resolve(
+    config: Config,
+    regions: RegionTable,
+    mut pages: Vec<Page>,
+) -> (Site, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    pages.retain(|p| config.drafts || !p.draft);
+    let default = config.default_language.clone();
+    add_missing_sections(&mut pages, &default);
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+
+    let mut by_key: BTreeMap<&str, HashMap<&str, usize>> = BTreeMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        by_key.entry(&page.key).or_default().insert(&page.lang, i);
+    }
+    let mut entries: BTreeMap<String, BTreeMap<String, Entry>> = BTreeMap::new();
+    for language in &config.languages {
+        let lang = &language.code;
+        let mut map = BTreeMap::new();
+        for (key, translations) in &by_key {
+            let (index, untranslated) = match translations.get(lang.as_str()) {
+                Some(&i) => (i, false),
+                None => match translations.get(default.as_str()) {
+                    Some(&i) if pages[i].generated => (i, false),
+                    Some(&i) if config.translation_fallback => (i, true),
+                    _ => continue,
+                },
+            };
+            let path = page_path(lang, &pages[index]);
+            map.insert(
+                key.to_string(),
+                Entry {
+                    page: index,
+                    lang: lang.clone(),
+                    path,
+                    untranslated,
+                },
+            );
+        }
+        entries.insert(lang.clone(), map);
+    }
+    for (key, translations) in &by_key {
+        if !translations.contains_key(default.as_str()) {
+            let source = &pages[*translations.values().next().unwrap_or(&0)].source;
+            problems.push(
+                Diagnostic::warning(
+                    source,
+                    1,
+                    format!("translation of `{key}` has no {default} original"),
+                )
+                .with_hint(
+                    "translations are named after an existing page: name.LANG.md beside name.md",
+                ),
+            );
+        }
+    }
+
+    let mut members = HashMap::new();
+    let mut member_sources: HashMap<String, usize> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Kind::Member(m) = &page.kind {
+            if m.id.is_empty() || page.lang != default {
+                continue;
+            }
+            if let Some(&first) = member_sources.get(&m.id) {
+                problems.push(
+                    page.error_at(
+                        "id",
+                        Some(&m.id),
+                        format!("id: duplicate member id \"{}\"", m.id),
+                    )
+                    .with_hint(format!(
+                        "{} already uses it; member ids must be unique",
+                        pages[first].source
+                    )),
+                );
+            } else {
+                member_sources.insert(m.id.clone(), i);
+                members.insert(m.id.clone(), page.key.clone());
+            }
+        }
+    }
+
+    let site = Site {
+        config,
+        regions,
+        pages,
+        entries,
+        members,
+    };
+    problems.extend(check_references(&site));
+    problems.extend(check_collisions(&site));
+    (site, problems)
+}
+
+/// Sections every site has (the menu links to them), and every folder holding pages, get an
+/// index page even when the site wrote no `_index.md` for them.
+fn add_missing_sections(pages: &mut Vec<Page>, default: &str) {
+    let mut dirs: std::collections::BTreeSet<String> = [
+        "",
+        "practices",
+        "themes",
+        "guides",
+        "members",
+        "coordinators",
+    ]
+    .iter()
+    .map(|d| d.to_string())
+    .collect();
+    for page in pages.iter() {
+        let top = page.dir.split('/').next().unwrap_or("");
+        dirs.insert(top.to_string());
+        if page.dir.starts_with("guides/") {
+            dirs.insert(page.dir.clone());
+        }
+    }
+    for page in pages.iter().filter(|p| p.is_index()) {
+        dirs.remove(&page.dir);
+    }
+    pages.extend(
+        dirs.into_iter()
+            .map(|dir| Page::generated_section(&dir, default)),
+    );
+}
+
+/// Countries, regions, levels, thematic areas and member ids named in front matter must exist.
+fn check_references(site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let themes = site.theme_codes();
+    let theme_refs: Vec<&str> = themes.iter().map(String::as_str).collect();
+    let countries: Vec<&str> = site.regions.countries().collect();
+    let check_country = |page: &Page, key: &str, code: &str, problems: &mut Vec<Diagnostic>| {
+        if site.regions.region_of(code).is_none() {
+            let hint = if code.chars().any(|c| c.is_ascii_uppercase())
+                && site.regions.region_of(&code.to_lowercase()).is_some()
+            {
+                format!(
+                    "write country codes in lowercase: `{}`",
+                    code.to_lowercase()
+                )
+            } else {
+                format!(
+                    "use an ISO 3166-1 alpha-2 code; {}",
+                    closest_hint(code, &countries)
+                )
+            };
+            problems.push(
+                page.error_at(
+                    key,
+                    Some(code),
+                    format!("{key}: unknown country code \"{code}\""),
+                )
+                .with_hint(hint),
+            );
+        }
+    };
+    let check_themes = |page: &Page, list: &[String], problems: &mut Vec<Diagnostic>| {
+        for theme in list {
+            if !themes.contains(theme) {
+                problems.push(
+                    page.error_at(
+                        "themes",
+                        Some(theme),
+                        format!("themes: unknown thematic area \"{theme}\""),
+                    )
+                    .with_hint(closest_hint(theme, &theme_refs)),
+                );
+            }
+        }
+    };
+    for page in &site.pages {
+        match &page.kind {
+            Kind::Practice(p) => {
+                for c in &p.countries {
+                    check_country(page, "countries", c, &mut problems);
+                }
+                check_themes(page, &p.themes, &mut problems);
+                for id in &p.members {
+                    if !site.members.contains_key(id) {
+                        problems.push(
+                            page.error_at(
+                                "members",
+                                Some(id),
+                                format!("members: unknown member id \"{id}\""),
+                            )
+                            .with_hint("member ids are the `id:` of pages under content/members/"),
+                        );
+                    }
+                }
+                if p.image.is_some() && p.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                    problems.push(
+                        page.error_at(
+                            "image",
+                            None,
+                            "image: needs `image_alt`, a description for readers who cannot see it"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+            Kind::Member(m) => {
+                if !m.country.is_empty() {
+                    check_country(page, "country", &m.country, &mut problems);
+                }
+                check_themes(page, &m.themes, &mut problems);
+            }
+            Kind::Coordinator(c) if !c.country.is_empty() => {
+                check_country(page, "country", &c.country, &mut problems)
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// Two pages, or a page and an alias, may not claim one URL.
+fn check_collisions<'a>(site: &'a Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut claimed: HashMap<String, &str> = HashMap::new();
+    let mut claim = |path: String, page: &'a Page, problems: &mut Vec<Diagnostic>| {
+        if let Some(other) = claimed.get(&path) {
+            if *other != page.source {
+                problems.push(
+                    Diagnostic::error(
+                        &page.source,
+                        1,
+                        format!("URL collision: {path} is also made by {other}"),
+                    )
+                    .with_hint("change the `slug` or the file name of one of them"),
+                );
+            }
+        } else {
+            claimed.insert(path, &page.source);
+        }
+    };
+    for lang_entries in site.entries.values() {
+        for entry in lang_entries.values().filter(|e| !e.untranslated) {
+            let page = site.page(entry);
+            claim(entry.path.clone(), page, &mut problems);
+        }
+    }
+    for page in &site.pages {
+        for alias in &page.aliases {
+            let path = format!("/{}/", alias.trim_matches('/'));
+            claim(path, page, &mut problems);
+        }
+    }
+    problems
+}

@@ -1,0 +1,95 @@
+//! The theme: templates, static files and UI strings. The default theme is built into the
+//! binary; a site's own `themes/<name>/` files replace built-in ones file by file.
+
+use crate::diagnostic::{Diagnostic, EnvError, display_path};
+use std::collections::BTreeMap;
+use std::path::Path;
+use walkdir::WalkDir;
+
+macro_rules! built_in {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// Files of the built-in default theme, by path inside the theme folder.
+const DEFAULT_THEME: &[(&str, &[u8])] = built_in![
+    "templates/base.html",
+    "templates/home.html",
+    "templates/page.html",
+    "templates/list.html",
+    "templates/directory.html",
+    "templates/search.html",
+    "templates/404.html",
+    "templates/chooser.html",
+    "templates/redirect.html",
+    "templates/macros.html",
+    "static/style.css",
+    "static/chooser.js",
+    "i18n/en.yaml",
+    "i18n/fr.yaml",
+    "i18n/es.yaml",
+];
+
+/// The theme's files after the site's overrides, by path inside the theme folder.
+pub struct Theme {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, EnvError> {
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        if name == "default" {
+            for (path, bytes) in DEFAULT_THEME {
+                files.insert(path.to_string(), bytes.to_vec());
+            }
+        }
+        let dir = root.join("themes").join(name);
+        if !dir.is_dir() && name != "default" {
+            return Err(EnvError {
+                path: dir,
+                message: format!("theme `{name}` not found (site.yaml: theme)"),
+            });
+        }
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir) {
+                let entry = entry.map_err(|e| EnvError {
+                    path: dir.clone(),
+                    message: e.to_string(),
+                })?;
+                if entry.file_type().is_file() {
+                    let relative =
+                        display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
+                    let bytes = std::fs::read(entry.path()).map_err(|e| EnvError {
+                        path: entry.path().to_path_buf(),
+                        message: e.to_string(),
+                    })?;
+                    files.insert(relative, bytes);
+                }
+            }
+        }
+        Ok(Theme { files })
+    }
+
+    pub fn templates(&self) -> impl Iterator<Item = (&str, Result<&str, Diagnostic>)> {
+        self.files.iter().filter_map(|(path, bytes)| {
+            let name = path.strip_prefix("templates/")?;
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                Diagnostic::error(format!("themes/{path}"), 0, "template is not valid UTF-8")
+            });
+            Some((name, text))
+        })
+    }
+
+    pub fn static_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, bytes.as_slice())))
+    }
+
+    pub fn i18n(&self, lang: &str) -> Option<&[u8]> {
+        self.files
+            .get(&format!("i18n/{lang}.yaml"))
+            .map(Vec::as_slice)
+    }
+}

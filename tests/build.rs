@@ -1,0 +1,242 @@
+//! The build on the `basic` fixture: every page type in every language, fallbacks, drafts,
+//! aliases, feeds, sitemap, and every link staying under the base URL's path.
+
+mod common;
+
+use common::{Site, attribute_values};
+use std::path::Path;
+
+#[test]
+fn every_page_type_exists_in_every_language() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    for lang in ["en", "fr", "es"] {
+        for page in [
+            "index.html",
+            "about/index.html",
+            "practices/index.html",
+            "practices/page/2/index.html",
+            "practices/water/index.html",
+            "practices/sandwatch/index.html",
+            "practices/sandwatch/beach.svg",
+            "themes/index.html",
+            "themes/esd/index.html",
+            "themes/esd/atom.xml",
+            "countries/index.html",
+            "countries/ke/index.html",
+            "regions/africa/index.html",
+            "levels/secondary/index.html",
+            "tags/water/index.html",
+            "members/index.html",
+            "members/ke/ke-0001/index.html",
+            "coordinators/ke/index.html",
+            "guides/index.html",
+            "guides/coord/index.html",
+            "guides/coord/01-role/index.html",
+            "search/index.html",
+            "404.html",
+            "atom.xml",
+            "sitemap.xml",
+        ] {
+            assert!(
+                site.exists(&format!("{lang}/{page}")),
+                "{lang}/{page} is missing"
+            );
+        }
+        let home = site.read(&format!("{lang}/index.html"));
+        assert!(
+            home.contains(&format!("<html lang=\"{lang}\" dir=\"ltr\">")),
+            "{home}"
+        );
+    }
+    for file in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "static/style.css",
+    ] {
+        assert!(site.exists(file), "{file} is missing");
+    }
+}
+
+#[test]
+fn translations_switch_and_fallbacks_are_marked() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let water_fr = site.read("fr/practices/water/index.html");
+    assert!(water_fr.contains("De l&#39;eau propre pour tous"));
+    assert!(
+        !water_fr.contains("class=\"notice\""),
+        "a translated page is not marked"
+    );
+    assert!(water_fr.contains(r#"<link rel="alternate" hreflang="en" href="https://example.org/aspnet/en/practices/water/">"#));
+    let peace_fr = site.read("fr/practices/peace/index.html");
+    assert!(
+        peace_fr.contains(r#"<article class="page page-practice" lang="en">"#),
+        "content lang is the source's"
+    );
+    assert!(
+        peace_fr.contains("pas encore traduite"),
+        "notice in the reader's language"
+    );
+    assert!(peace_fr.contains("<html lang=\"fr\""));
+    // The switcher links to the same page in every language.
+    assert!(peace_fr.contains(r#"href="/aspnet/es/practices/peace/" hreflang="es""#));
+    // Country names and dates come from CLDR in the reader's language.
+    assert!(peace_fr.contains(">France</a>"));
+    let water_es = site.read("es/practices/water/index.html");
+    assert!(water_es.contains("5 de marzo de 2024"), "date in Spanish");
+}
+
+#[test]
+fn no_fallback_means_no_untranslated_pages() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &config.replace("translation_fallback: true", "translation_fallback: false"),
+    );
+    site.build_ok();
+    assert!(site.exists("fr/practices/water/index.html"));
+    assert!(!site.exists("fr/practices/peace/index.html"));
+    assert!(site.exists("en/practices/peace/index.html"));
+}
+
+#[test]
+fn drafts_are_nowhere_unless_asked_for() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    for (path, _) in site.snapshot() {
+        let text = String::from_utf8_lossy(&std::fs::read(site.public().join(&path)).unwrap())
+            .into_owned();
+        assert!(
+            !text.contains("Secret draft story"),
+            "draft appears in {}",
+            path.display()
+        );
+        assert!(
+            !text.contains("/secret/"),
+            "draft linked from {}",
+            path.display()
+        );
+    }
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        site.read("en/practices/index.html")
+            .contains("Secret draft story")
+            || site.exists("en/practices/secret/index.html")
+    );
+}
+
+#[test]
+fn aliases_redirect_to_the_page() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let redirect = site.read("old/about/index.html");
+    assert!(
+        redirect.contains(r#"content="0; url=https://example.org/aspnet/en/about/""#),
+        "{redirect}"
+    );
+}
+
+#[test]
+fn feeds_and_sitemap_honour_the_base_url() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let feed = site.read("fr/atom.xml");
+    assert!(
+        feed.contains("<link href=\"https://example.org/aspnet/fr/practices/water/\"/>"),
+        "{feed}"
+    );
+    let sitemap = site.read("en/sitemap.xml");
+    assert!(sitemap.contains(r#"<xhtml:link rel="alternate" hreflang="fr" href="https://example.org/aspnet/fr/practices/water/"/>"#));
+    let index = site.read("sitemap.xml");
+    assert!(index.contains("<loc>https://example.org/aspnet/fr/sitemap.xml</loc>"));
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://example.org/aspnet/sitemap.xml")
+    );
+}
+
+/// Every href and src of every page stays under the base path and names a file that exists.
+#[test]
+fn every_link_stays_under_the_base_path_and_resolves() {
+    let site = Site::fixture("basic");
+    let run = site.run(&["build", "--base-url", "https://example.net/kb/aspnet"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let public = site.public();
+    let mut checked = 0;
+    for (path, bytes) in site.snapshot() {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let page_dir = Path::new("/kb/aspnet").join(path.parent().unwrap());
+        for link in attribute_values(&html, "href")
+            .into_iter()
+            .chain(attribute_values(&html, "src"))
+        {
+            let link = link.split('#').next().unwrap();
+            if link.is_empty() || link.starts_with("mailto:") {
+                continue;
+            }
+            let absolute = if let Some(rest) = link.strip_prefix("https://example.net") {
+                rest.to_string()
+            } else if link.starts_with('/') {
+                link.to_string()
+            } else {
+                assert!(
+                    !link.contains("://"),
+                    "{}: external link {link}",
+                    path.display()
+                );
+                page_dir.join(link).to_string_lossy().into_owned()
+            };
+            let inside = absolute
+                .strip_prefix("/kb/aspnet/")
+                .unwrap_or_else(|| panic!("{}: {link} leaves the base path", path.display()));
+            let target = public.join(inside);
+            let target = if inside.is_empty() || inside.ends_with('/') {
+                target.join("index.html")
+            } else {
+                target
+            };
+            assert!(
+                target.exists(),
+                "{}: {link} points to a missing file",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+#[test]
+fn members_are_sorted_by_the_locale_collation() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let directory = site.read("fr/members/index.html");
+    let ecole = directory.find("École Jean Moulin").unwrap();
+    let lycee = directory.find("Lycée Émile Zola").unwrap();
+    assert!(ecole < lycee, "É sorts with E, before L");
+    let kenya = directory.find("id=\"country-ke\"").unwrap();
+    let france = directory.find("id=\"country-fr\"").unwrap();
+    assert!(france < kenya);
+}
+
+#[test]
+fn guides_have_chapter_order_toc_and_prev_next() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let first = site.read("en/guides/coord/01-role/index.html");
+    assert!(first.contains(r##"<a href="#first">First</a>"##), "toc");
+    assert!(
+        first.contains(r#"<a rel="next" href="/aspnet/en/guides/coord/02-network/">"#),
+        "next"
+    );
+    let cover = site.read("en/guides/coord/index.html");
+    assert!(cover.find("Your role").unwrap() < cover.find("Building the network").unwrap());
+}
