@@ -2,6 +2,7 @@
 //! a string is either text or a map of plural categories (`one`, `other`, …) using `{n}`.
 //! A language with no file, or a missing string, falls back to English.
 
+use crate::config::strip_location;
 use crate::diagnostic::Diagnostic;
 use crate::locale::Locale;
 use crate::theme::Theme;
@@ -25,15 +26,25 @@ impl Strings {
     pub fn load(theme: &Theme, languages: &[String]) -> Result<Strings, Diagnostic> {
         let mut by_lang = HashMap::new();
         for lang in languages.iter().map(String::as_str).chain([FALLBACK]) {
-            let Some(bytes) = theme.i18n(lang) else {
-                continue;
-            };
-            let path = format!("themes/i18n/{lang}.yaml");
-            let map: BTreeMap<String, Text> = serde_yaml::from_slice(bytes).map_err(|e| {
-                let line = e.location().map_or(0, |l| l.line());
-                Diagnostic::error(&path, line, format!("UI strings: {e}"))
-            })?;
-            by_lang.insert(lang.to_string(), map);
+            let mut strings: BTreeMap<String, Text> = BTreeMap::new();
+            for (path, bytes) in theme.i18n(lang) {
+                let layer: BTreeMap<String, Text> = serde_yaml::from_slice(bytes).map_err(|e| {
+                    let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+                    Diagnostic::error(
+                        &path,
+                        line,
+                        format!("UI strings: {}", strip_location(&e.to_string())),
+                    )
+                    .at_column(col)
+                    .with_hint(
+                        "one `key: text` per line; plural forms as `key: { one: …, other: … }`",
+                    )
+                })?;
+                strings.extend(layer);
+            }
+            if !strings.is_empty() {
+                by_lang.insert(lang.to_string(), strings);
+            }
         }
         Ok(Strings { by_lang })
     }

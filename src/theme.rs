@@ -31,14 +31,17 @@ const DEFAULT_THEME: &[(&str, &[u8])] = built_in![
     "i18n/es.yaml",
 ];
 
-/// The theme's files after the site's overrides, by path inside the theme folder.
+/// The theme's files after the site's overrides, by path inside the theme folder. UI string
+/// files are layered instead: a site's `i18n/fr.yaml` may change a single string.
 pub struct Theme {
     pub files: BTreeMap<String, Vec<u8>>,
+    site_strings: BTreeMap<String, Vec<u8>>,
 }
 
 impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, EnvError> {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut site_strings = BTreeMap::new();
         if name == "default" {
             for (path, bytes) in DEFAULT_THEME {
                 files.insert(path.to_string(), bytes.to_vec());
@@ -64,11 +67,18 @@ impl Theme {
                         path: entry.path().to_path_buf(),
                         message: e.to_string(),
                     })?;
-                    files.insert(relative, bytes);
+                    if relative.starts_with("i18n/") {
+                        site_strings.insert(relative, bytes);
+                    } else {
+                        files.insert(relative, bytes);
+                    }
                 }
             }
         }
-        Ok(Theme { files })
+        Ok(Theme {
+            files,
+            site_strings,
+        })
     }
 
     pub fn templates(&self) -> impl Iterator<Item = (&str, Result<&str, Diagnostic>)> {
@@ -87,9 +97,17 @@ impl Theme {
             .filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, bytes.as_slice())))
     }
 
-    pub fn i18n(&self, lang: &str) -> Option<&[u8]> {
-        self.files
-            .get(&format!("i18n/{lang}.yaml"))
-            .map(Vec::as_slice)
+    /// A language's string files, built-in first, then the site's, as (path, bytes).
+    pub fn i18n(&self, lang: &str) -> Vec<(String, &[u8])> {
+        let path = format!("i18n/{lang}.yaml");
+        let built_in = self
+            .files
+            .get(&path)
+            .map(|b| (format!("(built-in theme)/{path}"), b.as_slice()));
+        let site = self
+            .site_strings
+            .get(&path)
+            .map(|b| (format!("themes/{path}"), b.as_slice()));
+        built_in.into_iter().chain(site).collect()
     }
 }
