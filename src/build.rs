@@ -10,10 +10,11 @@ use crate::regions::RegionTable;
 use crate::render::{self, Renderer};
 use crate::resolve::{self, Site};
 use crate::theme::Theme;
-use crate::write::{self, OutputFile};
+use crate::write::{Discard, OutputFile, Sink, Staging};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 pub struct Options {
@@ -30,7 +31,6 @@ pub struct Outcome {
     pub warnings: usize,
     /// Pages (HTML files) per language.
     pub pages_per_language: Vec<(String, usize)>,
-    pub files_written: usize,
     pub seconds: f64,
 }
 
@@ -60,25 +60,41 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let mut diagnostics = Diagnostics::default();
     let (tree, problems) = load::load(&options.root)?;
     diagnostics.extend(problems);
-    let made = site_files(&options.root, tree, &options.overrides, &mut diagnostics)?;
-    let mut pages_per_language = Vec::new();
-    let mut files_written = 0;
-    if let Some((files, languages)) = made {
-        for lang in languages {
-            let prefix = format!("{lang}/");
-            let count = files
-                .iter()
-                .filter(|f| f.path.starts_with(&prefix) && f.path.ends_with(".html"))
-                .count();
-            pages_per_language.push((lang, count));
-        }
-        if let Some(output) = options
-            .output
-            .as_ref()
-            .filter(|_| !diagnostics.has_errors())
-        {
-            write::write_atomically(output, &files)?;
-            files_written = files.len();
+    let mut counter = PageCounter::default();
+    if let Some(prepared) = prepare(&options.root, &tree, &options.overrides, &mut diagnostics)? {
+        counter.languages = prepared
+            .site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        let renderer = Renderer::new(&prepared.site, prepared.tera, prepared.strings);
+        // Only a site without errors so far is staged; otherwise render just to find problems.
+        let staging = match &options.output {
+            Some(output) if !diagnostics.has_errors() => Some(Staging::begin(output)?),
+            _ => None,
+        };
+        let sink = Counting {
+            inner: staging
+                .as_ref()
+                .map_or(&Discard as &dyn Sink, |s| s as &dyn Sink),
+            counter: &counter,
+        };
+        let rendered = renderer.render_all(&prepared.theme, &tree.assets, &sink);
+        match (rendered, staging) {
+            (Ok(problems), staging) => {
+                diagnostics.extend(problems);
+                match staging {
+                    Some(staging) if !diagnostics.has_errors() => staging.commit()?,
+                    Some(staging) => staging.abandon(),
+                    None => {}
+                }
+            }
+            (Err(e), staging) => {
+                staging.map(Staging::abandon);
+                return Err(e);
+            }
         }
     }
     let errors = diagnostics.error_count();
@@ -87,22 +103,61 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         diagnostics: diagnostics.into_sorted(),
         errors,
         warnings,
-        pages_per_language,
-        files_written,
+        pages_per_language: counter.totals(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
 
-/// The output files and the languages they are in.
-type Made = (Vec<OutputFile>, Vec<String>);
+/// Counts the HTML pages of each language as they are written.
+#[derive(Default)]
+struct PageCounter {
+    languages: Vec<String>,
+    counts: Mutex<BTreeMap<String, usize>>,
+}
 
-/// Everything before the write; `None` when an early stage already failed.
-fn site_files(
+impl PageCounter {
+    fn totals(&self) -> Vec<(String, usize)> {
+        let counts = self.counts.lock().map(|c| c.clone()).unwrap_or_default();
+        self.languages
+            .iter()
+            .map(|l| (l.clone(), counts.get(l).copied().unwrap_or(0)))
+            .collect()
+    }
+}
+
+struct Counting<'a> {
+    inner: &'a dyn Sink,
+    counter: &'a PageCounter,
+}
+
+impl Sink for Counting<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), EnvError> {
+        if file.path.ends_with(".html") {
+            if let (Some((lang, _)), Ok(mut counts)) =
+                (file.path.split_once('/'), self.counter.counts.lock())
+            {
+                *counts.entry(lang.to_string()).or_default() += 1;
+            }
+        }
+        self.inner.put(file)
+    }
+}
+
+/// What render needs, once the earlier stages succeeded.
+struct Prepared {
+    site: Site,
+    theme: Theme,
+    tera: tera::Tera,
+    strings: Strings,
+}
+
+/// Configuration, theme, parse and resolve; `None` when a problem stops the run early.
+fn prepare(
     root: &Path,
-    tree: SourceTree,
+    tree: &SourceTree,
     overrides: &Overrides,
     diagnostics: &mut Diagnostics,
-) -> Result<Option<Made>, EnvError> {
+) -> Result<Option<Prepared>, EnvError> {
     let Some(config_file) = &tree.config else {
         return Ok(None);
     };
@@ -114,8 +169,8 @@ fn site_files(
         }
     };
     let theme = Theme::load(root, &config.theme)?;
-    let regions = region_table(&tree, diagnostics);
-    let pages = parse_all(&tree, &config, diagnostics);
+    let regions = region_table(tree, diagnostics);
+    let pages = parse_all(tree, &config, diagnostics);
     let (site, problems) = resolve::resolve(config, regions, pages);
     diagnostics.extend(problems);
     let languages: Vec<String> = site
@@ -131,31 +186,18 @@ fn site_files(
             return Ok(None);
         }
     };
-    let tera = match render::build_tera(&theme) {
-        Ok(t) => t,
+    match render::build_tera(&theme) {
+        Ok(tera) => Ok(Some(Prepared {
+            site,
+            theme,
+            tera,
+            strings,
+        })),
         Err(problems) => {
             diagnostics.extend(problems);
-            return Ok(None);
+            Ok(None)
         }
-    };
-    Ok(Some((
-        render_site(&site, tera, strings, &theme, &tree, diagnostics),
-        languages,
-    )))
-}
-
-fn render_site(
-    site: &Site,
-    tera: tera::Tera,
-    strings: Strings,
-    theme: &Theme,
-    tree: &SourceTree,
-    diagnostics: &mut Diagnostics,
-) -> Vec<OutputFile> {
-    let renderer = Renderer::new(site, tera, strings);
-    let (files, problems) = renderer.render_all(theme, &tree.assets);
-    diagnostics.extend(problems);
-    files
+    }
 }
 
 fn parse_all(tree: &SourceTree, config: &Config, diagnostics: &mut Diagnostics) -> Vec<Page> {

@@ -3,6 +3,7 @@
 //! reads the site and the theme; it owns no state and writes nothing to disk.
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::EnvError;
 use crate::i18n::Strings;
 use crate::load::Asset;
 use crate::locale::Locale;
@@ -11,7 +12,7 @@ use crate::parse::{Kind, LEVELS, Page};
 use crate::regions::REGIONS;
 use crate::resolve::{Entry, Site};
 use crate::theme::Theme;
-use crate::write::{Contents, OutputFile};
+use crate::write::{Contents, OutputFile, Sink};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -109,47 +110,62 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders the whole site; problems (broken links, template errors) come back beside.
+    /// Renders the whole site into `sink`; content problems (broken links, template errors)
+    /// come back as diagnostics, a failing sink as an environment error.
     pub fn render_all(
         &self,
         theme: &Theme,
         assets: &[Asset],
-    ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        sink: &dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EnvError> {
         let site = self.site;
-        let mut views: Vec<View> = Vec::new();
-        let mut problems = Vec::new();
-        for language in &site.config.languages {
-            let lang = &language.code;
-            views.extend(self.listing_views(lang));
-        }
+        let listings: Vec<View> = site
+            .config
+            .languages
+            .iter()
+            .flat_map(|l| self.listing_views(&l.code))
+            .flat_map(|v| self.paginate(v))
+            .collect();
         let entries: Vec<&Entry> = site
             .config
             .languages
             .iter()
             .flat_map(|l| site.entries_in(&l.code))
             .collect();
-        let page_views: Vec<(View, Vec<Diagnostic>)> =
-            entries.par_iter().map(|e| self.page_view(e)).collect();
-        for (view, mut p) in page_views {
-            views.push(view);
-            problems.append(&mut p);
-        }
-        let views: Vec<View> = views.into_iter().flat_map(|v| self.paginate(v)).collect();
-        let paths: HashSet<&str> = views.iter().map(|v| v.path.as_str()).collect();
-        let rendered: Vec<Result<OutputFile, Diagnostic>> = views
-            .par_iter()
-            .map(|v| self.render_view(v, &paths))
-            .collect();
-        let mut files = Vec::with_capacity(rendered.len() + 64);
-        for r in rendered {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => problems.push(d),
+        let mut paths: HashSet<&str> = listings.iter().map(|v| v.path.as_str()).collect();
+        paths.extend(entries.iter().map(|e| e.path.as_str()));
+        let put = |view: &View, problems: &mut Vec<Diagnostic>| -> Result<(), EnvError> {
+            match self.render_view(view, &paths) {
+                Ok(file) => sink.put(file),
+                Err(d) => {
+                    problems.push(d);
+                    Ok(())
+                }
             }
+        };
+        let from_listings = listings.par_iter().map(|view| {
+            let mut problems = Vec::new();
+            put(view, &mut problems).map(|()| problems)
+        });
+        let from_pages = entries.par_iter().map(|entry| {
+            let (view, mut problems) = self.page_view(entry);
+            for view in self.paginate(view) {
+                put(&view, &mut problems)?;
+            }
+            Ok(problems)
+        });
+        let problems: Vec<Vec<Diagnostic>> = from_listings
+            .chain(from_pages)
+            .collect::<Result<_, EnvError>>()?;
+        let files = self
+            .site_wide_files(theme)
+            .into_iter()
+            .chain(self.feeds_and_sitemaps())
+            .chain(self.assets(assets));
+        for file in files {
+            sink.put(file)?;
         }
-        files.extend(self.site_wide_files(theme));
-        files.extend(self.feeds_and_sitemaps());
-        files.extend(self.assets(assets));
-        (files, problems)
+        Ok(problems.into_iter().flatten().collect())
     }
 
     fn render_view(&self, view: &View, paths: &HashSet<&str>) -> Result<OutputFile, Diagnostic> {
