@@ -92,7 +92,9 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
                 }
             }
             (Err(e), staging) => {
-                staging.map(Staging::abandon);
+                if let Some(staging) = staging {
+                    staging.abandon();
+                }
                 return Err(e);
             }
         }
@@ -132,12 +134,12 @@ struct Counting<'a> {
 
 impl Sink for Counting<'_> {
     fn put(&self, file: OutputFile) -> Result<(), EnvError> {
-        if file.path.ends_with(".html") {
-            if let (Some((lang, _)), Ok(mut counts)) =
-                (file.path.split_once('/'), self.counter.counts.lock())
-            {
-                *counts.entry(lang.to_string()).or_default() += 1;
-            }
+        if let (true, Some((lang, _)), Ok(mut counts)) = (
+            file.path.ends_with(".html"),
+            file.path.split_once('/'),
+            self.counter.counts.lock(),
+        ) {
+            *counts.entry(lang.to_string()).or_default() += 1;
         }
         self.inner.put(file)
     }
