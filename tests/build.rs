@@ -240,3 +240,73 @@ fn guides_have_chapter_order_toc_and_prev_next() {
     let cover = site.read("en/guides/coord/index.html");
     assert!(cover.find("Your role").unwrap() < cover.find("Building the network").unwrap());
 }
+
+fn gzipped_size(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap().len()
+}
+
+#[test]
+fn pages_and_css_stay_within_the_weight_budget() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let practice = site.read("fr/practices/water/index.html");
+    let html = gzipped_size(practice.as_bytes());
+    assert!(html < 14 * 1024, "practice page is {html} bytes gzipped");
+    let css = gzipped_size(site.read("static/style.css").as_bytes());
+    assert!(css < 10 * 1024, "CSS is {css} bytes gzipped");
+    assert!(!practice.contains("<script"), "pages need no JavaScript");
+}
+
+#[test]
+fn site_data_overrides_a_country_region() {
+    let site = Site::fixture("basic");
+    site.write("content/_data/regions.yaml", "ke: arab-states\n");
+    site.build_ok();
+    assert!(
+        site.read("en/regions/arab-states/index.html")
+            .contains("Clean water for all")
+    );
+    site.write("content/_data/regions.yaml", "ke: atlantis\n");
+    let run = site.build();
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr
+            .contains("error: content/_data/regions.yaml:1: unknown region \"atlantis\" for ke"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_killed_build_leaves_no_trace_in_the_next_output() {
+    let site = Site::fixture("basic");
+    site.write(".public.new/en/stale.html", "half-written");
+    site.build_ok();
+    assert!(!site.exists("en/stale.html"));
+    assert!(!site.root().join(".public.new").exists());
+}
+
+#[test]
+fn plurals_follow_the_language() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    assert!(
+        site.read("en/themes/gced/index.html")
+            .contains("2 good practices")
+    );
+    assert!(
+        site.read("fr/countries/ke/index.html")
+            .contains("2 bonnes pratiques")
+    );
+    assert!(
+        site.read("en/countries/fr/index.html")
+            .contains("2 good practices")
+    );
+    assert!(
+        site.read("en/levels/index.html")
+            .contains("1 good practice<")
+    );
+}
