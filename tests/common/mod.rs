@@ -133,3 +133,174 @@ pub fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
         })
         .collect()
 }
+
+/// Serves `root` at `http://127.0.0.1:PORT{prefix}` from a background thread, as a plain static
+/// host would (`/dir/` → `/dir/index.html`). Returns the base URL.
+pub fn serve_static(root: PathBuf, prefix: &'static str) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+                    break;
+                }
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let path = path.split('?').next().unwrap_or("/");
+            let file = path
+                .strip_prefix(prefix)
+                .filter(|p| !p.contains(".."))
+                .map(|p| {
+                    let f = root.join(p);
+                    if f.is_dir() { f.join("index.html") } else { f }
+                })
+                .filter(|f| f.is_file());
+            let (status, body, kind) = match file {
+                Some(f) => {
+                    let kind = match f.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("css") => "text/css",
+                        Some("js") => "text/javascript",
+                        Some("svg") => "image/svg+xml",
+                        Some("xml") => "application/xml",
+                        _ => "application/octet-stream",
+                    };
+                    ("200 OK", fs::read(f).unwrap_or_default(), kind)
+                }
+                None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream
+                .write_all(head.as_bytes())
+                .and_then(|()| stream.write_all(&body));
+        }
+    });
+    format!("http://127.0.0.1:{port}{prefix}")
+}
+
+/// Headless Chromium, or `None` (with a note) where it is not installed outside CI.
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium: .ci/run installs it"
+        );
+        eprintln!(
+            "note: chromium is not installed; browser test not run (apt-get install chromium)"
+        );
+    }
+    found
+}
+
+/// A headless Chromium driven through ChromeDriver's WebDriver API, in a fresh profile.
+pub struct Browser {
+    driver: std::process::Child,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a browser whose preferred language is `language`.
+    pub fn start(chromium: &Path, language: &str, javascript: bool) -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver)");
+        let profile = tempfile::tempdir().unwrap();
+        let mut prefs = serde_json::json!({"intl.accept_languages": language});
+        if !javascript {
+            prefs["profile.managed_default_content_settings.javascript"] = 2.into();
+        }
+        let capabilities = serde_json::json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     format!("--user-data-dir={}", profile.path().display()), format!("--lang={language}")],
+            "prefs": prefs,
+        }}}});
+        let base = format!("http://127.0.0.1:{port}");
+        let mut session = None;
+        for _ in 0..50 {
+            match ureq::post(&format!("{base}/session")).send_json(capabilities.clone()) {
+                Ok(response) => {
+                    let value: serde_json::Value = response.into_json().unwrap();
+                    session = value["value"]["sessionId"]
+                        .as_str()
+                        .map(|s| format!("{base}/session/{s}"));
+                    break;
+                }
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
+            }
+        }
+        Browser {
+            driver,
+            session: session.expect("a WebDriver session"),
+            _profile: profile,
+        }
+    }
+
+    pub fn open(&self, url: &str) {
+        ureq::post(&format!("{}/url", self.session))
+            .send_json(serde_json::json!({"url": url}))
+            .expect("navigate");
+    }
+
+    /// Runs `script` (a function body) in the page and returns its result.
+    pub fn run(&self, script: &str) -> serde_json::Value {
+        let response = ureq::post(&format!("{}/execute/sync", self.session))
+            .send_json(serde_json::json!({"script": script, "args": []}))
+            .expect("execute script");
+        response.into_json::<serde_json::Value>().unwrap()["value"].take()
+    }
+
+    pub fn source(&self) -> String {
+        let response = ureq::get(&format!("{}/source", self.session))
+            .call()
+            .expect("page source");
+        response.into_json::<serde_json::Value>().unwrap()["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    pub fn url(&self) -> String {
+        let response = ureq::get(&format!("{}/url", self.session))
+            .call()
+            .expect("url");
+        response.into_json::<serde_json::Value>().unwrap()["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&self.session).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
