@@ -478,7 +478,11 @@ impl<'a> Renderer<'a> {
                 context["items"] = json!(items);
             }
             (_, "members") => {
-                context["groups"] = json!(self.member_directory(lang));
+                let mut groups = self.member_directory(lang);
+                for group in &mut groups {
+                    group["items"] = Value::Null;
+                }
+                context["groups"] = Value::Array(groups);
             }
             (_, "coordinators") => {
                 let mut items = self.children(lang, "coordinators");
@@ -503,7 +507,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Member institutions grouped by country, countries and names in the locale's order.
+    /// Member institutions grouped by country, countries and names in the locale's order. The
+    /// directory page lists the countries; each country's names are on `/{lang}/members/{cc}/`,
+    /// which keeps the directory light however large the network grows.
     fn member_directory(&self, lang: &str) -> Vec<Value> {
         let site = self.site;
         let locale = self.locale(lang);
@@ -527,7 +533,7 @@ impl<'a> Renderer<'a> {
         groups
             .into_iter()
             .map(|(name, code, items)| {
-                json!({"name": name, "code": code, "url": site.config.link(&format!("/{lang}/countries/{code}/")),
+                json!({"name": name, "code": code, "url": site.config.link(&format!("/{lang}/members/{code}/")),
                        "count": self.strings.plural(locale, "members_count", items.len()), "items": items})
             })
             .collect()
@@ -665,6 +671,7 @@ impl Renderer<'_> {
     fn listing_views(&self, lang: &str) -> Vec<View> {
         let mut views = Vec::new();
         views.extend(self.taxonomy_views(lang));
+        views.extend(self.member_directory_views(lang));
         views.push(View {
             path: format!("/{lang}/search/"),
             template: "search.html".into(),
@@ -683,6 +690,30 @@ impl Renderer<'_> {
             context: json!({}),
         });
         views
+    }
+
+    /// One directory page per country, unless the site wrote its own `members/<cc>/_index.md`.
+    fn member_directory_views(&self, lang: &str) -> Vec<View> {
+        let members = self.t(lang, "members");
+        self.member_directory(lang)
+            .into_iter()
+            .filter(|group| {
+                let code = group["code"].as_str().unwrap_or("");
+                self.site.entry(lang, &format!("members/{code}/_index")).is_none()
+            })
+            .map(|group| {
+                let code = group["code"].as_str().unwrap_or("").to_string();
+                let title = format!("{members} — {}", group["name"].as_str().unwrap_or(""));
+                View {
+                    path: format!("/{lang}/members/{code}/"),
+                    template: "directory.html".into(),
+                    key: None,
+                    title: title.clone(),
+                    context: json!({"page": {"title": title, "kind": "directory"}, "groups": [group],
+                        "directory": self.site.config.link(&format!("/{lang}/members/"))}),
+                }
+            })
+            .collect()
     }
 
     fn taxonomy_views(&self, lang: &str) -> Vec<View> {
