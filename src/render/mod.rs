@@ -1,6 +1,13 @@
 //! Stage 4, render: the read-only [`Site`] becomes output files — every page, listing,
 //! taxonomy, feed, sitemap and redirect, per language — rendered in parallel with rayon. Render
 //! reads the site and the theme; it owns no state and writes nothing to disk.
+//!
+//! This module renders the pages written in `content/`; [`listings`] makes the generated
+//! listings (taxonomies, member directory, search, 404) and [`site_files`] the files beside
+//! the pages (feeds, sitemaps, chooser, redirects, static and bundle files).
+
+mod listings;
+mod site_files;
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::EnvError;
@@ -109,7 +116,6 @@ impl<'a> Renderer<'a> {
         self.strings.get(lang, key)
     }
 
-    /// Renders the whole site; problems (broken links, template errors) come back beside.
     /// Renders the whole site into `sink`; content problems (broken links, template errors)
     /// come back as diagnostics, a failing sink as an environment error.
     pub fn render_all(
@@ -507,38 +513,6 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Member institutions grouped by country, countries and names in the locale's order. The
-    /// directory page lists the countries; each country's names are on `/{lang}/members/{cc}/`,
-    /// which keeps the directory light however large the network grows.
-    fn member_directory(&self, lang: &str) -> Vec<Value> {
-        let site = self.site;
-        let locale = self.locale(lang);
-        let mut by_country: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-        for entry in site.entries_in(lang) {
-            if let Kind::Member(m) = &site.page(entry).kind {
-                by_country
-                    .entry(m.country.clone())
-                    .or_default()
-                    .push(self.item(entry));
-            }
-        }
-        let mut groups: Vec<(String, String, Vec<Item>)> = by_country
-            .into_iter()
-            .map(|(code, mut items)| {
-                items.sort_by(|a, b| locale.compare(&a.title, &b.title));
-                (locale.country_name(&code), code, items)
-            })
-            .collect();
-        groups.sort_by(|a, b| locale.compare(&a.0, &b.0));
-        groups
-            .into_iter()
-            .map(|(name, code, items)| {
-                json!({"name": name, "code": code, "url": site.config.link(&format!("/{lang}/members/{code}/")),
-                       "count": self.strings.plural(locale, "members_count", items.len()), "items": items})
-            })
-            .collect()
-    }
-
     fn fill_guide(&self, entry: &Entry, context: &mut Value) {
         let page = self.site.page(entry);
         let chapters = self.children(&entry.lang, &page.dir);
@@ -636,443 +610,6 @@ impl<'a> Renderer<'a> {
         }
         facts
     }
-}
-
-/// `/en/practices/` → `en/practices/index.html`; `/en/404.html` stays a file.
-fn output_path(path: &str) -> String {
-    let path = path.trim_start_matches('/');
-    if path.is_empty() {
-        "index.html".into()
-    } else if path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
-/// Escapes text for HTML and XML (Tera's own escaper also rewrites `/`, bloating every URL).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-impl Renderer<'_> {
-    /// Taxonomies, paginated section pages after the first, search and 404 per language.
-    fn listing_views(&self, lang: &str) -> Vec<View> {
-        let mut views = Vec::new();
-        views.extend(self.taxonomy_views(lang));
-        views.extend(self.member_directory_views(lang));
-        views.push(View {
-            path: format!("/{lang}/search/"),
-            template: "search.html".into(),
-            key: None,
-            title: self.t(lang, "search"),
-            context: json!({
-                "themes_url": self.site.config.link(&format!("/{lang}/themes/")),
-                "countries_url": self.site.config.link(&format!("/{lang}/countries/")),
-            }),
-        });
-        views.push(View {
-            path: format!("/{lang}/404.html"),
-            template: "404.html".into(),
-            key: None,
-            title: self.t(lang, "not_found"),
-            context: json!({}),
-        });
-        views
-    }
-
-    /// One directory page per country, unless the site wrote its own `members/<cc>/_index.md`.
-    fn member_directory_views(&self, lang: &str) -> Vec<View> {
-        let members = self.t(lang, "members");
-        self.member_directory(lang)
-            .into_iter()
-            .filter(|group| {
-                let code = group["code"].as_str().unwrap_or("");
-                self.site.entry(lang, &format!("members/{code}/_index")).is_none()
-            })
-            .map(|group| {
-                let code = group["code"].as_str().unwrap_or("").to_string();
-                let title = format!("{members} — {}", group["name"].as_str().unwrap_or(""));
-                View {
-                    path: format!("/{lang}/members/{code}/"),
-                    template: "directory.html".into(),
-                    key: None,
-                    title: title.clone(),
-                    context: json!({"page": {"title": title, "kind": "directory"}, "groups": [group],
-                        "directory": self.site.config.link(&format!("/{lang}/members/"))}),
-                }
-            })
-            .collect()
-    }
-
-    fn taxonomy_views(&self, lang: &str) -> Vec<View> {
-        let site = self.site;
-        let locale = self.locale(lang);
-        let link = |path: String| site.config.link(&path);
-        // term → (practices, members, coordinator) per taxonomy
-        let mut countries: BTreeMap<String, CountryPages> = BTreeMap::new();
-        let mut levels: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-        let mut tags: BTreeMap<String, (String, Vec<Item>)> = BTreeMap::new();
-        let mut regions: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-        for entry in site.entries_in(lang) {
-            let page = site.page(entry);
-            for tag in &page.tags {
-                tags.entry(crate::markdown::slugify(tag))
-                    .or_insert_with(|| (tag.clone(), Vec::new()))
-                    .1
-                    .push(self.item(entry));
-            }
-            match &page.kind {
-                Kind::Practice(p) => {
-                    for c in &p.countries {
-                        countries
-                            .entry(c.clone())
-                            .or_default()
-                            .0
-                            .push(self.item(entry));
-                    }
-                    let mut practice_regions: Vec<&str> = p
-                        .countries
-                        .iter()
-                        .filter_map(|c| site.regions.region_of(c))
-                        .collect();
-                    practice_regions.dedup();
-                    for r in practice_regions {
-                        regions
-                            .entry(r.to_string())
-                            .or_default()
-                            .push(self.item(entry));
-                    }
-                    for l in &p.levels {
-                        levels.entry(l.clone()).or_default().push(self.item(entry));
-                    }
-                }
-                Kind::Member(m) => countries
-                    .entry(m.country.clone())
-                    .or_default()
-                    .1
-                    .push(self.item(entry)),
-                Kind::Coordinator(c) => countries
-                    .entry(c.country.clone())
-                    .or_default()
-                    .2
-                    .push(self.item(entry)),
-                _ => {}
-            }
-        }
-        let mut views = Vec::new();
-        let mut country_index = Vec::new();
-        for (code, (practices, mut members, coordinators)) in countries {
-            members.sort_by(|a, b| locale.compare(&a.title, &b.title));
-            let name = locale.country_name(&code);
-            let region = site.regions.region_of(&code).unwrap_or("");
-            country_index.push(json!({"title": name, "url": link(format!("/{lang}/countries/{code}/")),
-                "meta": self.strings.plural(locale, "practices_count", practices.len()), "region": region}));
-            views.push(View {
-                path: format!("/{lang}/countries/{code}/"),
-                template: "list.html".into(),
-                key: None,
-                title: name.clone(),
-                context: json!({"page": {"title": name, "kind": "country"},
-                    "region": {"title": self.t(lang, &format!("region_{region}")), "url": link(format!("/{lang}/regions/{region}/"))},
-                    "count": self.strings.plural(locale, "practices_count", practices.len()),
-                    "items": sorted_by_date(practices),
-                    "sublists": [
-                        {"title": self.t(lang, "coordinator"), "items": coordinators},
-                        {"title": self.t(lang, "members"), "items": members},
-                    ]}),
-            });
-        }
-        country_index.sort_by(|a, b| {
-            locale.compare(
-                a["title"].as_str().unwrap_or(""),
-                b["title"].as_str().unwrap_or(""),
-            )
-        });
-        let mut region_index = Vec::new();
-        for region in REGIONS {
-            let title = self.t(lang, &format!("region_{region}"));
-            let in_region: Vec<&Value> = country_index
-                .iter()
-                .filter(|c| c["region"] == region)
-                .collect();
-            let items = regions.remove(region).unwrap_or_default();
-            region_index.push(json!({"title": title, "url": link(format!("/{lang}/regions/{region}/")), "countries": in_region}));
-            views.push(View {
-                path: format!("/{lang}/regions/{region}/"),
-                template: "list.html".into(),
-                key: None,
-                title: title.clone(),
-                context: json!({"page": {"title": title, "kind": "region"},
-                    "count": self.strings.plural(locale, "practices_count", items.len()),
-                    "items": sorted_by_date(items),
-                    "sublists": [{"title": self.t(lang, "nav_countries"), "items": in_region}]}),
-            });
-        }
-        views.push(View {
-            path: format!("/{lang}/countries/"),
-            template: "list.html".into(),
-            key: None,
-            title: self.t(lang, "nav_countries"),
-            context: json!({"page": {"title": self.t(lang, "nav_countries"), "kind": "taxonomy"}, "regions": region_index}),
-        });
-        views.push(View {
-            path: format!("/{lang}/regions/"),
-            template: "list.html".into(),
-            key: None,
-            title: self.t(lang, "regions"),
-            context: json!({"page": {"title": self.t(lang, "regions"), "kind": "taxonomy"}, "regions": region_index}),
-        });
-        let mut level_index = Vec::new();
-        for level in LEVELS {
-            let title = self.t(lang, &format!("level_{level}"));
-            let items = levels.remove(level).unwrap_or_default();
-            level_index.push(
-                json!({"title": title, "url": link(format!("/{lang}/levels/{level}/")),
-                "meta": self.strings.plural(locale, "practices_count", items.len())}),
-            );
-            views.push(View {
-                path: format!("/{lang}/levels/{level}/"),
-                template: "list.html".into(),
-                key: None,
-                title: title.clone(),
-                context: json!({"page": {"title": title, "kind": "level"},
-                    "count": self.strings.plural(locale, "practices_count", items.len()), "items": sorted_by_date(items)}),
-            });
-        }
-        views.push(View {
-            path: format!("/{lang}/levels/"),
-            template: "list.html".into(),
-            key: None,
-            title: self.t(lang, "levels"),
-            context: json!({"page": {"title": self.t(lang, "levels"), "kind": "taxonomy"}, "items": level_index}),
-        });
-        let mut tag_index = Vec::new();
-        for (slug, (name, items)) in tags {
-            tag_index.push(
-                json!({"title": name, "url": link(format!("/{lang}/tags/{slug}/")),
-                "meta": self.strings.plural(locale, "pages_count", items.len())}),
-            );
-            views.push(View {
-                path: format!("/{lang}/tags/{slug}/"),
-                template: "list.html".into(),
-                key: None,
-                title: format!("#{name}"),
-                context: json!({"page": {"title": format!("#{name}"), "kind": "tag"},
-                    "count": self.strings.plural(locale, "pages_count", items.len()), "items": sorted_by_date(items)}),
-            });
-        }
-        views.push(View {
-            path: format!("/{lang}/tags/"),
-            template: "list.html".into(),
-            key: None,
-            title: self.t(lang, "tags"),
-            context: json!({"page": {"title": self.t(lang, "tags"), "kind": "taxonomy"}, "items": tag_index}),
-        });
-        views
-    }
-
-    /// The language chooser, root 404, robots.txt, alias redirects and the theme's static files.
-    fn site_wide_files(&self, theme: &Theme) -> Vec<OutputFile> {
-        let site = self.site;
-        let config = &site.config;
-        let mut files = Vec::new();
-        let languages: Vec<Value> = config
-            .languages
-            .iter()
-            .map(|l| json!({"code": l.code, "name": l.name, "title": l.title, "url": config.link(&format!("/{}/", l.code))}))
-            .collect();
-        let mut render = |template: &str, path: &str, context: Value| {
-            let mut context = Context::from_value(context).unwrap_or_default();
-            context.insert("languages", &languages);
-            context.insert("base", &config.base_path);
-            context.insert("site_title", &config.title);
-            context.insert("default_lang", &config.default_language);
-            if let Ok(html) = self.tera.render(template, &context) {
-                files.push(OutputFile {
-                    path: path.into(),
-                    contents: Contents::Bytes(html.into_bytes()),
-                });
-            }
-        };
-        render("chooser.html", "index.html", json!({}));
-        for page in &site.pages {
-            for alias in &page.aliases {
-                let Some(entry) = site.entry(&page.lang, &page.key) else {
-                    continue;
-                };
-                let alias_path = format!("/{}/", alias.trim_matches('/'));
-                render(
-                    "redirect.html",
-                    &output_path(&alias_path),
-                    json!({"target": config.absolute(&entry.path)}),
-                );
-            }
-        }
-        let default_404 = format!("{}/404.html", config.languages[0].code);
-        files.push(OutputFile {
-            path: "404.html".into(),
-            contents: Contents::Bytes(Vec::new()),
-        });
-        if let Some(last) = files.last_mut() {
-            last.contents = Contents::Bytes(format!("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0; url={}\">", config.link(&default_404)).into_bytes());
-        }
-        files.push(OutputFile {
-            path: "robots.txt".into(),
-            contents: Contents::Bytes(
-                format!(
-                    "User-agent: *\nAllow: /\nSitemap: {}\n",
-                    config.absolute("/sitemap.xml")
-                )
-                .into_bytes(),
-            ),
-        });
-        for (path, bytes) in theme.static_files() {
-            files.push(OutputFile {
-                path: format!("static/{path}"),
-                contents: Contents::Bytes(bytes.to_vec()),
-            });
-        }
-        files
-    }
-
-    /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates.
-    fn feeds_and_sitemaps(&self) -> Vec<OutputFile> {
-        let site = self.site;
-        let config = &site.config;
-        let mut files = Vec::new();
-        let mut sitemap_index = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for language in &config.languages {
-            let lang = &language.code;
-            let practices = self.practices(lang, |_, _| true);
-            files.push(self.feed(
-                lang,
-                &format!("/{lang}/atom.xml"),
-                &language.title,
-                &practices,
-            ));
-            for code in site.theme_codes() {
-                if let Some(theme_entry) = site.entry(lang, &format!("themes/{code}")) {
-                    let items = self.practices(lang, |p, _| p.themes.contains(&code));
-                    let title = format!("{} — {}", language.title, site.page(theme_entry).title);
-                    files.push(self.feed(
-                        lang,
-                        &format!("{}atom.xml", theme_entry.path),
-                        &title,
-                        &items,
-                    ));
-                }
-            }
-            let mut sitemap = String::from(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-            );
-            for entry in site.entries_in(lang) {
-                let page = site.page(entry);
-                sitemap.push_str(&format!(
-                    "<url><loc>{}</loc>",
-                    escape_html(&config.absolute(&entry.path))
-                ));
-                if let Some(day) = page.updated.or(page.date) {
-                    sitemap.push_str(&format!("<lastmod>{}</lastmod>", day.iso()));
-                }
-                for alternate in site.alternates(&page.key) {
-                    sitemap.push_str(&format!(
-                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        alternate.lang,
-                        escape_html(&config.absolute(&alternate.path))
-                    ));
-                }
-                sitemap.push_str("</url>\n");
-            }
-            sitemap.push_str("</urlset>\n");
-            files.push(OutputFile {
-                path: format!("{lang}/sitemap.xml"),
-                contents: Contents::Bytes(sitemap.into_bytes()),
-            });
-            sitemap_index.push_str(&format!(
-                "<sitemap><loc>{}</loc></sitemap>\n",
-                escape_html(&config.absolute(&format!("/{lang}/sitemap.xml")))
-            ));
-        }
-        sitemap_index.push_str("</sitemapindex>\n");
-        files.push(OutputFile {
-            path: "sitemap.xml".into(),
-            contents: Contents::Bytes(sitemap_index.into_bytes()),
-        });
-        files
-    }
-
-    fn feed(&self, lang: &str, path: &str, title: &str, items: &[Item]) -> OutputFile {
-        let config = &self.site.config;
-        let updated = items
-            .first()
-            .map_or("1970-01-01".to_string(), |i| i.sort_date.clone());
-        let mut xml = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<link href=\"{}\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
-            escape_html(title),
-            escape_html(&config.absolute(path)),
-            escape_html(&config.absolute(path)),
-            escape_html(&config.absolute(&format!("/{lang}/"))),
-        );
-        for item in items.iter().take(30) {
-            let url = format!("{}{}", config.origin, item.url);
-            xml.push_str(&format!(
-                "<entry xml:lang=\"{}\"><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated><summary>{}</summary></entry>\n",
-                item.lang,
-                escape_html(&item.title),
-                escape_html(&url),
-                escape_html(&url),
-                item.sort_date,
-                escape_html(item.summary.as_deref().unwrap_or("")),
-            ));
-        }
-        xml.push_str("</feed>\n");
-        OutputFile {
-            path: path.trim_start_matches('/').to_string(),
-            contents: Contents::Bytes(xml.into_bytes()),
-        }
-    }
-
-    /// Files beside a bundle's `index.md` go beside the page in every language it shows in;
-    /// other files under `content/` keep their path.
-    fn assets(&self, assets: &[Asset]) -> Vec<OutputFile> {
-        let site = self.site;
-        let mut files = Vec::new();
-        for asset in assets {
-            let (dir, name) = asset
-                .content_path
-                .rsplit_once('/')
-                .unwrap_or(("", &asset.content_path));
-            let copies: Vec<&Entry> = site.alternates(dir);
-            if copies.is_empty() {
-                files.push(OutputFile {
-                    path: asset.content_path.clone(),
-                    contents: Contents::CopyOf(asset.absolute.clone()),
-                });
-            }
-            for entry in copies {
-                let path = format!("{}{name}", entry.path.trim_start_matches('/'));
-                files.push(OutputFile {
-                    path,
-                    contents: Contents::CopyOf(asset.absolute.clone()),
-                });
-            }
-        }
-        files
-    }
 
     /// Splits a listing longer than `paginate` into `path`, `path/page/2/`, …
     fn paginate(&self, mut view: View) -> Vec<View> {
@@ -1127,14 +664,30 @@ impl Renderer<'_> {
     }
 }
 
-/// A country's practices, member institutions and coordinator.
-type CountryPages = (Vec<Item>, Vec<Item>, Vec<Item>);
+/// `/en/practices/` → `en/practices/index.html`; `/en/404.html` stays a file.
+fn output_path(path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
 
-fn sorted_by_date(mut items: Vec<Item>) -> Vec<Item> {
-    items.sort_by(|a, b| {
-        b.sort_date
-            .cmp(&a.sort_date)
-            .then_with(|| a.title.cmp(&b.title))
-    });
-    items
+/// Escapes text for HTML and XML (Tera's own escaper also rewrites `/`, bloating every URL).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

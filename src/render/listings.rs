@@ -1,0 +1,251 @@
+//! Generated listings per language: taxonomies (countries, regions, levels, tags), the member
+//! directory by country, the search page and the 404 page.
+
+use super::*;
+
+impl Renderer<'_> {
+    /// Taxonomies, paginated section pages after the first, search and 404 per language.
+    pub(super) fn listing_views(&self, lang: &str) -> Vec<View> {
+        let mut views = Vec::new();
+        views.extend(self.taxonomy_views(lang));
+        views.extend(self.member_directory_views(lang));
+        views.push(View {
+            path: format!("/{lang}/search/"),
+            template: "search.html".into(),
+            key: None,
+            title: self.t(lang, "search"),
+            context: json!({
+                "themes_url": self.site.config.link(&format!("/{lang}/themes/")),
+                "countries_url": self.site.config.link(&format!("/{lang}/countries/")),
+            }),
+        });
+        views.push(View {
+            path: format!("/{lang}/404.html"),
+            template: "404.html".into(),
+            key: None,
+            title: self.t(lang, "not_found"),
+            context: json!({}),
+        });
+        views
+    }
+
+    /// One directory page per country, unless the site wrote its own `members/<cc>/_index.md`.
+    fn member_directory_views(&self, lang: &str) -> Vec<View> {
+        let members = self.t(lang, "members");
+        self.member_directory(lang)
+            .into_iter()
+            .filter(|group| {
+                let code = group["code"].as_str().unwrap_or("");
+                self.site.entry(lang, &format!("members/{code}/_index")).is_none()
+            })
+            .map(|group| {
+                let code = group["code"].as_str().unwrap_or("").to_string();
+                let title = format!("{members} — {}", group["name"].as_str().unwrap_or(""));
+                View {
+                    path: format!("/{lang}/members/{code}/"),
+                    template: "directory.html".into(),
+                    key: None,
+                    title: title.clone(),
+                    context: json!({"page": {"title": title, "kind": "directory"}, "groups": [group],
+                        "directory": self.site.config.link(&format!("/{lang}/members/"))}),
+                }
+            })
+            .collect()
+    }
+
+    fn taxonomy_views(&self, lang: &str) -> Vec<View> {
+        let site = self.site;
+        let locale = self.locale(lang);
+        let link = |path: String| site.config.link(&path);
+        // term → (practices, members, coordinator) per taxonomy
+        let mut countries: BTreeMap<String, CountryPages> = BTreeMap::new();
+        let mut levels: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+        let mut tags: BTreeMap<String, (String, Vec<Item>)> = BTreeMap::new();
+        let mut regions: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+        for entry in site.entries_in(lang) {
+            let page = site.page(entry);
+            for tag in &page.tags {
+                tags.entry(crate::markdown::slugify(tag))
+                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .1
+                    .push(self.item(entry));
+            }
+            match &page.kind {
+                Kind::Practice(p) => {
+                    for c in &p.countries {
+                        countries
+                            .entry(c.clone())
+                            .or_default()
+                            .0
+                            .push(self.item(entry));
+                    }
+                    let mut practice_regions: Vec<&str> = p
+                        .countries
+                        .iter()
+                        .filter_map(|c| site.regions.region_of(c))
+                        .collect();
+                    practice_regions.dedup();
+                    for r in practice_regions {
+                        regions
+                            .entry(r.to_string())
+                            .or_default()
+                            .push(self.item(entry));
+                    }
+                    for l in &p.levels {
+                        levels.entry(l.clone()).or_default().push(self.item(entry));
+                    }
+                }
+                Kind::Member(m) => countries
+                    .entry(m.country.clone())
+                    .or_default()
+                    .1
+                    .push(self.item(entry)),
+                Kind::Coordinator(c) => countries
+                    .entry(c.country.clone())
+                    .or_default()
+                    .2
+                    .push(self.item(entry)),
+                _ => {}
+            }
+        }
+        let mut views = Vec::new();
+        let mut country_index = Vec::new();
+        for (code, (practices, mut members, coordinators)) in countries {
+            members.sort_by(|a, b| locale.compare(&a.title, &b.title));
+            let name = locale.country_name(&code);
+            let region = site.regions.region_of(&code).unwrap_or("");
+            country_index.push(json!({"title": name, "url": link(format!("/{lang}/countries/{code}/")),
+                "meta": self.strings.plural(locale, "practices_count", practices.len()), "region": region}));
+            views.push(list_view(format!("/{lang}/countries/{code}/"), name.clone(), "country", json!({"region": {"title": self.t(lang, &format!("region_{region}")), "url": link(format!("/{lang}/regions/{region}/"))},
+                    "count": self.strings.plural(locale, "practices_count", practices.len()),
+                    "items": sorted_by_date(practices),
+                    "sublists": [
+                        {"title": self.t(lang, "coordinator"), "items": coordinators},
+                        {"title": self.t(lang, "members"), "items": members},
+                    ]})));
+        }
+        country_index.sort_by(|a, b| {
+            locale.compare(
+                a["title"].as_str().unwrap_or(""),
+                b["title"].as_str().unwrap_or(""),
+            )
+        });
+        let mut region_index = Vec::new();
+        for region in REGIONS {
+            let title = self.t(lang, &format!("region_{region}"));
+            let in_region: Vec<&Value> = country_index
+                .iter()
+                .filter(|c| c["region"] == region)
+                .collect();
+            let items = regions.remove(region).unwrap_or_default();
+            region_index.push(json!({"title": title, "url": link(format!("/{lang}/regions/{region}/")), "countries": in_region}));
+            views.push(list_view(
+                format!("/{lang}/regions/{region}/"),
+                title.clone(),
+                "region",
+                json!({"count": self.strings.plural(locale, "practices_count", items.len()),
+                    "items": sorted_by_date(items),
+                    "sublists": [{"title": self.t(lang, "nav_countries"), "items": in_region}]}),
+            ));
+        }
+        views.push(list_view(
+            format!("/{lang}/countries/"),
+            self.t(lang, "nav_countries"),
+            "taxonomy",
+            json!({"regions": region_index}),
+        ));
+        views.push(list_view(
+            format!("/{lang}/regions/"),
+            self.t(lang, "regions"),
+            "taxonomy",
+            json!({"regions": region_index}),
+        ));
+        let mut level_index = Vec::new();
+        for level in LEVELS {
+            let title = self.t(lang, &format!("level_{level}"));
+            let items = levels.remove(level).unwrap_or_default();
+            level_index.push(
+                json!({"title": title, "url": link(format!("/{lang}/levels/{level}/")),
+                "meta": self.strings.plural(locale, "practices_count", items.len())}),
+            );
+            views.push(list_view(format!("/{lang}/levels/{level}/"), title.clone(), "level", json!({"count": self.strings.plural(locale, "practices_count", items.len()), "items": sorted_by_date(items)})));
+        }
+        views.push(list_view(
+            format!("/{lang}/levels/"),
+            self.t(lang, "levels"),
+            "taxonomy",
+            json!({"items": level_index}),
+        ));
+        let mut tag_index = Vec::new();
+        for (slug, (name, items)) in tags {
+            tag_index.push(
+                json!({"title": name, "url": link(format!("/{lang}/tags/{slug}/")),
+                "meta": self.strings.plural(locale, "pages_count", items.len())}),
+            );
+            views.push(list_view(format!("/{lang}/tags/{slug}/"), format!("#{name}"), "tag", json!({"count": self.strings.plural(locale, "pages_count", items.len()), "items": sorted_by_date(items)})));
+        }
+        views.push(list_view(
+            format!("/{lang}/tags/"),
+            self.t(lang, "tags"),
+            "taxonomy",
+            json!({"items": tag_index}),
+        ));
+        views
+    }
+
+    /// Member institutions grouped by country, countries and names in the locale's order. The
+    /// directory page lists the countries; each country's names are on `/{lang}/members/{cc}/`,
+    /// which keeps the directory light however large the network grows.
+    pub(super) fn member_directory(&self, lang: &str) -> Vec<Value> {
+        let site = self.site;
+        let locale = self.locale(lang);
+        let mut by_country: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+        for entry in site.entries_in(lang) {
+            if let Kind::Member(m) = &site.page(entry).kind {
+                by_country
+                    .entry(m.country.clone())
+                    .or_default()
+                    .push(self.item(entry));
+            }
+        }
+        let mut groups: Vec<(String, String, Vec<Item>)> = by_country
+            .into_iter()
+            .map(|(code, mut items)| {
+                items.sort_by(|a, b| locale.compare(&a.title, &b.title));
+                (locale.country_name(&code), code, items)
+            })
+            .collect();
+        groups.sort_by(|a, b| locale.compare(&a.0, &b.0));
+        groups
+            .into_iter()
+            .map(|(name, code, items)| {
+                json!({"name": name, "code": code, "url": site.config.link(&format!("/{lang}/members/{code}/")),
+                       "count": self.strings.plural(locale, "members_count", items.len()), "items": items})
+            })
+            .collect()
+    }
+}
+
+/// A generated listing (taxonomy term or index) shown with `list.html`.
+fn list_view(path: String, title: String, kind: &str, mut context: Value) -> View {
+    context["page"] = json!({"title": title, "kind": kind});
+    View {
+        path,
+        template: "list.html".into(),
+        key: None,
+        title,
+        context,
+    }
+}
+
+/// A country's practices, member institutions and coordinator.
+type CountryPages = (Vec<Item>, Vec<Item>, Vec<Item>);
+
+fn sorted_by_date(mut items: Vec<Item>) -> Vec<Item> {
+    items.sort_by(|a, b| {
+        b.sort_date
+            .cmp(&a.sort_date)
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    items
+}
