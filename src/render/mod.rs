@@ -253,6 +253,7 @@ impl<'a> Renderer<'a> {
         context.insert("t", &self.strings.table(lang));
         context.insert("home", &config.link(&format!("/{lang}/")));
         context.insert("base", &config.base_path);
+        context.insert("chooser", &config.absolute("/"));
         context.insert("canonical", &config.absolute(path));
         context.insert("nav", &nav);
         context.insert("switcher", &switcher);
