@@ -9,6 +9,7 @@ use crate::parse::{self, Page};
 use crate::regions::RegionTable;
 use crate::render::{self, Renderer};
 use crate::resolve::{self, Site};
+use crate::search;
 use crate::theme::Theme;
 use crate::write::{Discard, OutputFile, Sink, Staging};
 use rayon::prelude::*;
@@ -86,7 +87,10 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             (Ok(problems), staging) => {
                 diagnostics.extend(problems);
                 match staging {
-                    Some(staging) if !diagnostics.has_errors() => staging.commit()?,
+                    Some(staging) if !diagnostics.has_errors() => {
+                        write_search_index(&options.root, &prepared.site)?;
+                        staging.commit()?
+                    }
                     Some(staging) => staging.abandon(),
                     None => {}
                 }
@@ -108,6 +112,35 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         pages_per_language: counter.totals(),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Where the tantivy indexes live, one folder per language (not published with the site).
+pub fn search_index_dir(root: &Path) -> PathBuf {
+    root.join(".aspnet-kb").join("index")
+}
+
+/// Stage 6: the tantivy index of every language, swapped in whole like the output.
+fn write_search_index(root: &Path, site: &Site) -> Result<(), EnvError> {
+    let staging = Staging::begin(&search_index_dir(root))?;
+    let written: Result<Vec<()>, EnvError> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|l| {
+            search::index::write(
+                &staging.dir().join(&l.code),
+                &l.code,
+                &search::documents(site, &l.code),
+            )
+        })
+        .collect();
+    match written {
+        Ok(_) => staging.commit(),
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
 }
 
 /// Counts the HTML pages of each language as they are written.

@@ -16,5 +16,6 @@ pub mod parse;
 pub mod regions;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod theme;
 pub mod write;

@@ -90,7 +90,7 @@ pub fn render(
             }
             Event::End(TagEnd::Image) => {
                 if let Some((start, offset)) = image_at.take()
-                    && plain_text(&events[start + 1..]).trim().is_empty()
+                    && events_text(&events[start + 1..]).trim().is_empty()
                 {
                     problems.push(
                             Diagnostic::error(source.path, line_of(offset), "image without alt text")
@@ -105,7 +105,7 @@ pub fn render(
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some(start) = heading_at.take() {
-                    let text = plain_text(&events[start + 1..]);
+                    let text = events_text(&events[start + 1..]);
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
                         let wanted = id
                             .as_ref()
@@ -139,6 +139,19 @@ pub fn render(
     Rendered { html: out, toc }
 }
 
+/// The text of a Markdown body without markup, for search.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
 fn rewrite_link<'a>(
     dest: &CowStr<'a>,
     source: &BodySource,
@@ -169,7 +182,7 @@ fn rewrite_link<'a>(
     }
 }
 
-fn plain_text(events: &[Event]) -> String {
+fn events_text(events: &[Event]) -> String {
     let mut text = String::new();
     for event in events {
         if let Event::Text(t) | Event::Code(t) = event {

@@ -71,6 +71,11 @@ impl Staging {
         })
     }
 
+    /// The staging folder, for writers that make their own files (the search index).
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
     /// Swaps the staged site in for the output.
     pub fn commit(self) -> Result<(), EnvError> {
         let had_output = self.output.exists();

@@ -1,0 +1,120 @@
+//! The tantivy index of one language: schema, analysis registration and writing.
+
+use super::SearchDoc;
+use super::analysis::{Analyzer, KbTokenizer};
+use crate::diagnostic::EnvError;
+use std::path::Path;
+use std::sync::Arc;
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{Index, TantivyDocument};
+
+/// Name of the tokenizer registered on every index.
+const TOKENIZER: &str = "aspnet_kb";
+
+/// The fields of a search index.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub title: Field,
+    pub summary: Field,
+    pub body: Field,
+    pub tags: Field,
+    pub url: Field,
+    pub kind: Field,
+    pub lang: Field,
+    pub themes: Field,
+    pub countries: Field,
+    pub regions: Field,
+    pub levels: Field,
+}
+
+impl Fields {
+    pub fn text(&self) -> [Field; 4] {
+        [self.title, self.summary, self.body, self.tags]
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        title: builder.add_text_field("title", text.clone()),
+        summary: builder.add_text_field("summary", text.clone()),
+        body: builder.add_text_field("body", text.clone()),
+        tags: builder.add_text_field("tags", text),
+        url: builder.add_text_field("url", STRING | STORED),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        lang: builder.add_text_field("lang", STRING | STORED),
+        themes: builder.add_text_field("themes", STRING | STORED),
+        countries: builder.add_text_field("countries", STRING | STORED),
+        regions: builder.add_text_field("regions", STRING | STORED),
+        levels: builder.add_text_field("levels", STRING | STORED),
+    };
+    (builder.build(), fields)
+}
+
+fn tantivy_error(path: &Path, e: impl std::fmt::Display) -> EnvError {
+    EnvError {
+        path: path.to_path_buf(),
+        message: format!("search index: {e}"),
+    }
+}
+
+fn register(index: &Index, lang: &str) {
+    index.tokenizers().register(
+        TOKENIZER,
+        KbTokenizer(Arc::new(Analyzer::for_language(lang))),
+    );
+}
+
+/// Writes the index of one language's documents into `dir` (which must be empty).
+pub fn write(dir: &Path, lang: &str, docs: &[SearchDoc]) -> Result<(), EnvError> {
+    std::fs::create_dir_all(dir).map_err(|e| tantivy_error(dir, e))?;
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
+    register(&index, lang);
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(1, 50_000_000)
+        .map_err(|e| tantivy_error(dir, e))?;
+    for doc in docs {
+        let mut d = TantivyDocument::default();
+        d.add_text(f.title, &doc.title);
+        d.add_text(f.summary, &doc.summary);
+        d.add_text(f.body, &doc.body);
+        d.add_text(f.tags, doc.tags.join(" "));
+        d.add_text(f.url, &doc.url);
+        d.add_text(f.kind, doc.kind);
+        d.add_text(f.lang, &doc.content_lang);
+        for (field, values) in [
+            (f.themes, &doc.themes),
+            (f.countries, &doc.countries),
+            (f.regions, &doc.regions),
+            (f.levels, &doc.levels),
+        ] {
+            for value in values {
+                d.add_text(field, value);
+            }
+        }
+        writer.add_document(d).map_err(|e| tantivy_error(dir, e))?;
+    }
+    writer.commit().map_err(|e| tantivy_error(dir, e))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| tantivy_error(dir, e))?;
+    Ok(())
+}
+
+/// Opens the index of one language for searching.
+pub fn open(dir: &Path, lang: &str) -> Result<(Index, Fields), EnvError> {
+    let index = Index::open_in_dir(dir).map_err(|e| tantivy_error(dir, e))?;
+    register(&index, lang);
+    let (_, fields) = schema();
+    Ok((index, fields))
+}

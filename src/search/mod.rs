@@ -1,0 +1,77 @@
+//! Stage 6, index: search over the resolved site. [`documents`] turns every page shown in a
+//! language (fallbacks included, noting their own language) into a search document; [`index`]
+//! writes one tantivy index per language; [`query`] answers `aspnet-kb search`. All of them
+//! analyse text with [`analysis`], so every side agrees on words, accents and stems.
+
+pub mod analysis;
+pub mod index;
+pub mod query;
+
+use crate::markdown;
+use crate::parse::Kind;
+use crate::resolve::Site;
+
+/// One page as search sees it, in one language's site.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    /// The reader's language (which index the document is in).
+    pub lang: String,
+    /// The language the text is written in (differs for fallback pages).
+    pub content_lang: String,
+    pub url: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub themes: Vec<String>,
+    pub countries: Vec<String>,
+    pub regions: Vec<String>,
+    pub levels: Vec<String>,
+}
+
+/// The searchable pages of one language: everything but section indexes and the home page.
+pub fn documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
+    site.entries_in(lang)
+        .filter_map(|entry| {
+            let page = site.page(entry);
+            let (themes, countries, levels) = match &page.kind {
+                Kind::Home | Kind::Section => return None,
+                Kind::Practice(p) => (p.themes.clone(), p.countries.clone(), p.levels.clone()),
+                Kind::Member(m) => (m.themes.clone(), vec![m.country.clone()], m.levels.clone()),
+                Kind::Coordinator(c) => (Vec::new(), vec![c.country.clone()], Vec::new()),
+                Kind::Theme(_) => (vec![page.slug_of_key().to_string()], Vec::new(), Vec::new()),
+                Kind::Page | Kind::GuideChapter => (Vec::new(), Vec::new(), Vec::new()),
+            };
+            let mut regions: Vec<String> = countries
+                .iter()
+                .filter_map(|c| site.regions.region_of(c).map(str::to_string))
+                .collect();
+            regions.sort();
+            regions.dedup();
+            let body = match &page.kind {
+                Kind::Member(m) => {
+                    format!("{} {} {}", m.city, m.name, markdown::plain_text(&page.body))
+                }
+                Kind::Coordinator(c) => {
+                    format!("{} {}", c.organization, markdown::plain_text(&page.body))
+                }
+                _ => markdown::plain_text(&page.body),
+            };
+            Some(SearchDoc {
+                lang: lang.to_string(),
+                content_lang: page.lang.clone(),
+                url: site.config.link(&entry.path),
+                kind: page.kind.name(),
+                title: page.title.clone(),
+                summary: page.summary.clone().unwrap_or_default(),
+                body,
+                tags: page.tags.clone(),
+                themes,
+                countries,
+                regions,
+                levels,
+            })
+        })
+        .collect()
+}

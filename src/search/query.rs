@@ -1,0 +1,143 @@
+//! Answers a query from a language's tantivy index: every word must match (in the title,
+//! summary, body or tags; title matches rank first), words of five letters or more tolerate one
+//! typo, and filters narrow by thematic area, country, region, level and kind.
+
+use super::analysis::Analyzer;
+use super::index::{self, Fields};
+use crate::diagnostic::EnvError;
+use serde::Serialize;
+use std::path::Path;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{TantivyDocument, Term};
+
+#[derive(Debug, Default, Clone)]
+pub struct Filters {
+    pub theme: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub level: Option<String>,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Hit {
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+    /// The language of the page's text (a fallback page's is the default language).
+    pub lang: String,
+    pub score: f32,
+    /// Part of the text around the match, with matched words between `<mark>` tags.
+    pub excerpt: String,
+}
+
+const TITLE_BOOST: f32 = 3.0;
+const SUMMARY_BOOST: f32 = 1.5;
+const TAGS_BOOST: f32 = 1.5;
+/// How much a one-typo match counts against an exact one.
+const FUZZY_BOOST: f32 = 0.3;
+
+pub fn search(
+    dir: &Path,
+    lang: &str,
+    text: &str,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Vec<Hit>, EnvError> {
+    let (index, f) = index::open(dir, lang)?;
+    let analyzer = Analyzer::for_language(lang);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (word, term) in analyzer.terms(text) {
+        clauses.push((
+            Occur::Must,
+            word_query(&f, &term, word.folded.chars().count() >= 5),
+        ));
+    }
+    if clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    for (field, value) in [
+        (f.themes, &filters.theme),
+        (f.countries, &filters.country),
+        (f.regions, &filters.region),
+        (f.levels, &filters.level),
+        (f.kind, &filters.kind),
+    ] {
+        if let Some(value) = value {
+            let term = Term::from_field_text(field, &value.to_lowercase());
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+    }
+    let query = BooleanQuery::new(clauses);
+    let error = |e: tantivy::TantivyError| EnvError {
+        path: dir.to_path_buf(),
+        message: format!("search: {e}"),
+    };
+    let reader = index.reader().map_err(error)?;
+    let searcher = reader.searcher();
+    let top = searcher
+        .search(&query, &TopDocs::with_limit(limit))
+        .map_err(error)?;
+    let mut excerpts = SnippetGenerator::create(&searcher, &query, f.body).map_err(error)?;
+    excerpts.set_max_num_chars(160);
+    let mut hits = Vec::new();
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address).map_err(error)?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let snippet = excerpts.snippet_from_doc(&doc);
+        let excerpt = if snippet.fragment().is_empty() {
+            text(f.summary)
+        } else {
+            snippet
+                .to_html()
+                .replace("<b>", "<mark>")
+                .replace("</b>", "</mark>")
+        };
+        hits.push(Hit {
+            title: text(f.title),
+            url: text(f.url),
+            kind: text(f.kind),
+            lang: text(f.lang),
+            score,
+            excerpt,
+        });
+    }
+    Ok(hits)
+}
+
+/// One analysed word: exact in any text field, or with one typo, weighted by field.
+fn word_query(f: &Fields, term: &str, tolerate_typo: bool) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, boost) in [
+        (f.title, TITLE_BOOST),
+        (f.summary, SUMMARY_BOOST),
+        (f.body, 1.0),
+        (f.tags, TAGS_BOOST),
+    ] {
+        let t = Term::from_field_text(field, term);
+        let exact = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(exact), boost)),
+        ));
+        if tolerate_typo {
+            let fuzzy = FuzzyTermQuery::new(t, 1, true);
+            alternatives.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(fuzzy), boost * FUZZY_BOOST)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
