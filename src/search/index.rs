@@ -81,7 +81,7 @@ pub fn write(dir: &Path, lang: &str, docs: &[SearchDoc]) -> Result<(), EnvError>
     let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
     register(&index, lang);
     let mut writer = index
-        .writer_with_num_threads::<TantivyDocument>(1, 50_000_000)
+        .writer_with_num_threads::<TantivyDocument>(1, 20_000_000)
         .map_err(|e| tantivy_error(dir, e))?;
     for doc in docs {
         let mut d = TantivyDocument::default();
