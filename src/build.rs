@@ -9,7 +9,7 @@ use crate::parse::{self, Page};
 use crate::regions::RegionTable;
 use crate::render::{self, Renderer};
 use crate::resolve::{self, Site};
-use crate::search;
+use crate::search::{self, SearchDoc};
 use crate::theme::Theme;
 use crate::write::{Discard, OutputFile, Sink, Staging};
 use rayon::prelude::*;
@@ -70,7 +70,10 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .iter()
             .map(|l| l.code.clone())
             .collect();
-        let renderer = Renderer::new(&prepared.site, prepared.tera, prepared.strings);
+        let site = &prepared.site;
+        let documents = search::all_documents(site);
+        let (browser_files, manifests) = search::browser_indexes(site, &documents);
+        let renderer = Renderer::new(site, prepared.tera, prepared.strings, manifests);
         // Only a site without errors so far is staged; otherwise render just to find problems.
         let staging = match &options.output {
             Some(output) if !diagnostics.has_errors() => Some(Staging::begin(output)?),
@@ -82,13 +85,20 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
                 .map_or(&Discard as &dyn Sink, |s| s as &dyn Sink),
             counter: &counter,
         };
-        let rendered = renderer.render_all(&prepared.theme, &tree.assets, &sink);
+        let rendered = renderer
+            .render_all(&prepared.theme, &tree.assets, &sink)
+            .and_then(|problems| {
+                for file in browser_files {
+                    sink.put(file)?;
+                }
+                Ok(problems)
+            });
         match (rendered, staging) {
             (Ok(problems), staging) => {
                 diagnostics.extend(problems);
                 match staging {
                     Some(staging) if !diagnostics.has_errors() => {
-                        write_search_index(&options.root, &prepared.site)?;
+                        write_search_index(&options.root, &documents)?;
                         staging.commit()?
                     }
                     Some(staging) => staging.abandon(),
@@ -120,19 +130,11 @@ pub fn search_index_dir(root: &Path) -> PathBuf {
 }
 
 /// Stage 6: the tantivy index of every language, swapped in whole like the output.
-fn write_search_index(root: &Path, site: &Site) -> Result<(), EnvError> {
+fn write_search_index(root: &Path, documents: &[(String, Vec<SearchDoc>)]) -> Result<(), EnvError> {
     let staging = Staging::begin(&search_index_dir(root))?;
-    let written: Result<Vec<()>, EnvError> = site
-        .config
-        .languages
+    let written: Result<Vec<()>, EnvError> = documents
         .par_iter()
-        .map(|l| {
-            search::index::write(
-                &staging.dir().join(&l.code),
-                &l.code,
-                &search::documents(site, &l.code),
-            )
-        })
+        .map(|(lang, docs)| search::index::write(&staging.dir().join(lang), lang, docs))
         .collect();
     match written {
         Ok(_) => staging.commit(),

@@ -77,6 +77,15 @@ impl Strings {
         }
     }
 
+    /// The plural forms of a string, by CLDR category, with `{n}` left in (for scripts).
+    pub fn forms(&self, lang: &str, key: &str) -> BTreeMap<String, String> {
+        match self.lookup(lang, key) {
+            Some(Text::Plural(forms)) => forms.clone(),
+            Some(Text::Plain(s)) => BTreeMap::from([("other".to_string(), s.clone())]),
+            None => BTreeMap::from([("other".to_string(), format!("{{n}} {key}"))]),
+        }
+    }
+
     /// The string for a count, in the plural form CLDR gives for that count in this language.
     pub fn plural(&self, locale: &Locale, key: &str, n: usize) -> String {
         let text = match self.lookup(&locale.code, key) {

@@ -62,3 +62,114 @@ fn without_javascript_the_chooser_and_pages_are_plain_links() {
     assert!(browser.url().ends_with("/aspnet/es/practices/water/"));
     assert!(browser.source().contains(r#"<html lang="es""#));
 }
+
+/// Opens a search page URL and waits for the script to show its answer.
+fn search_results(browser: &Browser, url: &str) -> (String, Vec<String>) {
+    browser.open(url);
+    wait_for_results(browser)
+}
+
+fn wait_for_results(browser: &Browser) -> (String, Vec<String>) {
+    for _ in 0..100 {
+        let state = browser.run(
+            "var s = document.getElementById('search-status').textContent;
+             var links = Array.from(document.querySelectorAll('#results a')).map(a => a.getAttribute('href'));
+             return [s, links];",
+        );
+        let status = state[0].as_str().unwrap_or("").to_string();
+        if !status.is_empty() && !status.ends_with('…') {
+            let links = state[1]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap().to_string())
+                .collect();
+            return (status, links);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no search results shown at {}", browser.url());
+}
+
+#[test]
+fn search_finds_french_and_spanish_words_with_or_without_accents() {
+    let Some(chromium) = chromium() else { return };
+    let (_site, base) = served_site();
+    let browser = Browser::start(&chromium, "en", true);
+    let (status, links) = search_results(&browser, &format!("{base}fr/search/?q=ecoles"));
+    assert!(
+        links.contains(&"/aspnet/fr/practices/water/".to_string()),
+        "{status}: {links:?}"
+    );
+    assert!(status.contains("résultats"), "{status}");
+    let html = browser.source();
+    assert!(
+        html.contains("<mark>École</mark>"),
+        "matched words are marked"
+    );
+    let (_, links) = search_results(&browser, &format!("{base}es/search/?q=rio"));
+    assert_eq!(
+        links,
+        ["/aspnet/es/practices/water/"],
+        "río without its accent"
+    );
+    let (_, links) = search_results(&browser, &format!("{base}es/search/?q=JARDÍN%20peace"));
+    assert!(links.is_empty(), "every word must match");
+    // An English page shown in the French site is found there, marked as in its own language.
+    let (_, links) = search_results(&browser, &format!("{base}fr/search/?q=garden"));
+    assert_eq!(links, ["/aspnet/fr/practices/peace/"]);
+    assert!(browser.source().contains(r#"<h2 lang="en">"#));
+}
+
+#[test]
+fn filters_come_from_the_url_and_the_url_follows_the_reader() {
+    let Some(chromium) = chromium() else { return };
+    let (_site, base) = served_site();
+    let browser = Browser::start(&chromium, "en", true);
+    let (_, links) = search_results(&browser, &format!("{base}en/search/?q=beaches&theme=gced"));
+    assert_eq!(links, ["/aspnet/en/practices/sandwatch/"]);
+    assert_eq!(
+        browser.run("return document.getElementById('f-theme').value"),
+        "gced"
+    );
+    let (status, links) = search_results(&browser, &format!("{base}en/search/?q=water&theme=gced"));
+    assert!(
+        links.is_empty() && status.contains("No page matches"),
+        "{status}"
+    );
+    let (_, links) = search_results(&browser, &format!("{base}en/search/?q=garden&country=ke"));
+    assert!(links.is_empty());
+    let (_, links) = search_results(
+        &browser,
+        &format!("{base}en/search/?q=garden&country=fr&kind=practice"),
+    );
+    assert_eq!(links, ["/aspnet/en/practices/peace/"]);
+    // Typing: a prefix finds the word being typed, and the URL keeps in step.
+    browser.open(&format!("{base}en/search/"));
+    browser.run("var q = document.getElementById('q'); q.value = 'gard'; q.dispatchEvent(new Event('input'));");
+    let (_, links) = wait_for_results(&browser);
+    assert_eq!(links, ["/aspnet/en/practices/peace/"]);
+    assert!(
+        browser.url().ends_with("/aspnet/en/search/?q=gard"),
+        "{}",
+        browser.url()
+    );
+    // One typo in a longer word.
+    let (_, links) = search_results(&browser, &format!("{base}en/search/?q=nairobbi"));
+    assert!(
+        links.contains(&"/aspnet/en/practices/water/".to_string()),
+        "{links:?}"
+    );
+}
+
+#[test]
+fn a_first_one_word_query_needs_one_request_of_index_data() {
+    let Some(chromium) = chromium() else { return };
+    let (_site, base) = served_site();
+    let browser = Browser::start(&chromium, "en", true);
+    search_results(&browser, &format!("{base}en/search/?q=water"));
+    let fetched = browser.run(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/search/') && n.endsWith('.jsz'));",
+    );
+    assert_eq!(fetched.as_array().unwrap().len(), 1, "{fetched}");
+}

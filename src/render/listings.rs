@@ -9,16 +9,7 @@ impl Renderer<'_> {
         let mut views = Vec::new();
         views.extend(self.taxonomy_views(lang));
         views.extend(self.member_directory_views(lang));
-        views.push(View {
-            path: format!("/{lang}/search/"),
-            template: "search.html".into(),
-            key: None,
-            title: self.t(lang, "search"),
-            context: json!({
-                "themes_url": self.site.config.link(&format!("/{lang}/themes/")),
-                "countries_url": self.site.config.link(&format!("/{lang}/countries/")),
-            }),
-        });
+        views.push(self.search_view(lang));
         views.push(View {
             path: format!("/{lang}/404.html"),
             template: "404.html".into(),
@@ -27,6 +18,84 @@ impl Renderer<'_> {
             context: json!({}),
         });
         views
+    }
+
+    /// The search page: a form that works as links without JavaScript, the filters' options,
+    /// and the manifest of the browser index with the strings the script needs.
+    fn search_view(&self, lang: &str) -> View {
+        let site = self.site;
+        let locale = self.locale(lang);
+        let option = |value: &str, label: String| json!({"value": value, "label": label});
+        let manifest = self.search.get(lang);
+        let themes: Vec<Value> = site
+            .theme_codes()
+            .iter()
+            .map(|code| {
+                let title = site
+                    .entry(lang, &format!("themes/{code}"))
+                    .map_or(code.clone(), |e| site.page(e).title.clone());
+                option(code, title)
+            })
+            .collect();
+        let mut countries: Vec<Value> = manifest
+            .map(|m| {
+                m.countries
+                    .iter()
+                    .map(|c| option(c, locale.country_name(c)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        countries.sort_by(|a, b| {
+            locale.compare(
+                a["label"].as_str().unwrap_or(""),
+                b["label"].as_str().unwrap_or(""),
+            )
+        });
+        let labelled = |list: &[&str], prefix: &str| -> Vec<Value> {
+            list.iter()
+                .map(|v| option(v, self.t(lang, &format!("{prefix}{v}"))))
+                .collect()
+        };
+        let kinds = labelled(&crate::search::browser::KINDS, "kind_");
+        let kind_labels: serde_json::Map<String, Value> = kinds
+            .iter()
+            .map(|k| {
+                (
+                    k["value"].as_str().unwrap_or("").to_string(),
+                    k["label"].clone(),
+                )
+            })
+            .collect();
+        let script_data = json!({
+            "index": manifest,
+            "lang": lang,
+            "strings": {
+                "results": self.strings.forms(lang, "results_count"),
+                "none": self.t(lang, "no_results"),
+                "loading": self.t(lang, "searching"),
+                "original_language": self.t(lang, "original_language"),
+                "kinds": kind_labels,
+            },
+        });
+        View {
+            path: format!("/{lang}/search/"),
+            template: "search.html".into(),
+            key: None,
+            title: self.t(lang, "search"),
+            context: json!({
+                "themes_url": site.config.link(&format!("/{lang}/themes/")),
+                "countries_url": site.config.link(&format!("/{lang}/countries/")),
+                "filters": [
+                    {"name": "theme", "label": self.t(lang, "themes"), "options": themes},
+                    {"name": "country", "label": self.t(lang, "country"), "options": countries},
+                    {"name": "region", "label": self.t(lang, "region"), "options": labelled(&REGIONS, "region_")},
+                    {"name": "level", "label": self.t(lang, "levels"), "options": labelled(&LEVELS, "level_")},
+                    {"name": "kind", "label": self.t(lang, "kind"), "options": kinds},
+                ],
+                // Escaped so that no text can close the script element.
+                "script_data": script_data.to_string().replace('<', "\\u003c"),
+            }),
+        }
     }
 
     /// One directory page per country, unless the site wrote its own `members/<cc>/_index.md`.

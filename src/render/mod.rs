@@ -18,6 +18,7 @@ use crate::markdown::{self, BodySource};
 use crate::parse::{Kind, LEVELS, Page};
 use crate::regions::REGIONS;
 use crate::resolve::{Entry, Site};
+use crate::search::browser::Manifest;
 use crate::theme::Theme;
 use crate::write::{Contents, OutputFile, Sink};
 use rayon::prelude::*;
@@ -32,6 +33,8 @@ pub struct Renderer<'a> {
     tera: Tera,
     strings: Strings,
     locales: HashMap<String, Locale>,
+    /// Per language, where its browser search index is.
+    search: HashMap<String, Manifest>,
 }
 
 /// One item of a listing.
@@ -93,7 +96,12 @@ pub fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: Tera, strings: Strings) -> Self {
+    pub fn new(
+        site: &'a Site,
+        tera: Tera,
+        strings: Strings,
+        search: HashMap<String, Manifest>,
+    ) -> Self {
         let locales = site
             .config
             .languages
@@ -105,6 +113,7 @@ impl<'a> Renderer<'a> {
             tera,
             strings,
             locales,
+            search,
         }
     }
 

@@ -4,12 +4,16 @@
 //! analyse text with [`analysis`], so every side agrees on words, accents and stems.
 
 pub mod analysis;
+pub mod browser;
 pub mod index;
 pub mod query;
 
 use crate::markdown;
 use crate::parse::Kind;
 use crate::resolve::Site;
+use crate::write::OutputFile;
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// One page as search sees it, in one language's site.
 #[derive(Debug, Clone)]
@@ -74,4 +78,37 @@ pub fn documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
             })
         })
         .collect()
+}
+
+/// The search documents of every published language.
+pub fn all_documents(site: &Site) -> Vec<(String, Vec<SearchDoc>)> {
+    site.config
+        .languages
+        .par_iter()
+        .map(|l| (l.code.clone(), documents(site, &l.code)))
+        .collect()
+}
+
+/// The browser index of every language: its files, and each language's manifest.
+pub fn browser_indexes(
+    site: &Site,
+    documents: &[(String, Vec<SearchDoc>)],
+) -> (Vec<OutputFile>, HashMap<String, browser::Manifest>) {
+    let themes = site.theme_codes();
+    let exported: Vec<(String, Vec<OutputFile>, browser::Manifest)> = documents
+        .par_iter()
+        .map(|(lang, docs)| {
+            let search_path = format!("/{lang}/search/");
+            let (files, manifest) =
+                browser::export(lang, docs, &themes, &search_path, &site.config.base_path);
+            (lang.clone(), files, manifest)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut manifests = HashMap::new();
+    for (lang, mut f, manifest) in exported {
+        files.append(&mut f);
+        manifests.insert(lang, manifest);
+    }
+    (files, manifests)
 }

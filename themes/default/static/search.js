@@ -1,0 +1,228 @@
+// aspnet-kb search page: queries the static index beside the page (see src/search/browser.rs).
+// One shard per two-letter word prefix maps folded words to terms and holds their postings
+// and best records; everything else is fetched only when a query needs it.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('search-data').textContent);
+  var index = data.index;
+  var form = document.getElementById('search-form');
+  var input = document.getElementById('q');
+  var status = document.getElementById('search-status');
+  var list = document.getElementById('results');
+  if (!index || !form) return;
+  var FILTERS = ['theme', 'country', 'region', 'level', 'kind'];
+  var cache = {};
+  var records = {};
+  var plural = new Intl.PluralRules(data.lang);
+
+  // The same folding as the build: lowercase, no diacritics, ligatures spelled out.
+  var LIGATURES = { 'œ': 'oe', 'æ': 'ae', 'ß': 'ss', 'ø': 'o', 'ł': 'l', 'đ': 'd' };
+  function fold(word) {
+    return word.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '')
+      .replace(/[œæßøłđ]/g, function (c) { return LIGATURES[c]; });
+  }
+  // Words of a text with their positions, split like the build (words, then apostrophes).
+  function words(text) {
+    var out = [];
+    var segments = window.Intl && Intl.Segmenter
+      ? Array.from(new Intl.Segmenter(data.lang, { granularity: 'word' }).segment(text))
+          .filter(function (s) { return s.isWordLike; })
+          .map(function (s) { return { text: s.segment, at: s.index }; })
+      : (text.match(/[\p{L}\p{N}'’]+/gu) || []).map(function (w) { return { text: w, at: text.indexOf(w) }; });
+    segments.forEach(function (s) {
+      var at = s.at;
+      s.text.split(/['’]/).forEach(function (part) {
+        if (part) out.push({ text: part, at: at, folded: fold(part) });
+        at += part.length + 1;
+      });
+    });
+    return out;
+  }
+
+  function fetchData(path) {
+    if (!cache[path]) {
+      cache[path] = fetch(index.dir + path).then(function (response) {
+        if (!response.ok) return null;
+        return response.arrayBuffer().then(function (buffer) {
+          var bytes = new Uint8Array(buffer);
+          var stream = new Response(buffer).body;
+          // Some hosts already decoded the gzip for us; otherwise decompress here.
+          if (bytes[0] === 0x1f && bytes[1] === 0x8b) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+          return new Response(stream).json();
+        });
+      }).catch(function () { return null; });
+    }
+    return cache[path];
+  }
+  function shardKey(folded) { return Array.from(folded).slice(0, 2).join(''); }
+
+  function withinOneEdit(a, b) {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (a.length < b.length) j++;
+      else if (a[i + 1] === b[j] && a[i] === b[j + 1]) { i += 2; j += 2; }
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  // The terms a typed word stands for, with a weight: exact, then as a prefix (the word being
+  // typed), then with one typo in words of five letters or more.
+  function termsFor(word, shard, isLast) {
+    var found = {};
+    var w = shard.w;
+    if (w[word]) found[w[word]] = 1;
+    if (isLast) {
+      var n = 0;
+      for (var s in w) {
+        if (s.length > word.length && s.lastIndexOf(word, 0) === 0 && !(w[s] in found)) {
+          found[w[s]] = 0.7;
+          if (++n >= 30) break;
+        }
+      }
+    }
+    if (!Object.keys(found).length && Array.from(word).length >= 5) {
+      for (var t in w) if (withinOneEdit(word, t)) found[w[t]] = Math.max(found[w[t]] || 0, 0.5);
+    }
+    return found;
+  }
+
+  function bit(mask, position) { return Math.floor(mask / Math.pow(2, position)) % 2 === 1; }
+  function maskFilter(filters) {
+    var tests = [];
+    [['theme', index.themes, 0], ['level', index.levels, 16], ['region', index.regions, 24], ['kind', index.kinds, 32]]
+      .forEach(function (f) {
+        var value = filters[f[0]];
+        if (!value) return;
+        var i = f[1].indexOf(value);
+        tests.push(i < 0 ? function () { return false; } : function (mask) { return bit(mask, f[2] + i); });
+      });
+    return function (mask) { return tests.every(function (t) { return t(mask); }); };
+  }
+
+  function readFilters() {
+    var filters = {};
+    FILTERS.forEach(function (name) { filters[name] = form.elements[name].value; });
+    return filters;
+  }
+
+  function keepUrlInStep(query, filters) {
+    var params = new URLSearchParams();
+    if (query) params.set('q', query);
+    FILTERS.forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
+    var search = params.toString();
+    history.replaceState(null, '', location.pathname + (search ? '?' + search : ''));
+  }
+
+  var generation = 0;
+  function run() {
+    var query = input.value.trim();
+    var filters = readFilters();
+    keepUrlInStep(query, filters);
+    var mine = ++generation;
+    var typed = words(query);
+    if (!typed.length) { list.textContent = ''; status.textContent = ''; return; }
+    status.textContent = data.strings.loading;
+    var keys = typed.map(function (t) { return shardKey(t.folded); });
+    var needed = keys.map(function (k) { return fetchData('s/' + k + '.jsz'); });
+    if (filters.country) needed.push(fetchData('c/' + filters.country + '.jsz'));
+    Promise.all(needed).then(function (loaded) {
+      if (mine !== generation) return;
+      var inCountry = filters.country ? new Set(loaded[typed.length] || []) : null;
+      var passes = maskFilter(filters);
+      var scores = null;
+      var matched = {};
+      typed.forEach(function (word, i) {
+        var shard = loaded[i] || { w: {}, p: {}, r: {} };
+        for (var d in shard.r) records[d] = shard.r[d];
+        var terms = termsFor(word.folded, shard, i === typed.length - 1);
+        var mine = new Map();
+        Object.keys(terms).forEach(function (term) {
+          matched[term] = true;
+          var postings = shard.p[term] || [];
+          for (var k = 0; k < postings.length; k += 3) {
+            var doc = postings[k], score = postings[k + 1] * terms[term];
+            if (!passes(postings[k + 2]) || (inCountry && !inCountry.has(doc))) continue;
+            if (!(mine.get(doc) >= score)) mine.set(doc, score);
+          }
+        });
+        if (scores === null) scores = mine;
+        else {
+          var both = new Map();
+          scores.forEach(function (s, doc) { if (mine.has(doc)) both.set(doc, s + mine.get(doc)); });
+          scores = both;
+        }
+      });
+      var ranked = Array.from(scores.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      var shown = ranked.slice(0, 10).map(function (e) { return e[0]; });
+      var chunks = {};
+      shown.forEach(function (doc) { if (!records[doc]) chunks[Math.floor(doc / index.chunk)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (c) {
+        return fetchData('r/' + c + '.jsz').then(function (chunk) {
+          (chunk || []).forEach(function (r, i) { records[c * index.chunk + i] = r; });
+        });
+      })).then(function () {
+        if (mine === generation) show(ranked.length, shown, matched, loaded.slice(0, typed.length));
+      });
+    });
+  }
+
+  // Text with the words that matched the query inside <mark>, built as DOM nodes.
+  function marked(text, matched, shards) {
+    var fragment = document.createDocumentFragment();
+    var at = 0;
+    words(text).forEach(function (word) {
+      var term;
+      shards.forEach(function (s) { if (s && s.w[word.folded]) term = term || s.w[word.folded]; });
+      if (!term || !matched[term]) return;
+      fragment.appendChild(document.createTextNode(text.slice(at, word.at)));
+      var mark = document.createElement('mark');
+      mark.textContent = text.slice(word.at, word.at + word.text.length);
+      fragment.appendChild(mark);
+      at = word.at + word.text.length;
+    });
+    fragment.appendChild(document.createTextNode(text.slice(at)));
+    return fragment;
+  }
+
+  function show(total, docs, matched, shards) {
+    list.textContent = '';
+    var forms = data.strings.results;
+    var form = total === 0 ? forms.zero || forms.other : forms[plural.select(total)] || forms.other;
+    status.textContent = total === 0 ? data.strings.none : form.replace('{n}', total);
+    docs.forEach(function (doc) {
+      var r = records[doc];
+      if (!r) return;
+      var item = document.createElement('li');
+      var link = document.createElement('a');
+      link.href = r.u;
+      link.appendChild(marked(r.t, matched, shards));
+      var heading = document.createElement('h2');
+      heading.appendChild(link);
+      if (r.l !== data.lang) heading.lang = r.l;
+      var meta = document.createElement('p');
+      meta.className = 'meta';
+      meta.textContent = (data.strings.kinds[r.k] || r.k) + (r.l !== data.lang ? ' · ' + data.strings.original_language : '');
+      var excerpt = document.createElement('p');
+      excerpt.appendChild(marked(r.e, matched, shards));
+      if (r.l !== data.lang) excerpt.lang = r.l;
+      item.appendChild(heading);
+      item.appendChild(meta);
+      item.appendChild(excerpt);
+      list.appendChild(item);
+    });
+  }
+
+  var params = new URLSearchParams(location.search);
+  input.value = params.get('q') || '';
+  FILTERS.forEach(function (name) { if (params.get(name)) form.elements[name].value = params.get(name); });
+  var timer;
+  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+  form.addEventListener('change', run);
+  form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
+  if (input.value) run();
+})();
