@@ -33,6 +33,8 @@ pub struct Outcome {
     /// Pages (HTML files) per language.
     pub pages_per_language: Vec<(String, usize)>,
     pub seconds: f64,
+    /// Of which the search stage (documents, browser index, tantivy index).
+    pub search_seconds: f64,
 }
 
 impl Outcome {
@@ -43,7 +45,7 @@ impl Outcome {
             .map(|(l, n)| format!("{l} {n}"))
             .collect();
         format!(
-            "{} pages ({}), {} warnings, {} errors in {:.2}s",
+            "{} pages ({}), {} warnings, {} errors in {:.2}s (search {:.2}s)",
             self.pages_per_language
                 .iter()
                 .map(|(_, n)| n)
@@ -51,7 +53,8 @@ impl Outcome {
             pages.join(", "),
             self.warnings,
             self.errors,
-            self.seconds
+            self.seconds,
+            self.search_seconds
         )
     }
 }
@@ -62,6 +65,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let (tree, problems) = load::load(&options.root)?;
     diagnostics.extend(problems);
     let mut counter = PageCounter::default();
+    let mut search_seconds = 0.0;
     if let Some(prepared) = prepare(&options.root, &tree, &options.overrides, &mut diagnostics)? {
         counter.languages = prepared
             .site
@@ -71,8 +75,10 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .map(|l| l.code.clone())
             .collect();
         let site = &prepared.site;
+        let search_started = Instant::now();
         let documents = search::all_documents(site);
         let (browser_files, manifests) = search::browser_indexes(site, &documents);
+        search_seconds += search_started.elapsed().as_secs_f64();
         let renderer = Renderer::new(site, prepared.tera, prepared.strings, manifests);
         // Only a site without errors so far is staged; otherwise render just to find problems.
         let staging = match &options.output {
@@ -98,7 +104,9 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
                 diagnostics.extend(problems);
                 match staging {
                     Some(staging) if !diagnostics.has_errors() => {
+                        let index_started = Instant::now();
                         write_search_index(&options.root, &documents)?;
+                        search_seconds += index_started.elapsed().as_secs_f64();
                         staging.commit()?
                     }
                     Some(staging) => staging.abandon(),
@@ -120,6 +128,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         errors,
         warnings,
         pages_per_language: counter.totals(),
+        search_seconds,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

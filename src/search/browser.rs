@@ -12,8 +12,9 @@
 //! - `c/<cc>.jsz`, the documents of a country, for the country filter.
 //!
 //! Scores are BM25 (k1 1.2, b 0.75) with title matches weighted [`TITLE_WEIGHT`] times,
-//! rounded to integers. The mask packs the other filters as bits: thematic areas, levels,
-//! regions and kind, in the orders the manifest lists.
+//! rounded to integers. The mask packs the other filters, in the orders the manifest lists:
+//! the kind's index in bits 0–2, regions as bits 3–7, levels 8–12, thematic areas from 13
+//! (at most 18, so masks stay small numbers and 32-bit safe in the browser).
 
 use super::SearchDoc;
 use super::analysis::Analyzer;
@@ -37,8 +38,8 @@ pub const KINDS: [&str; 6] = [
     "page",
 ];
 const CHUNK: usize = 64;
-const TOP_RECORDS: usize = 8;
-const MAX_POSTINGS: usize = 2000;
+const TOP_RECORDS: usize = 6;
+const MAX_POSTINGS: usize = 1000;
 const TITLE_WEIGHT: f64 = 3.0;
 const EXCERPT_CHARS: usize = 220;
 
@@ -84,22 +85,21 @@ fn record(doc: &SearchDoc) -> Record<'_> {
     }
 }
 
+pub const MAX_THEMES: usize = 18;
+
 fn mask(doc: &SearchDoc, themes: &[String]) -> u64 {
-    let mut bits = 0u64;
-    let mut offset = 0;
-    let mut set = |list: &[&str], values: &[String], width: usize| {
+    let mut bits = KINDS.iter().position(|k| *k == doc.kind).unwrap_or(0) as u64;
+    let mut set = |list: &[&str], values: &[String], offset: usize| {
         for v in values {
-            if let Some(i) = list.iter().position(|x| x == v) {
+            if let Some(i) = list.iter().position(|x| x == v).filter(|&i| i < MAX_THEMES) {
                 bits |= 1 << (offset + i);
             }
         }
-        offset += width;
     };
     let theme_refs: Vec<&str> = themes.iter().map(String::as_str).collect();
-    set(&theme_refs, &doc.themes, 16);
+    set(&REGIONS, &doc.regions, 3);
     set(&LEVELS, &doc.levels, 8);
-    set(&REGIONS, &doc.regions, 8);
-    set(&KINDS, &[doc.kind.to_string()], 8);
+    set(&theme_refs, &doc.themes, 13);
     bits
 }
 
@@ -126,23 +126,30 @@ pub fn export(
 ) -> (Vec<OutputFile>, Manifest) {
     let analyzer = Analyzer::for_language(lang);
     let n = docs.len().max(1) as f64;
-    // term → (doc → (title tf, other tf)); doc lengths per field; surface → term.
-    let mut tf: HashMap<String, BTreeMap<usize, (u32, u32)>> = HashMap::new();
+    // term → [(doc, title tf, other tf)] in document order; doc lengths per field; surface → term.
+    let mut tf: HashMap<String, Vec<(u32, u32, u32)>> = HashMap::new();
     let mut lengths = vec![(0u32, 0u32); docs.len()];
     let mut surfaces: BTreeMap<String, String> = BTreeMap::new();
     for (i, doc) in docs.iter().enumerate() {
         let other = format!("{} {} {}", doc.summary, doc.tags.join(" "), doc.body);
         for (text, in_title) in [(&doc.title, true), (&other, false)] {
             for (word, term) in analyzer.terms(text) {
-                let entry = tf.entry(term.clone()).or_default().entry(i).or_default();
-                if in_title {
-                    entry.0 += 1;
-                    lengths[i].0 += 1;
-                } else {
-                    entry.1 += 1;
-                    lengths[i].1 += 1;
+                if !surfaces.contains_key(&word.folded) {
+                    surfaces.insert(word.folded, term.clone());
                 }
-                surfaces.entry(word.folded).or_insert(term);
+                let list = tf.entry(term).or_default();
+                if list.last().is_none_or(|last| last.0 != i as u32) {
+                    list.push((i as u32, 0, 0));
+                }
+                if let Some(entry) = list.last_mut() {
+                    if in_title {
+                        entry.1 += 1;
+                        lengths[i].0 += 1;
+                    } else {
+                        entry.2 += 1;
+                        lengths[i].1 += 1;
+                    }
+                }
             }
         }
     }
@@ -160,7 +167,8 @@ pub fn export(
             let idf = (1.0 + (n - by_doc.len() as f64 + 0.5) / (by_doc.len() as f64 + 0.5)).ln();
             let mut list: Vec<(usize, u64)> = by_doc
                 .iter()
-                .map(|(&doc, &(t, o))| {
+                .map(|&(doc, t, o)| {
+                    let doc = doc as usize;
                     let score = idf
                         * (TITLE_WEIGHT * bm25(t, lengths[doc].0, avg_title)
                             + bm25(o, lengths[doc].1, avg_other));

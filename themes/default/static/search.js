@@ -91,15 +91,20 @@
     return found;
   }
 
-  function bit(mask, position) { return Math.floor(mask / Math.pow(2, position)) % 2 === 1; }
+  // Filters packed in each posting's mask (see src/search/browser.rs): kind index in bits
+  // 0-2, regions from bit 3, levels from 8, thematic areas from 13.
   function maskFilter(filters) {
     var tests = [];
-    [['theme', index.themes, 0], ['level', index.levels, 16], ['region', index.regions, 24], ['kind', index.kinds, 32]]
+    if (filters.kind) {
+      var kind = index.kinds.indexOf(filters.kind);
+      tests.push(function (mask) { return (mask & 7) === kind; });
+    }
+    [['theme', index.themes, 13], ['level', index.levels, 8], ['region', index.regions, 3]]
       .forEach(function (f) {
         var value = filters[f[0]];
         if (!value) return;
         var i = f[1].indexOf(value);
-        tests.push(i < 0 ? function () { return false; } : function (mask) { return bit(mask, f[2] + i); });
+        tests.push(i < 0 ? function () { return false; } : function (mask) { return (mask >> (f[2] + i)) & 1; });
       });
     return function (mask) { return tests.every(function (t) { return t(mask); }); };
   }
