@@ -134,9 +134,7 @@ pub fn export(
         let other = format!("{} {} {}", doc.summary, doc.tags.join(" "), doc.body);
         for (text, in_title) in [(&doc.title, true), (&other, false)] {
             for (word, term) in analyzer.terms(text) {
-                if !surfaces.contains_key(&word.folded) {
-                    surfaces.insert(word.folded, term.clone());
-                }
+                surfaces.entry(word.folded).or_insert_with(|| term.clone());
                 let list = tf.entry(term).or_default();
                 if list.last().is_none_or(|last| last.0 != i as u32) {
                     list.push((i as u32, 0, 0));
