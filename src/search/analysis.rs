@@ -14,6 +14,9 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 /// Lowercase, without diacritics, with the common Latin ligatures spelled out: the form in
 /// which a reader may type a word. `École` → `ecole`, `Œuvre` → `oeuvre`.
 pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let marks = CodePointMapData::<GeneralCategory>::new();
     let nfd = DecomposingNormalizerBorrowed::new_nfd();
     let mut out = String::with_capacity(word.len());

@@ -17,7 +17,7 @@
 //! (at most 18, so masks stay small numbers and 32-bit safe in the browser).
 
 use super::SearchDoc;
-use super::analysis::Analyzer;
+use super::analysis::{Analyzer, words};
 use crate::parse::LEVELS;
 use crate::regions::REGIONS;
 use crate::write::{Contents, OutputFile};
@@ -104,7 +104,7 @@ fn mask(doc: &SearchDoc, themes: &[String]) -> u64 {
 }
 
 fn compress(value: &Value) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
     let _ = encoder.write_all(value.to_string().as_bytes());
     encoder.finish().unwrap_or_default()
 }
@@ -133,8 +133,16 @@ pub fn export(
     for (i, doc) in docs.iter().enumerate() {
         let other = format!("{} {} {}", doc.summary, doc.tags.join(" "), doc.body);
         for (text, in_title) in [(&doc.title, true), (&other, false)] {
-            for (word, term) in analyzer.terms(text) {
-                surfaces.entry(word.folded).or_insert_with(|| term.clone());
+            for word in words(text) {
+                // Each distinct word is stemmed once.
+                let term = match surfaces.get(&word.folded) {
+                    Some(term) => term.clone(),
+                    None => {
+                        let term = analyzer.term(&word.folded);
+                        surfaces.insert(word.folded.clone(), term.clone());
+                        term
+                    }
+                };
                 let list = tf.entry(term).or_default();
                 if list.last().is_none_or(|last| last.0 != i as u32) {
                     list.push((i as u32, 0, 0));
@@ -179,7 +187,8 @@ pub fn export(
         })
         .collect();
 
-    let mut files: Vec<(String, Value)> = Vec::new();
+    // Each file is compressed as soon as it is made, so only one is ever held as JSON.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     for (surface, term) in &surfaces {
         shards
@@ -207,11 +216,14 @@ pub fn export(
                     .or_insert_with(|| json!(record(&docs[d])));
             }
         }
-        files.push((format!("s/{key}.jsz"), json!({"w": w, "p": p, "r": r})));
+        files.push((
+            format!("s/{key}.jsz"),
+            compress(&json!({"w": w, "p": p, "r": r})),
+        ));
     }
     for (i, chunk) in docs.chunks(CHUNK).enumerate() {
         let records: Vec<Record> = chunk.iter().map(record).collect();
-        files.push((format!("r/{i}.jsz"), json!(records)));
+        files.push((format!("r/{i}.jsz"), compress(&json!(records))));
     }
     let mut by_country: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, doc) in docs.iter().enumerate() {
@@ -220,12 +232,9 @@ pub fn export(
         }
     }
     for (country, list) in &by_country {
-        files.push((format!("c/{country}.jsz"), json!(list)));
+        files.push((format!("c/{country}.jsz"), compress(&json!(list))));
     }
-    let compressed: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|(path, v)| (path.clone(), compress(v)))
-        .collect();
+    let compressed = files;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for (path, bytes) in &compressed {
         path.hash(&mut hasher);
