@@ -75,14 +75,45 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .map(|l| l.code.clone())
             .collect();
         let site = &prepared.site;
+        // Only a site without errors so far is staged; otherwise render just to find problems.
+        let writing = options.output.is_some() && !diagnostics.has_errors();
         let search_started = Instant::now();
         let documents = search::all_documents(site);
-        let (browser_files, manifests) = search::browser_indexes(site, &documents);
+        // The browser index and the tantivy index are made side by side; the tantivy index is
+        // swapped in with the output, only if the whole build succeeds.
+        let index_staging = match writing {
+            true => Some(Staging::begin(&search_index_dir(&options.root))?),
+            false => None,
+        };
+        let ((browser_files, manifests), indexed) = std::thread::scope(|scope| {
+            // tantivy indexes on threads of its own: on a thread of rayon's pool, waiting for
+            // them would take a worker away from the browser index.
+            let indexing = scope.spawn(|| {
+                index_staging
+                    .as_ref()
+                    .map_or(Ok(()), |staging| write_search_index(staging, &documents))
+            });
+            let browser = search::browser_indexes(site, &documents);
+            let indexed = indexing.join().unwrap_or_else(|_| {
+                Err(EnvError {
+                    path: search_index_dir(&options.root),
+                    message: "the search index writer stopped unexpectedly".into(),
+                })
+            });
+            (browser, indexed)
+        });
         search_seconds += search_started.elapsed().as_secs_f64();
+        let index_staging = match (indexed, index_staging) {
+            (Ok(()), staging) => staging,
+            (Err(e), staging) => {
+                abandon(staging);
+                return Err(e);
+            }
+        };
+        drop(documents);
         let renderer = Renderer::new(site, prepared.tera, prepared.strings, manifests);
-        // Only a site without errors so far is staged; otherwise render just to find problems.
-        let staging = match &options.output {
-            Some(output) if !diagnostics.has_errors() => Some(Staging::begin(output)?),
+        let staging = match (&options.output, writing) {
+            (Some(output), true) => Some(Staging::begin(output)?),
             _ => None,
         };
         let sink = Counting {
@@ -102,21 +133,20 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         match (rendered, staging) {
             (Ok(problems), staging) => {
                 diagnostics.extend(problems);
-                match staging {
-                    Some(staging) if !diagnostics.has_errors() => {
-                        let index_started = Instant::now();
-                        write_search_index(&options.root, &documents)?;
-                        search_seconds += index_started.elapsed().as_secs_f64();
+                match (staging, index_staging) {
+                    (Some(staging), Some(index)) if !diagnostics.has_errors() => {
+                        index.commit()?;
                         staging.commit()?
                     }
-                    Some(staging) => staging.abandon(),
-                    None => {}
+                    (staging, index) => {
+                        abandon(staging);
+                        abandon(index);
+                    }
                 }
             }
             (Err(e), staging) => {
-                if let Some(staging) = staging {
-                    staging.abandon();
-                }
+                abandon(staging);
+                abandon(index_staging);
                 return Err(e);
             }
         }
@@ -133,25 +163,39 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     })
 }
 
+fn abandon(staging: Option<Staging>) {
+    if let Some(staging) = staging {
+        staging.abandon();
+    }
+}
+
 /// Where the tantivy indexes live, one folder per language (not published with the site).
 pub fn search_index_dir(root: &Path) -> PathBuf {
     root.join(".aspnet-kb").join("index")
 }
 
-/// Stage 6: the tantivy index of every language, swapped in whole like the output.
-fn write_search_index(root: &Path, documents: &[(String, Vec<SearchDoc>)]) -> Result<(), EnvError> {
-    let staging = Staging::begin(&search_index_dir(root))?;
-    let written: Result<Vec<()>, EnvError> = documents
-        .par_iter()
-        .map(|(lang, docs)| search::index::write(&staging.dir().join(lang), lang, docs))
-        .collect();
-    match written {
-        Ok(_) => staging.commit(),
-        Err(e) => {
-            staging.abandon();
-            Err(e)
-        }
-    }
+/// The tantivy index of every language, into the staging folder that will replace the
+/// current index when the build succeeds.
+fn write_search_index(
+    staging: &Staging,
+    documents: &[(String, Vec<SearchDoc>)],
+) -> Result<(), EnvError> {
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = documents
+            .iter()
+            .map(|(lang, docs)| {
+                scope.spawn(move || search::index::write(&staging.dir().join(lang), lang, docs))
+            })
+            .collect();
+        writers.into_iter().try_for_each(|writer| {
+            writer.join().unwrap_or_else(|_| {
+                Err(EnvError {
+                    path: staging.dir().to_path_buf(),
+                    message: "a search index writer stopped unexpectedly".into(),
+                })
+            })
+        })
+    })
 }
 
 /// Counts the HTML pages of each language as they are written.

@@ -64,39 +64,12 @@ fn without_javascript_the_chooser_and_pages_are_plain_links() {
 }
 
 /// Opens a search page URL and waits for the script to show its answer.
-fn search_results(browser: &Browser, url: &str) -> (String, Vec<String>) {
-    browser.open(url);
-    wait_for_results(browser)
-}
-
-fn wait_for_results(browser: &Browser) -> (String, Vec<String>) {
-    for _ in 0..100 {
-        let state = browser.run(
-            "var s = document.getElementById('search-status').textContent;
-             var links = Array.from(document.querySelectorAll('#results a')).map(a => a.getAttribute('href'));
-             return [s, links];",
-        );
-        let status = state[0].as_str().unwrap_or("").to_string();
-        if !status.is_empty() && !status.ends_with('…') {
-            let links = state[1]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| l.as_str().unwrap().to_string())
-                .collect();
-            return (status, links);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("no search results shown at {}", browser.url());
-}
-
 #[test]
 fn search_finds_french_and_spanish_words_with_or_without_accents() {
     let Some(chromium) = chromium() else { return };
     let (_site, base) = served_site();
     let browser = Browser::start(&chromium, "en", true);
-    let (status, links) = search_results(&browser, &format!("{base}fr/search/?q=ecoles"));
+    let (status, links) = browser.search_results(&format!("{base}fr/search/?q=ecoles"));
     assert!(
         links.contains(&"/aspnet/fr/practices/water/".to_string()),
         "{status}: {links:?}"
@@ -107,16 +80,16 @@ fn search_finds_french_and_spanish_words_with_or_without_accents() {
         html.contains("<mark>École</mark>"),
         "matched words are marked"
     );
-    let (_, links) = search_results(&browser, &format!("{base}es/search/?q=rio"));
+    let (_, links) = browser.search_results(&format!("{base}es/search/?q=rio"));
     assert_eq!(
         links,
         ["/aspnet/es/practices/water/"],
         "río without its accent"
     );
-    let (_, links) = search_results(&browser, &format!("{base}es/search/?q=JARDÍN%20peace"));
+    let (_, links) = browser.search_results(&format!("{base}es/search/?q=JARDÍN%20peace"));
     assert!(links.is_empty(), "every word must match");
     // An English page shown in the French site is found there, marked as in its own language.
-    let (_, links) = search_results(&browser, &format!("{base}fr/search/?q=garden"));
+    let (_, links) = browser.search_results(&format!("{base}fr/search/?q=garden"));
     assert_eq!(links, ["/aspnet/fr/practices/peace/"]);
     assert!(browser.source().contains(r#"<h2 lang="en">"#));
 }
@@ -126,28 +99,27 @@ fn filters_come_from_the_url_and_the_url_follows_the_reader() {
     let Some(chromium) = chromium() else { return };
     let (_site, base) = served_site();
     let browser = Browser::start(&chromium, "en", true);
-    let (_, links) = search_results(&browser, &format!("{base}en/search/?q=beaches&theme=gced"));
+    let (_, links) = browser.search_results(&format!("{base}en/search/?q=beaches&theme=gced"));
     assert_eq!(links, ["/aspnet/en/practices/sandwatch/"]);
     assert_eq!(
         browser.run("return document.getElementById('f-theme').value"),
         "gced"
     );
-    let (status, links) = search_results(&browser, &format!("{base}en/search/?q=water&theme=gced"));
+    let (status, links) = browser.search_results(&format!("{base}en/search/?q=water&theme=gced"));
     assert!(
         links.is_empty() && status.contains("No page matches"),
         "{status}"
     );
-    let (_, links) = search_results(&browser, &format!("{base}en/search/?q=garden&country=ke"));
+    let (_, links) = browser.search_results(&format!("{base}en/search/?q=garden&country=ke"));
     assert!(links.is_empty());
-    let (_, links) = search_results(
-        &browser,
-        &format!("{base}en/search/?q=garden&country=fr&kind=practice"),
-    );
+    let (_, links) = browser.search_results(&format!(
+        "{base}en/search/?q=garden&country=fr&kind=practice"
+    ));
     assert_eq!(links, ["/aspnet/en/practices/peace/"]);
     // Typing: a prefix finds the word being typed, and the URL keeps in step.
     browser.open(&format!("{base}en/search/"));
     browser.run("var q = document.getElementById('q'); q.value = 'gard'; q.dispatchEvent(new Event('input'));");
-    let (_, links) = wait_for_results(&browser);
+    let (_, links) = browser.wait_for_results();
     assert_eq!(links, ["/aspnet/en/practices/peace/"]);
     assert!(
         browser.url().ends_with("/aspnet/en/search/?q=gard"),
@@ -155,7 +127,7 @@ fn filters_come_from_the_url_and_the_url_follows_the_reader() {
         browser.url()
     );
     // One typo in a longer word.
-    let (_, links) = search_results(&browser, &format!("{base}en/search/?q=nairobbi"));
+    let (_, links) = browser.search_results(&format!("{base}en/search/?q=nairobbi"));
     assert!(
         links.contains(&"/aspnet/en/practices/water/".to_string()),
         "{links:?}"
@@ -167,9 +139,74 @@ fn a_first_one_word_query_needs_one_request_of_index_data() {
     let Some(chromium) = chromium() else { return };
     let (_site, base) = served_site();
     let browser = Browser::start(&chromium, "en", true);
-    search_results(&browser, &format!("{base}en/search/?q=water"));
+    browser.search_results(&format!("{base}en/search/?q=water"));
     let fetched = browser.run(
         "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/search/') && n.endsWith('.jsz'));",
     );
     assert_eq!(fetched.as_array().unwrap().len(), 1, "{fetched}");
+}
+
+#[test]
+fn more_results_come_a_page_at_a_time_and_the_first_page_needs_one_request() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::fixture("basic");
+    // 25 stories about rain: more than a page of results, the best ones in the title.
+    for i in 1..=25 {
+        let title = if i <= 5 {
+            "Rain gardens"
+        } else {
+            "A school story"
+        };
+        site.write(
+            &format!("content/practices/rain-{i:02}.md"),
+            &format!(
+                "---\ntitle: {title} {i}\ndate: 2024-01-01\nsummary: Story {i}.\ncountries: [ke]\nthemes: [esd]\n---\nPupils measured the rain {i} times.\n"
+            ),
+        );
+    }
+    site.build_ok();
+    let base = serve_static(site.public(), "/aspnet/");
+    let browser = Browser::start(&chromium, "en", true);
+    let (status, links) = browser.search_results(&format!("{base}en/search/?q=rain"));
+    assert_eq!(status, "25 results");
+    assert_eq!(links.len(), 10);
+    let fetched = browser.run(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.jsz'));",
+    );
+    assert_eq!(fetched.as_array().unwrap().len(), 1, "{fetched}");
+    for (shown, first_new) in [(20, 10), (25, 20)] {
+        browser.run("document.getElementById('more-results').click();");
+        let mut count = 0;
+        for _ in 0..100 {
+            count = browser
+                .run("return document.querySelectorAll('#results li').length")
+                .as_u64()
+                .unwrap();
+            if count as usize == shown {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(count as usize, shown);
+        // Focus moves to the first new result, for keyboard readers.
+        let focused = browser.run(
+            "var a = document.activeElement; return Array.from(document.querySelectorAll('#results a')).indexOf(a);",
+        );
+        assert_eq!(focused.as_u64().unwrap() as usize, first_new);
+    }
+    assert_eq!(
+        browser.run("return document.getElementById('more-results').hidden"),
+        true
+    );
+    let titles = browser.run(
+        "return Array.from(document.querySelectorAll('#results h2')).slice(0, 5).map(h => h.textContent);",
+    );
+    assert!(
+        titles
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t.as_str().unwrap().starts_with("Rain gardens")),
+        "title matches rank first: {titles}"
+    );
 }

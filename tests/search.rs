@@ -153,3 +153,29 @@ fn human_output_marks_the_matched_words() {
     assert_eq!(missing.status, 2, "no index yet");
     assert!(missing.stderr.contains("run `aspnet-kb build` first"));
 }
+
+#[test]
+fn a_language_without_a_stemmer_is_searched_word_for_word() {
+    // A mirror's own language (Swahili) has no Snowball stemmer: words are folded, not stemmed.
+    let site = built();
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &config.replace("languages:\n", "languages:\n  sw: { name: Kiswahili }\n"),
+    );
+    site.write(
+        "content/practices/water.sw.md",
+        "---\ntitle: Maji safi kwa wote\ndate: 2024-03-05\nsummary: Wanafunzi wanapima maji ya mto.\ncountries: [ke]\nthemes: [esd]\n---\nShule za Nairobi zilipima maji.\n",
+    );
+    site.build_ok();
+    for query in ["shule", "MAJI", "wanafunzi"] {
+        let found = search(&site, &["--lang", "sw", query]);
+        assert_eq!(
+            urls(&found).first(),
+            Some(&"/aspnet/sw/practices/water/"),
+            "{query}"
+        );
+    }
+    // The browser index of the language exists too.
+    assert!(site.read("sw/search/index.html").contains("search-data"));
+}

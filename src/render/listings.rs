@@ -73,6 +73,7 @@ impl Renderer<'_> {
                 "results": self.strings.forms(lang, "results_count"),
                 "none": self.t(lang, "no_results"),
                 "loading": self.t(lang, "searching"),
+                "more": self.t(lang, "more_results"),
                 "original_language": self.t(lang, "original_language"),
                 "kinds": kind_labels,
             },

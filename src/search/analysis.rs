@@ -8,7 +8,7 @@ use icu::normalizer::DecomposingNormalizerBorrowed;
 use icu::properties::{CodePointMapData, props::GeneralCategory};
 use icu::segmenter::{WordSegmenter, options::WordBreakInvariantOptions};
 use rust_stemmers::{Algorithm, Stemmer};
-use std::sync::Arc;
+use std::collections::HashMap;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Lowercase, without diacritics, with the common Latin ligatures spelled out: the form in
@@ -125,9 +125,22 @@ impl Analyzer {
     }
 }
 
-/// The analyzer as a tantivy tokenizer.
+/// The analyzer as a tantivy tokenizer. Each copy (tantivy makes one per field and thread)
+/// remembers the terms of the words it has seen, so each distinct word is stemmed once.
 #[derive(Clone)]
-pub struct KbTokenizer(pub Arc<Analyzer>);
+pub struct KbTokenizer {
+    analyzer: Analyzer,
+    terms: HashMap<String, String>,
+}
+
+impl KbTokenizer {
+    pub fn new(analyzer: Analyzer) -> KbTokenizer {
+        KbTokenizer {
+            analyzer,
+            terms: HashMap::new(),
+        }
+    }
+}
 
 pub struct KbTokenStream {
     tokens: Vec<Token>,
@@ -138,16 +151,19 @@ impl Tokenizer for KbTokenizer {
     type TokenStream<'a> = KbTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> KbTokenStream {
-        let tokens = self
-            .0
-            .terms(text)
+        let analyzer = self.analyzer;
+        let tokens = words(text)
             .into_iter()
             .enumerate()
-            .map(|(position, (word, term))| Token {
+            .map(|(position, word)| Token {
                 offset_from: word.from,
                 offset_to: word.to,
                 position,
-                text: term,
+                text: self
+                    .terms
+                    .entry(word.folded)
+                    .or_insert_with_key(|folded| analyzer.term(folded))
+                    .clone(),
                 position_length: 1,
             })
             .collect();

@@ -4,7 +4,6 @@ use super::SearchDoc;
 use super::analysis::{Analyzer, KbTokenizer};
 use crate::diagnostic::EnvError;
 use std::path::Path;
-use std::sync::Arc;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -41,7 +40,7 @@ fn schema() -> (Schema, Fields) {
         .set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(IndexRecordOption::WithFreqs),
         )
         .set_stored();
     let fields = Fields {
@@ -68,10 +67,9 @@ fn tantivy_error(path: &Path, e: impl std::fmt::Display) -> EnvError {
 }
 
 fn register(index: &Index, lang: &str) {
-    index.tokenizers().register(
-        TOKENIZER,
-        KbTokenizer(Arc::new(Analyzer::for_language(lang))),
-    );
+    index
+        .tokenizers()
+        .register(TOKENIZER, KbTokenizer::new(Analyzer::for_language(lang)));
 }
 
 /// Writes the index of one language's documents into `dir` (which must be empty).

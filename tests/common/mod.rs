@@ -286,6 +286,38 @@ impl Browser {
             .to_string()
     }
 
+    /// Opens a search page and waits for its results: the status line and the result links.
+    pub fn search_results(&self, url: &str) -> (String, Vec<String>) {
+        self.open(url);
+        self.wait_for_results()
+    }
+
+    /// Waits until the search page shows a result count, then returns it and the links.
+    pub fn wait_for_results(&self) -> (String, Vec<String>) {
+        for _ in 0..200 {
+            let state = self.run(
+                "var s = document.getElementById('search-status').textContent;
+                 var links = Array.from(document.querySelectorAll('#results a')).map(a => a.getAttribute('href'));
+                 return [s, links];",
+            );
+            let status = state[0].as_str().unwrap_or("").to_string();
+            if !status.is_empty() && !status.ends_with('…') {
+                let links = state[1]
+                    .as_array()
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|h| h.as_str())
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                return (status, links);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("no search results shown at {}", self.url());
+    }
+
     pub fn url(&self) -> String {
         let response = ureq::get(&format!("{}/url", self.session))
             .call()

@@ -9,6 +9,7 @@
   var input = document.getElementById('q');
   var status = document.getElementById('search-status');
   var list = document.getElementById('results');
+  var more = document.getElementById('more-results');
   if (!index || !form) return;
   var FILTERS = ['theme', 'country', 'region', 'level', 'kind'];
   var cache = {};
@@ -124,13 +125,15 @@
   }
 
   var generation = 0;
+  var current = null; // the latest query's ranked documents, matched terms and shards
   function run() {
     var query = input.value.trim();
     var filters = readFilters();
     keepUrlInStep(query, filters);
     var mine = ++generation;
+    var started = performance.now();
     var typed = words(query);
-    if (!typed.length) { list.textContent = ''; status.textContent = ''; return; }
+    if (!typed.length) { list.textContent = ''; status.textContent = ''; more.hidden = true; return; }
     status.textContent = data.strings.loading;
     var keys = typed.map(function (t) { return shardKey(t.folded); });
     var needed = keys.map(function (k) { return fetchData('s/' + k + '.jsz'); });
@@ -145,34 +148,49 @@
         var shard = loaded[i] || { w: {}, p: {}, r: {} };
         for (var d in shard.r) records[d] = shard.r[d];
         var terms = termsFor(word.folded, shard, i === typed.length - 1);
-        var mine = new Map();
+        var best = new Map();
         Object.keys(terms).forEach(function (term) {
           matched[term] = true;
-          var postings = shard.p[term] || [];
-          for (var k = 0; k < postings.length; k += 3) {
-            var doc = postings[k], score = postings[k + 1] * terms[term];
-            if (!passes(postings[k + 2]) || (inCountry && !inCountry.has(doc))) continue;
-            if (!(mine.get(doc) >= score)) mine.set(doc, score);
+          // Columns: document gaps, scores, filter masks (see src/search/browser.rs).
+          var postings = shard.p[term] || [[], [], []];
+          var gaps = postings[0], weights = postings[1], masks = postings[2];
+          for (var k = 0, doc = 0; k < gaps.length; k++) {
+            doc += gaps[k];
+            var score = weights[k] * terms[term];
+            if (!passes(masks[k]) || (inCountry && !inCountry.has(doc))) continue;
+            if (!(best.get(doc) >= score)) best.set(doc, score);
           }
         });
-        if (scores === null) scores = mine;
+        if (scores === null) scores = best;
         else {
           var both = new Map();
-          scores.forEach(function (s, doc) { if (mine.has(doc)) both.set(doc, s + mine.get(doc)); });
+          scores.forEach(function (s, doc) { if (best.has(doc)) both.set(doc, s + best.get(doc)); });
           scores = both;
         }
       });
-      var ranked = Array.from(scores.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-      var shown = ranked.slice(0, 10).map(function (e) { return e[0]; });
-      var chunks = {};
-      shown.forEach(function (doc) { if (!records[doc]) chunks[Math.floor(doc / index.chunk)] = true; });
-      return Promise.all(Object.keys(chunks).map(function (c) {
-        return fetchData('r/' + c + '.jsz').then(function (chunk) {
-          (chunk || []).forEach(function (r, i) { records[c * index.chunk + i] = r; });
-        });
-      })).then(function () {
-        if (mine === generation) show(ranked.length, shown, matched, loaded.slice(0, typed.length));
+      var ranked = Array.from(scores.entries())
+        .sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+        .map(function (e) { return e[0]; });
+      current = { ranked: ranked, matched: matched, shards: loaded.slice(0, typed.length), generation: mine };
+      return showUpTo(index.page).then(function () {
+        // For the benchmark (bench/search.sh): from the query to its results on screen.
+        if (mine === generation) performance.measure('aspnet-kb-query', { start: started });
       });
+    });
+  }
+
+  // Shows the first `count` results of the current query, fetching the records it lacks.
+  function showUpTo(count) {
+    var query = current;
+    var shown = query.ranked.slice(0, count);
+    var chunks = {};
+    shown.forEach(function (doc) { if (!records[doc]) chunks[Math.floor(doc / index.chunk)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) {
+      return fetchData('r/' + c + '.jsz').then(function (chunk) {
+        (chunk || []).forEach(function (r, i) { records[c * index.chunk + i] = r; });
+      });
+    })).then(function () {
+      if (query.generation === generation) show(query, shown);
     });
   }
 
@@ -194,18 +212,22 @@
     return fragment;
   }
 
-  function show(total, docs, matched, shards) {
-    list.textContent = '';
+  // Lists the results `docs` of `query`, adding to those already listed for the same query.
+  function show(query, docs) {
+    if (list.getAttribute('data-query') !== String(query.generation)) {
+      list.textContent = '';
+      list.setAttribute('data-query', query.generation);
+    }
+    var total = query.ranked.length;
     var forms = data.strings.results;
     var form = total === 0 ? forms.zero || forms.other : forms[plural.select(total)] || forms.other;
     status.textContent = total === 0 ? data.strings.none : form.replace('{n}', total);
-    docs.forEach(function (doc) {
-      var r = records[doc];
-      if (!r) return;
+    docs.slice(list.children.length).forEach(function (doc) {
+      var r = records[doc] || { t: '', u: '#', k: '', l: data.lang, e: '' };
       var item = document.createElement('li');
       var link = document.createElement('a');
-      link.href = r.u;
-      link.appendChild(marked(r.t, matched, shards));
+      link.href = r.u.charAt(0) === '/' ? r.u : index.root + r.u;
+      link.appendChild(marked(r.t, query.matched, query.shards));
       var heading = document.createElement('h2');
       heading.appendChild(link);
       if (r.l !== data.lang) heading.lang = r.l;
@@ -213,14 +235,24 @@
       meta.className = 'meta';
       meta.textContent = (data.strings.kinds[r.k] || r.k) + (r.l !== data.lang ? ' · ' + data.strings.original_language : '');
       var excerpt = document.createElement('p');
-      excerpt.appendChild(marked(r.e, matched, shards));
+      excerpt.appendChild(marked(r.e, query.matched, query.shards));
       if (r.l !== data.lang) excerpt.lang = r.l;
       item.appendChild(heading);
       item.appendChild(meta);
       item.appendChild(excerpt);
       list.appendChild(item);
     });
+    more.hidden = docs.length >= total;
   }
+
+  // The next page of results; keyboard focus moves to the first of them.
+  more.addEventListener('click', function () {
+    var first = list.children.length;
+    showUpTo(first + index.page).then(function () {
+      var link = list.children[first] && list.children[first].querySelector('a');
+      if (link) link.focus();
+    });
+  });
 
   var params = new URLSearchParams(location.search);
   input.value = params.get('q') || '';
