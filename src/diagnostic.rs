@@ -40,6 +40,11 @@ impl Diagnostic {
         }
     }
 
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     pub fn at_column(mut self, column: usize) -> Self {
         self.column = column;
         self

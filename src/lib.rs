@@ -5,6 +5,7 @@
 //! translations, sections, taxonomies, links) → [`render`] (HTML and feeds, in parallel) →
 //! [`write`] (atomic swap of the output folder). [`build`] runs the chain.
 
+pub mod authoring;
 pub mod build;
 pub mod config;
 pub mod diagnostic;

@@ -1,10 +1,13 @@
 //! The command line: parses arguments, runs a stage chain, prints problems and decides the exit
 //! status (0 success, 1 content errors, 2 usage or environment errors).
 
+use aspnet_kb::authoring::import::{self, Change, Directory};
+use aspnet_kb::authoring::scaffold::{self, NewKind};
+use aspnet_kb::authoring::translations;
 use aspnet_kb::build::{self, Options};
 use aspnet_kb::config::{Config, Overrides};
 use aspnet_kb::search::query::{self, Filters};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -72,6 +75,63 @@ enum Command {
         json: bool,
         query: Vec<String>,
     },
+    /// Write a new page (a draft with every required key), or a translation of one.
+    New {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        what: NewWhat,
+        /// The page's title (a member's or coordinator's name); for `translation`, the path
+        /// of the page to translate.
+        title: String,
+        /// Language of the new page (default: the site's default language); required for
+        /// `translation`.
+        #[arg(long)]
+        lang: Option<String>,
+        /// For `chapter`: the guide's folder under content/guides/.
+        #[arg(long)]
+        guide: Option<String>,
+        /// For `member` and `coordinator`: the country code.
+        #[arg(long)]
+        country: Option<String>,
+    },
+    /// Write member or coordinator pages from a CSV export of the directory.
+    Import {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        directory: ImportWhat,
+        file: PathBuf,
+        /// Show what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Which pages are missing or out of date in each language.
+    Translations {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also write a standalone HTML report with a coverage chart per language.
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewWhat {
+    Practice,
+    Theme,
+    Page,
+    Chapter,
+    Member,
+    Coordinator,
+    Translation,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportWhat {
+    Members,
+    Coordinators,
 }
 
 fn main() -> ExitCode {
@@ -97,6 +157,23 @@ fn main() -> ExitCode {
                 kind,
             };
             return search(&root, lang, &filters, limit, json, &query.join(" "));
+        }
+        Command::New {
+            root,
+            what,
+            title,
+            lang,
+            guide,
+            country,
+        } => return new(&root, what, &title, lang, guide, country),
+        Command::Import {
+            root,
+            directory,
+            file,
+            dry_run,
+        } => return import(&root, directory, &file, dry_run),
+        Command::Translations { root, json, html } => {
+            return translations(&root, json, html.as_deref());
         }
         Command::Build {
             root,
@@ -208,5 +285,143 @@ fn search(
             eprintln!("{e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Prints a usage problem and returns exit status 2.
+fn usage(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn new(
+    root: &Path,
+    what: NewWhat,
+    title: &str,
+    lang: Option<String>,
+    guide: Option<String>,
+    country: Option<String>,
+) -> ExitCode {
+    let country = country.map(|c| c.to_lowercase());
+    let kind = match (what, guide, country) {
+        (NewWhat::Translation, _, _) => {
+            let Some(lang) = lang else {
+                return usage("a translation needs --lang, e.g. --lang fr");
+            };
+            return report_new(scaffold::new_translation(root, Path::new(title), &lang));
+        }
+        (NewWhat::Practice, _, _) => NewKind::Practice,
+        (NewWhat::Theme, _, _) => NewKind::Theme,
+        (NewWhat::Page, _, _) => NewKind::Page,
+        (NewWhat::Chapter, Some(guide), _) => NewKind::Chapter { guide },
+        (NewWhat::Chapter, None, _) => return usage("a chapter needs --guide GUIDE-FOLDER"),
+        (NewWhat::Member, _, Some(country)) => NewKind::Member { country },
+        (NewWhat::Coordinator, _, Some(country)) => NewKind::Coordinator { country },
+        (NewWhat::Member | NewWhat::Coordinator, _, None) => {
+            return usage("members and coordinators need --country, e.g. --country ke");
+        }
+    };
+    // A page in the default language has no language suffix.
+    let default_language = std::fs::read_to_string(root.join("site.yaml"))
+        .ok()
+        .and_then(|t| Config::parse(&t, &Overrides::default()).ok())
+        .map(|c| c.default_language);
+    let lang = lang.filter(|l| Some(l) != default_language.as_ref());
+    report_new(scaffold::new_page(root, &kind, title, lang.as_deref()))
+}
+
+fn report_new(result: Result<PathBuf, aspnet_kb::diagnostic::Diagnostic>) -> ExitCode {
+    match result {
+        Ok(path) => {
+            println!("wrote {}", path.display());
+            println!("  it is a draft: fill in the keys, then remove `draft: true` to publish");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn import(root: &Path, what: ImportWhat, file: &Path, dry_run: bool) -> ExitCode {
+    let directory = match what {
+        ImportWhat::Members => Directory::Members,
+        ImportWhat::Coordinators => Directory::Coordinators,
+    };
+    let report = match import::import(root, directory, file, dry_run) {
+        Ok(report) => report,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::from(1);
+        }
+    };
+    let verb = |change| match (change, dry_run) {
+        (Change::Created, false) => "created",
+        (Change::Created, true) => "would create",
+        (Change::Updated, false) => "updated",
+        (Change::Updated, true) => "would update",
+        (Change::Unchanged, _) => "unchanged",
+    };
+    if dry_run {
+        for (path, change) in report.pages.iter().filter(|(_, c)| *c != Change::Unchanged) {
+            println!("{} {}", verb(*change), path.display());
+        }
+    }
+    for d in &report.problems {
+        eprintln!("{d}");
+    }
+    let errors = report.problems.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "{} {}, {} {}, {} unchanged, {} rows with errors",
+        report.count(Change::Created),
+        verb(Change::Created),
+        report.count(Change::Updated),
+        verb(Change::Updated),
+        report.count(Change::Unchanged),
+        errors
+    );
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn translations(root: &Path, json: bool, html: Option<&Path>) -> ExitCode {
+    let (languages, problems) = match translations::status(root) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    for d in problems.iter().filter(|d| d.is_error()) {
+        eprintln!("{d}");
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&languages).unwrap_or_else(|_| "[]".into())
+        );
+    } else {
+        print!("{}", translations::table(&languages));
+    }
+    if let Some(file) = html {
+        let title = std::fs::read_to_string(root.join("site.yaml"))
+            .ok()
+            .and_then(|t| Config::parse(&t, &Overrides::default()).ok())
+            .map(|c| c.title)
+            .unwrap_or_default();
+        if let Err(e) = std::fs::write(file, translations::html(&title, &languages)) {
+            eprintln!("error: {}: cannot write: {e}", file.display());
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {}", file.display());
+    }
+    if problems.iter().any(|d| d.is_error()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -326,6 +326,7 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
     let mut fields = Fields {
         map: &mapping,
         page: &page,
+        draft: mapping.get("draft") == Some(&Value::Bool(true)),
         problems: Vec::new(),
     };
     let kind = if page.is_index() {
@@ -426,7 +427,7 @@ fn yaml_hint(message: &str) -> String {
 }
 
 /// Returns (front matter, body, body's first line).
-fn split_front_matter<'a>(
+pub fn split_front_matter<'a>(
     text: &'a str,
     path: &str,
     problems: &mut Vec<Diagnostic>,
@@ -464,6 +465,8 @@ fn split_front_matter<'a>(
 struct Fields<'a> {
     map: &'a Mapping,
     page: &'a Page,
+    /// A draft may leave required values empty (a warning) until it is published.
+    draft: bool,
     problems: Vec<Diagnostic>,
 }
 
@@ -481,6 +484,17 @@ impl Fields<'_> {
             )
             .with_hint(format!("add a line `{key}: …` to the front matter")),
         );
+    }
+
+    /// A required value left empty: an error, or a warning in a draft.
+    fn empty(&mut self, key: &str, rule: &str) {
+        let d = self.page.error_at(key, None, format!("{key}: {rule}"));
+        self.problems.push(match self.draft {
+            true => d
+                .as_warning()
+                .with_hint("fine in a draft; fill it in before removing `draft: true`"),
+            false => d,
+        });
     }
 
     fn wrong(&mut self, key: &str, expected: &str) {
@@ -506,10 +520,7 @@ impl Fields<'_> {
         match self.opt_string(key) {
             Some(s) if !s.trim().is_empty() => s,
             Some(_) => {
-                let d = self
-                    .page
-                    .error_at(key, None, format!("{key}: must not be empty"));
-                self.problems.push(d);
+                self.empty(key, "must not be empty");
                 String::new()
             }
             None => {
@@ -550,10 +561,7 @@ impl Fields<'_> {
         let list = self.list(key);
         if list.is_empty() {
             if self.map.contains_key(key) {
-                let d = self
-                    .page
-                    .error_at(key, None, format!("{key}: needs at least one value"));
-                self.problems.push(d);
+                self.empty(key, "needs at least one value");
             } else {
                 self.missing(key);
             }

@@ -1,0 +1,208 @@
+//! `aspnet-kb new`: a page of any kind with every required key and a comment per key saying
+//! what it takes, or a translation beside its source. New files are drafts (`draft: true`),
+//! so nothing half-written is published; an existing file is never overwritten.
+
+use super::{slugify, today};
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::parse::LEVELS;
+use std::path::{Path, PathBuf};
+
+/// What `new` can make.
+#[derive(Debug, Clone)]
+pub enum NewKind {
+    Practice,
+    Theme,
+    Page,
+    /// A chapter of the guide in `content/guides/<guide>/`.
+    Chapter {
+        guide: String,
+    },
+    /// A member institution of a country; its id is the country's next free number.
+    Member {
+        country: String,
+    },
+    Coordinator {
+        country: String,
+    },
+}
+
+const DRAFT: &str = "# A draft is not published. Remove this line when the page is ready.\ndraft: true\n";
+
+/// The file a new page goes to, relative to `content/`, and its text.
+fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> (String, String) {
+    let quoted = serde_yaml::to_string(title).unwrap_or_default();
+    let quoted = quoted.trim_end();
+    let slug = slugify(title);
+    let levels = LEVELS.join(", ");
+    match kind {
+        NewKind::Practice => (
+            format!("practices/{slug}{lang_suffix}.md"),
+            format!(
+                "---\n# Shown on the page, in listings and in search results.\ntitle: {quoted}\n\
+                 # Publication date, YYYY-MM-DD.\ndate: {}\n\
+                 # One or two sentences for listings, feeds and search results.\nsummary: \"\"\n\
+                 # Countries where it happened: ISO 3166-1 alpha-2 codes, at least one, e.g. [ke, sn].\ncountries: []\n\
+                 # Thematic areas, at least one: gced, esd, intercultural (or the site's own).\nthemes: []\n\
+                 # Optional. Levels of education: {levels}.\nlevels: []\n\
+                 # Optional. Member institutions involved, by id, e.g. [ke-0042].\nmembers: []\n\
+                 # Optional. Tags, free words.\ntags: []\n{DRAFT}---\n\
+                 ## Background\n\n## What the pupils did\n\n## Results\n",
+                today()
+            ),
+        ),
+        NewKind::Theme => (
+            format!("themes/{slug}{lang_suffix}.md"),
+            format!(
+                "---\n# The thematic area's name.\ntitle: {quoted}\n\
+                 # One or two sentences for listings and search results.\nsummary: \"\"\n\
+                 # Optional. A CSS colour for the area, e.g. \"#0b5cad\".\n# color: \"#0b5cad\"\n{DRAFT}---\n"
+            ),
+        ),
+        NewKind::Page => (
+            format!("{slug}{lang_suffix}.md"),
+            format!(
+                "---\n# Shown on the page and in search results.\ntitle: {quoted}\n\
+                 # Optional. One or two sentences for search results.\nsummary: \"\"\n{DRAFT}---\n"
+            ),
+        ),
+        NewKind::Chapter { guide } => {
+            let dir = content.join("guides").join(guide);
+            let next = std::fs::read_dir(&dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok())
+                        .filter(|e| !e.file_name().to_string_lossy().starts_with('_'))
+                        .count()
+                })
+                .unwrap_or(0);
+            let weight = next + 1;
+            (
+                format!("guides/{guide}/{weight:02}-{slug}{lang_suffix}.md"),
+                format!(
+                    "---\n# The chapter's title.\ntitle: {quoted}\n\
+                     # Chapter order within the guide: 1, 2, 3…\nweight: {weight}\n{DRAFT}---\n"
+                ),
+            )
+        }
+        NewKind::Member { country } => {
+            let id = next_member_id(&content.join("members").join(country), country);
+            (
+                format!("members/{country}/{id}{lang_suffix}.md"),
+                format!(
+                    "---\n# The member's id: country code and number, unique in the network.\nid: {id}\n\
+                     # The institution's name, as it writes it.\nname: {quoted}\n\
+                     # ISO 3166-1 alpha-2 code of its country.\ncountry: {country}\n\
+                     # Its town or city.\ncity: \"\"\n\
+                     # Levels of education it offers, at least one: {levels}.\nlevels: []\n\
+                     # public or private.\ntype: public\n\
+                     # Optional. The year it joined the network.\n# joined: {}\n\
+                     # Optional. Its website.\n# website: https://\n{DRAFT}---\n",
+                    &today()[..4]
+                ),
+            )
+        }
+        NewKind::Coordinator { country } => (
+            format!("coordinators/{country}{lang_suffix}.md"),
+            format!(
+                "---\n# ISO 3166-1 alpha-2 code of the country coordinated.\ncountry: {country}\n\
+                 # The National Coordinator's name.\nname: {quoted}\n\
+                 # The organisation they work for, e.g. the National Commission for UNESCO.\norganization: \"\"\n\
+                 # Optional. A contact address.\n# email: name@example.org\n\
+                 # Optional. Languages they work in, e.g. [en, fr].\n# languages: []\n{DRAFT}---\n"
+            ),
+        ),
+    }
+}
+
+/// The next free member id of a country folder: `ke-0041` after `ke-0040`.
+fn next_member_id(dir: &Path, country: &str) -> String {
+    let highest = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let stem = name.split('.').next()?.to_string();
+                    stem.strip_prefix(&format!("{country}-"))?.parse::<u32>().ok()
+                })
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0);
+    format!("{country}-{:04}", highest + 1)
+}
+
+/// Writes `text` to `path` unless a file is there already.
+fn write_new(root: &Path, path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    if path.exists() {
+        return Err(Diagnostic::error(relative, 0, "already exists; nothing was written")
+            .with_hint("choose another title, or edit the existing file"));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error(relative, 0, format!("cannot create folder: {e}")))?;
+    }
+    // `create_new` so that a file appearing meanwhile is not overwritten either.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Diagnostic::error(relative, 0, format!("cannot write: {e}")))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| Diagnostic::error(relative, 0, format!("cannot write: {e}")))?;
+    Ok(relative.to_path_buf())
+}
+
+/// Writes a new page of `kind` titled `title`; `lang` is `None` for the default language.
+/// Returns its path relative to the root.
+pub fn new_page(
+    root: &Path,
+    kind: &NewKind,
+    title: &str,
+    lang: Option<&str>,
+) -> Result<PathBuf, Diagnostic> {
+    let content = root.join("content");
+    let suffix = lang.map(|l| format!(".{l}")).unwrap_or_default();
+    if slugify(title).is_empty() {
+        return Err(Diagnostic::error("content", 0, "the title has no letters or digits")
+            .with_hint("give a title such as \"Rain gardens in Dakar\""));
+    }
+    let (relative, text) = page_text(kind, title, &content, &suffix);
+    write_new(root, &content.join(relative), &text)
+}
+
+/// Writes the `lang` translation of the page at `source` (a default-language file) beside it:
+/// a copy to translate, as a draft marked as needing translation.
+pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf, Diagnostic> {
+    let full = if source.is_absolute() {
+        source.to_path_buf()
+    } else {
+        root.join(source)
+    };
+    let shown = display_path(full.strip_prefix(root).unwrap_or(&full));
+    let text = std::fs::read_to_string(&full)
+        .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read: {e}")))?;
+    let name = full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let Some(stem) = name.strip_suffix(".md") else {
+        return Err(Diagnostic::error(&shown, 0, "not a Markdown page")
+            .with_hint("give the path of a .md file under content/"));
+    };
+    if stem.contains('.') {
+        return Err(Diagnostic::error(&shown, 0, "this is already a translation")
+            .with_hint("give the default-language file, e.g. content/practices/water.md"));
+    }
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return Err(Diagnostic::error(&shown, 1, "no front matter")
+            .with_hint("a page starts with a line `---`"));
+    };
+    let marked = format!(
+        "---\n# Needs translation: translate the title, summary and text from {name},\n\
+         # then remove these lines and `draft: true`.\n{DRAFT}{}",
+        rest.lines()
+            .filter(|l| !l.starts_with("draft:"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    );
+    write_new(root, &full.with_file_name(format!("{stem}.{lang}.md")), &marked)
+}
