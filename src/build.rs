@@ -12,8 +12,10 @@ use crate::resolve::{self, Site};
 use crate::search::{self, SearchDoc};
 use crate::theme::Theme;
 use crate::write::{Discard, OutputFile, Sink, Staging};
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -23,6 +25,21 @@ pub struct Options {
     /// `None` for `check`: validate everything, write nothing.
     pub output: Option<PathBuf>,
     pub overrides: Overrides,
+    /// Show a progress line while working (only ever drawn on a terminal).
+    pub progress: bool,
+}
+
+/// A one-line progress display on stderr when it is a terminal; hidden otherwise (CI, pipes).
+fn progress_line(wanted: bool) -> ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {pos} files  {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 /// What a finished run reports: its problems, and what it made.
@@ -61,6 +78,8 @@ impl Outcome {
 
 pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let started = Instant::now();
+    let progress = progress_line(options.progress);
+    progress.set_message("reading content");
     let mut diagnostics = Diagnostics::default();
     let (tree, problems) = load::load(&options.root)?;
     diagnostics.extend(problems);
@@ -78,6 +97,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         // Only a site without errors so far is staged; otherwise render just to find problems.
         let writing = options.output.is_some() && !diagnostics.has_errors();
         let search_started = Instant::now();
+        progress.set_message("search index");
         let documents = search::all_documents(site);
         // The browser index and the tantivy index are made side by side; the tantivy index is
         // swapped in with the output, only if the whole build succeeds.
@@ -116,11 +136,13 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             (Some(output), true) => Some(Staging::begin(output)?),
             _ => None,
         };
+        progress.set_message("writing pages");
         let sink = Counting {
             inner: staging
                 .as_ref()
                 .map_or(&Discard as &dyn Sink, |s| s as &dyn Sink),
             counter: &counter,
+            progress: &progress,
         };
         let rendered = renderer
             .render_all(&prepared.theme, &tree.assets, &sink)
@@ -151,6 +173,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             }
         }
     }
+    progress.finish_and_clear();
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
     Ok(Outcome {
@@ -218,6 +241,7 @@ impl PageCounter {
 struct Counting<'a> {
     inner: &'a dyn Sink,
     counter: &'a PageCounter,
+    progress: &'a ProgressBar,
 }
 
 impl Sink for Counting<'_> {
@@ -229,6 +253,7 @@ impl Sink for Counting<'_> {
         ) {
             *counts.entry(lang.to_string()).or_default() += 1;
         }
+        self.progress.inc(1);
         self.inner.put(file)
     }
 }

@@ -62,10 +62,18 @@ impl Diagnostic {
 
 /// Paths are shown with forward slashes whatever the platform.
 pub fn display_path(path: &Path) -> String {
-    path.components()
+    let joined = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    // An absolute path (a CSV file given on the command line) keeps its leading `/`.
+    if path.has_root() {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -189,11 +189,13 @@ fn main() -> ExitCode {
                 languages: lang,
                 drafts,
             },
+            progress: true,
         },
         Command::Check { root } => Options {
             root,
             output: None,
             overrides: Overrides::default(),
+            progress: true,
         },
     };
     match build::run(&options) {

@@ -30,8 +30,14 @@ pub const MEMBER_COLUMNS: [&str; 12] = [
     "lat", "lon",
 ];
 /// Columns of a coordinator export; the first three are required.
-pub const COORDINATOR_COLUMNS: [&str; 6] =
-    ["country", "name", "organization", "email", "website", "languages"];
+pub const COORDINATOR_COLUMNS: [&str; 6] = [
+    "country",
+    "name",
+    "organization",
+    "email",
+    "website",
+    "languages",
+];
 
 impl Directory {
     fn columns(self) -> &'static [&'static str] {
@@ -75,11 +81,14 @@ impl Report {
     }
 }
 
+/// Front matter values in column order.
+type FrontMatter = Vec<(&'static str, Value)>;
+
 /// A row that passed the checks: where its page goes and its front matter values.
 struct Row {
     line: usize,
     path: PathBuf,
-    values: Vec<(&'static str, Value)>,
+    values: FrontMatter,
 }
 
 /// Imports `file` into the site at `root`; with `dry_run`, reports what would change and
@@ -95,7 +104,11 @@ pub fn import(
         .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read: {e}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         Diagnostic::error(&shown, line, "not UTF-8 text")
             .with_hint("export the spreadsheet as \"CSV UTF-8\"")
     })?;
@@ -139,9 +152,16 @@ pub fn import(
         return Err(Diagnostic::error(
             &shown,
             1,
-            format!("the header row lacks required columns: {}", absent.join(", ")),
+            format!(
+                "the header row lacks required columns: {}",
+                absent.join(", ")
+            ),
         )
-        .with_hint(format!("columns are: {}", known.join(", "))));
+        .with_hint(format!(
+            "columns are: {}{}",
+            known.join(", "),
+            unknown_note(&header, &columns)
+        )));
     }
 
     let countries = RegionTable::built_in();
@@ -152,9 +172,11 @@ pub fn import(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
-                report
-                    .problems
-                    .push(Diagnostic::error(&shown, line, format!("unreadable row: {e}")));
+                report.problems.push(Diagnostic::error(
+                    &shown,
+                    line,
+                    format!("unreadable row: {e}"),
+                ));
                 continue;
             }
         };
@@ -188,7 +210,7 @@ pub fn import(
 
     let outcomes: Vec<Result<(PathBuf, Change), Diagnostic>> = rows
         .par_iter()
-        .map(|row| write_page(root, row, directory, dry_run, &shown))
+        .map(|row| write_page(root, row, &columns, dry_run, &shown))
         .collect();
     for outcome in outcomes {
         match outcome {
@@ -200,13 +222,27 @@ pub fn import(
     Ok(report)
 }
 
+/// `; unknown columns here: town, zip` for the header names that are no column.
+fn unknown_note(header: &[String], columns: &[Option<&str>]) -> String {
+    let unknown: Vec<&str> = header
+        .iter()
+        .zip(columns)
+        .filter(|(_, c)| c.is_none())
+        .map(|(h, _)| h.as_str())
+        .collect();
+    match unknown.is_empty() {
+        true => String::new(),
+        false => format!("; unknown columns here: {}", unknown.join(", ")),
+    }
+}
+
 /// Checks one row; returns its key (member id or country) and its front matter values in
 /// column order, or why it is bad.
 fn check_row(
     directory: Directory,
     cells: &[(&'static str, &str)],
     countries: &RegionTable,
-) -> Result<(String, Vec<(&'static str, Value)>), String> {
+) -> Result<(String, FrontMatter), String> {
     let cell = |name: &str| {
         cells
             .iter()
@@ -307,7 +343,7 @@ fn page_path(directory: Directory, key: &str, values: &[(&str, Value)]) -> PathB
 fn write_page(
     root: &Path,
     row: &Row,
-    directory: Directory,
+    columns: &[Option<&'static str>],
     dry_run: bool,
     csv_shown: &str,
 ) -> Result<(PathBuf, Change), Diagnostic> {
@@ -335,9 +371,10 @@ fn write_page(
         None => (Mapping::new(), String::new()),
     };
     // The export's columns first, in their order; then the page's other keys, as they were.
+    // A column the file has replaces the page's value, also when its cell is empty.
     let mut front = Mapping::new();
-    for &column in directory.columns() {
-        kept.remove(column);
+    for column in columns.iter().flatten() {
+        kept.remove(*column);
     }
     for (column, value) in &row.values {
         front.insert(Value::String(column.to_string()), value.clone());

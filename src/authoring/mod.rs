@@ -54,8 +54,14 @@ mod tests {
 
     #[test]
     fn slugs_are_folded_and_hyphenated() {
-        assert_eq!(slugify("Jardins de la paix à Dakar"), "jardins-de-la-paix-a-dakar");
-        assert_eq!(slugify("  Water: a shared resource! "), "water-a-shared-resource");
+        assert_eq!(
+            slugify("Jardins de la paix à Dakar"),
+            "jardins-de-la-paix-a-dakar"
+        );
+        assert_eq!(
+            slugify("  Water: a shared resource! "),
+            "water-a-shared-resource"
+        );
         assert_eq!(slugify("Œuvre"), "oeuvre");
     }
 

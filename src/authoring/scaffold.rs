@@ -26,7 +26,8 @@ pub enum NewKind {
     },
 }
 
-const DRAFT: &str = "# A draft is not published. Remove this line when the page is ready.\ndraft: true\n";
+const DRAFT: &str =
+    "# A draft is not published. Remove this line when the page is ready.\ndraft: true\n";
 
 /// The file a new page goes to, relative to `content/`, and its text.
 fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> (String, String) {
@@ -123,7 +124,9 @@ fn next_member_id(dir: &Path, country: &str) -> String {
                 .filter_map(|e| {
                     let name = e.file_name().to_string_lossy().into_owned();
                     let stem = name.split('.').next()?.to_string();
-                    stem.strip_prefix(&format!("{country}-"))?.parse::<u32>().ok()
+                    stem.strip_prefix(&format!("{country}-"))?
+                        .parse::<u32>()
+                        .ok()
                 })
                 .max()
                 .unwrap_or(0)
@@ -136,8 +139,10 @@ fn next_member_id(dir: &Path, country: &str) -> String {
 fn write_new(root: &Path, path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
     let relative = path.strip_prefix(root).unwrap_or(path);
     if path.exists() {
-        return Err(Diagnostic::error(relative, 0, "already exists; nothing was written")
-            .with_hint("choose another title, or edit the existing file"));
+        return Err(
+            Diagnostic::error(relative, 0, "already exists; nothing was written")
+                .with_hint("choose another title, or edit the existing file"),
+        );
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
@@ -165,8 +170,10 @@ pub fn new_page(
     let content = root.join("content");
     let suffix = lang.map(|l| format!(".{l}")).unwrap_or_default();
     if slugify(title).is_empty() {
-        return Err(Diagnostic::error("content", 0, "the title has no letters or digits")
-            .with_hint("give a title such as \"Rain gardens in Dakar\""));
+        return Err(
+            Diagnostic::error("content", 0, "the title has no letters or digits")
+                .with_hint("give a title such as \"Rain gardens in Dakar\""),
+        );
     }
     let (relative, text) = page_text(kind, title, &content, &suffix);
     write_new(root, &content.join(relative), &text)
@@ -183,14 +190,19 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
     let shown = display_path(full.strip_prefix(root).unwrap_or(&full));
     let text = std::fs::read_to_string(&full)
         .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read: {e}")))?;
-    let name = full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = full
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let Some(stem) = name.strip_suffix(".md") else {
         return Err(Diagnostic::error(&shown, 0, "not a Markdown page")
             .with_hint("give the path of a .md file under content/"));
     };
     if stem.contains('.') {
-        return Err(Diagnostic::error(&shown, 0, "this is already a translation")
-            .with_hint("give the default-language file, e.g. content/practices/water.md"));
+        return Err(
+            Diagnostic::error(&shown, 0, "this is already a translation")
+                .with_hint("give the default-language file, e.g. content/practices/water.md"),
+        );
     }
     let Some(rest) = text.strip_prefix("---\n") else {
         return Err(Diagnostic::error(&shown, 1, "no front matter")
@@ -204,5 +216,9 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
             .map(|l| format!("{l}\n"))
             .collect::<String>()
     );
-    write_new(root, &full.with_file_name(format!("{stem}.{lang}.md")), &marked)
+    write_new(
+        root,
+        &full.with_file_name(format!("{stem}.{lang}.md")),
+        &marked,
+    )
 }

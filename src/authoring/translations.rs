@@ -86,7 +86,11 @@ pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), Env
     sources.sort_by(|a, b| a.source.cmp(&b.source));
 
     let mut languages = Vec::new();
-    for language in config.languages.iter().filter(|l| l.code != config.default_language) {
+    for language in config
+        .languages
+        .iter()
+        .filter(|l| l.code != config.default_language)
+    {
         let mut sections: BTreeMap<String, SectionStatus> = BTreeMap::new();
         for source in &sources {
             let section = source.dir.split('/').next().unwrap_or("").to_string();
@@ -98,10 +102,8 @@ pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), Env
             });
             entry.pages += 1;
             let translation = by_key.get(&(source.key.as_str(), language.code.as_str()));
-            let (source_changed, translation_changed) = (
-                changed_at(source),
-                translation.and_then(|t| changed_at(t)),
-            );
+            let (source_changed, translation_changed) =
+                (changed_at(source), translation.and_then(|t| changed_at(t)));
             let state = match translation {
                 None => State::Missing,
                 Some(t) if t.draft => State::Draft,
@@ -139,7 +141,15 @@ fn last_commits(root: &Path) -> HashMap<String, i64> {
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["log", "--relative", "--no-renames", "--name-only", "--format=%x00%ct", "--", "content"])
+        .args([
+            "log",
+            "--relative",
+            "--no-renames",
+            "--name-only",
+            "--format=%x00%ct",
+            "--",
+            "content",
+        ])
         .output();
     let mut changed = HashMap::new();
     let Some(output) = output.ok().filter(|o| o.status.success()) else {
@@ -195,7 +205,11 @@ pub fn table(languages: &[LanguageStatus]) -> String {
             let count = |state| section.todo.iter().filter(|t| t.state == state).count();
             out.push_str(&format!(
                 "  {:<16} {:>5}/{:<5} {:>5}   missing {}, drafts {}, out of date {}\n",
-                if section.section.is_empty() { "(top)" } else { &section.section },
+                if section.section.is_empty() {
+                    "(top)"
+                } else {
+                    &section.section
+                },
                 section.current,
                 section.pages,
                 percent(section.current, section.pages),
@@ -239,7 +253,10 @@ fn percent(part: usize, whole: usize) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The report as a standalone HTML page: a coverage bar per language, then the lists.

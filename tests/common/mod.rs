@@ -94,6 +94,15 @@ impl Site {
         files.sort();
         files
     }
+
+    /// Every file under `content/` with its contents.
+    pub fn source_snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let content = self.root().join("content");
+        let mut files = Vec::new();
+        collect(&content, &content, &mut files);
+        files.sort();
+        files
+    }
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) {

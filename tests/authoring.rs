@@ -1,0 +1,371 @@
+//! The authoring commands on fixture sites: `new` pages and translations that pass `check`,
+//! `import` of directory exports (good and bad rows, BOM, semicolons, idempotence, dry run,
+//! bodies kept) and the `translations` report from front matter dates and git history.
+
+mod common;
+
+use common::Site;
+use std::fs;
+use std::path::Path;
+
+fn fixture_file(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn source(site: &Site, path: &str) -> String {
+    fs::read_to_string(site.root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn new_pages_are_drafts_with_every_key_and_pass_check() {
+    let site = Site::fixture("basic");
+    for args in [
+        vec!["new", "practice", "Rain gardens in Dakar"],
+        vec![
+            "new",
+            "practice",
+            "Jardins de pluie à Dakar",
+            "--lang",
+            "fr",
+        ],
+        vec!["new", "theme", "Digital citizenship"],
+        vec!["new", "page", "Contact"],
+        vec![
+            "new",
+            "chapter",
+            "Reporting",
+            "--guide",
+            "national-coordinators",
+        ],
+        vec!["new", "member", "Kisumu Girls School", "--country", "ke"],
+        vec!["new", "coordinator", "Amina Diallo", "--country", "sn"],
+    ] {
+        let run = site.run(&args);
+        assert_eq!(run.status, 0, "{args:?}: {}", run.stderr);
+    }
+    let practice = source(&site, "content/practices/rain-gardens-in-dakar.md");
+    for key in [
+        "title:",
+        "date:",
+        "summary:",
+        "countries:",
+        "themes:",
+        "draft: true",
+    ] {
+        assert!(practice.contains(key), "{key} in {practice}");
+    }
+    assert!(
+        practice.contains("# Countries where it happened"),
+        "a comment per key"
+    );
+    assert!(
+        site.root()
+            .join("content/practices/jardins-de-pluie-a-dakar.fr.md")
+            .exists()
+    );
+    // The next free member id of the country.
+    let member = source(&site, "content/members/ke/ke-0002.md");
+    assert!(member.contains("id: ke-0002") && member.contains("name: Kisumu Girls School"));
+    let check = site.run(&["check"]);
+    assert_eq!(check.status, 0, "{}", check.stderr);
+    assert!(check.stderr.contains("fine in a draft"), "{}", check.stderr);
+    // Drafts are not published.
+    site.build_ok();
+    assert!(!site.exists("en/practices/rain-gardens-in-dakar/index.html"));
+}
+
+#[test]
+fn new_never_overwrites() {
+    let site = Site::fixture("basic");
+    let before = source(&site, "content/practices/water.md");
+    let run = site.run(&["new", "practice", "Water"]);
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains("content/practices/water.md") && run.stderr.contains("already exists"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(source(&site, "content/practices/water.md"), before);
+    let run = site.run(&["new", "member", "X"]);
+    assert_eq!(run.status, 2, "member without --country");
+    assert!(run.stderr.contains("--country"), "{}", run.stderr);
+}
+
+#[test]
+fn a_new_translation_is_a_marked_draft_beside_its_source() {
+    let site = Site::fixture("basic");
+    let run = site.run(&[
+        "new",
+        "translation",
+        "content/practices/peace.md",
+        "--lang",
+        "es",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let text = source(&site, "content/practices/peace.es.md");
+    assert!(text.starts_with("---\n# Needs translation"), "{text}");
+    assert!(text.contains("draft: true"));
+    assert!(text.contains(&source(&site, "content/practices/peace.md")[4..40]));
+    let check = site.run(&["check"]);
+    assert_eq!(check.status, 0, "{}", check.stderr);
+    // Translating an existing translation again is refused.
+    let again = site.run(&[
+        "new",
+        "translation",
+        "content/practices/peace.md",
+        "--lang",
+        "es",
+    ]);
+    assert_eq!(again.status, 2);
+    let report = site.run(&["translations", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    let es = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lang"] == "es")
+        .unwrap();
+    let states: Vec<(&str, &str)> = es["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["todo"].as_array().unwrap())
+        .map(|t| (t["source"].as_str().unwrap(), t["state"].as_str().unwrap()))
+        .collect();
+    assert!(
+        states.contains(&("content/practices/peace.md", "draft")),
+        "{states:?}"
+    );
+}
+
+#[test]
+fn import_writes_good_rows_and_reports_bad_ones_by_line() {
+    let site = Site::fixture("basic");
+    let run = site.run(&["import", "members", &fixture_file("members.csv")]);
+    assert_eq!(run.status, 1, "bad rows: exit 1\n{}", run.stderr);
+    for (line, reason) in [
+        (3, "unknown level \"university\""),
+        (4, "unknown country code \"xx\""),
+        (6, "ke-0100 appears twice"),
+        (7, "\"charter\" must be public or private"),
+    ] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.contains(&format!("members.csv:{line}:")) && l.contains(reason)),
+            "line {line}: {reason}\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("2 created"), "{}", run.stderr);
+    let lakeview = source(&site, "content/members/ke/ke-0100.md");
+    assert!(
+        lakeview.contains("country: ke"),
+        "codes are lowercased: {lakeview}"
+    );
+    assert!(lakeview.contains("- secondary"), "{lakeview}");
+    let rift = source(&site, "content/members/ke/ke-0102.md");
+    assert!(
+        rift.contains("Rift Valley School; Eldoret"),
+        "quoted semicolon: {rift}"
+    );
+    for bad in ["ke/ke-0101.md", "xx/xx-0001.md", "ke/ke-0103.md"] {
+        assert!(
+            !site.root().join("content/members").join(bad).exists(),
+            "{bad}"
+        );
+    }
+    // The imported pages are valid pages.
+    let check = site.run(&["check"]);
+    assert_eq!(check.status, 0, "{}", check.stderr);
+
+    // A second run changes nothing.
+    let before = site.source_snapshot();
+    let again = site.run(&["import", "members", &fixture_file("members.csv")]);
+    assert!(
+        again.stderr.contains("0 created, 0 updated, 2 unchanged"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(site.source_snapshot(), before);
+}
+
+#[test]
+fn import_keeps_what_people_wrote_and_dry_run_writes_nothing() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/members/ke/ke-0100.md",
+        "---\nid: ke-0100\nname: Old name\ncountry: ke\ncity: Kisumu\nlevels: [primary]\ntype: public\nlat: -0.1\n---\nOur school garden feeds 300 pupils.\n",
+    );
+    let csv = site.root().join("export.csv");
+    fs::write(
+        &csv,
+        "id,name,country,city,levels,type\nke-0100,Lakeview Academy,ke,Kisumu,primary,private\nke-0104,New School,ke,Meru,primary,public\n",
+    )
+    .unwrap();
+    let csv = csv.to_string_lossy().into_owned();
+    let before = site.source_snapshot();
+    let dry = site.run(&["import", "members", &csv, "--dry-run"]);
+    assert_eq!(dry.status, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout
+            .contains("would update content/members/ke/ke-0100.md"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("would create content/members/ke/ke-0104.md"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(site.source_snapshot(), before, "a dry run writes nothing");
+
+    let run = site.run(&["import", "members", &csv]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let page = source(&site, "content/members/ke/ke-0100.md");
+    assert!(
+        page.contains("name: Lakeview Academy") && page.contains("type: private"),
+        "{page}"
+    );
+    assert!(
+        page.contains("lat: -0.1"),
+        "a key without a column is kept: {page}"
+    );
+    assert!(
+        page.ends_with("---\nOur school garden feeds 300 pupils.\n"),
+        "{page}"
+    );
+}
+
+#[test]
+fn import_of_coordinators_and_of_a_file_without_required_columns() {
+    let site = Site::fixture("basic");
+    let run = site.run(&["import", "coordinators", &fixture_file("coordinators.csv")]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("coordinators.csv:3:") && run.stderr.contains("organization: empty"),
+        "{}",
+        run.stderr
+    );
+    let ke = source(&site, "content/coordinators/ke.md");
+    assert!(
+        ke.contains("organization: Kenya National Commission for UNESCO"),
+        "{ke}"
+    );
+    let csv = site.root().join("bad.csv");
+    fs::write(&csv, "name,town\nA,B\n").unwrap();
+    let run = site.run(&["import", "members", &csv.to_string_lossy()]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr
+            .contains("lacks required columns: id, country, city, levels, type"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("unknown columns here: town"),
+        "{}",
+        run.stderr
+    );
+}
+
+fn git(site: &Site, args: &[&str], date: &str) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(site.root())
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn translations_report_missing_and_out_of_date_pages() {
+    let site = Site::fixture("basic");
+    git(&site, &["init", "-q"], "2024-01-01T10:00:00Z");
+    git(&site, &["add", "."], "2024-01-01T10:00:00Z");
+    git(&site, &["commit", "-qm", "content"], "2024-01-01T10:00:00Z");
+    // The English story changes after its translations were written.
+    let water = source(&site, "content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("measured the water", "measured the water twice"),
+    );
+    git(&site, &["commit", "-qam", "update"], "2024-06-01T10:00:00Z");
+
+    let run = site.run(&["translations"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.lines().any(|l| l.contains("out of date")
+            && l.contains("content/practices/water.fr.md")
+            && l.contains("source 2024-06-01")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("missing") && l.contains("content/practices/peace.md")),
+        "{}",
+        run.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.run(&["translations", "--json"]).stdout).unwrap();
+    let fr = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lang"] == "fr")
+        .unwrap();
+    let practices = fr["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["section"] == "practices")
+        .unwrap();
+    let todo: Vec<(&str, &str)> = practices["todo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["source"].as_str().unwrap(), t["state"].as_str().unwrap()))
+        .collect();
+    assert!(
+        todo.contains(&("content/practices/water.md", "out-of-date")),
+        "{todo:?}"
+    );
+    assert!(
+        todo.contains(&("content/practices/peace.md", "missing")),
+        "{todo:?}"
+    );
+
+    // A translation whose `updated` date is later is current again.
+    let fr_text = source(&site, "content/practices/water.fr.md");
+    site.write(
+        "content/practices/water.fr.md",
+        &fr_text.replacen("---\n", "---\nupdated: 2024-07-01\n", 1),
+    );
+    let run = site.run(&["translations"]);
+    assert!(!run.stdout.contains("water.fr.md"), "{}", run.stdout);
+
+    let report = site.root().join("report.html");
+    let run = site.run(&["translations", "--html", &report.to_string_lossy()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let html = fs::read_to_string(report).unwrap();
+    assert!(
+        html.contains("<div class=\"bar\" role=\"img\""),
+        "a coverage chart"
+    );
+    assert!(html.contains("content/practices/peace.md"));
+}
