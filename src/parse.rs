@@ -385,6 +385,21 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
     (Some(page), problems)
 }
 
+/// A member page's keys; the first six are required.
+pub const MEMBER_KEYS: [&str; 12] = [
+    "id", "name", "country", "city", "levels", "type", "joined", "website", "themes", "status",
+    "lat", "lon",
+];
+/// A coordinator page's keys; the first three are required.
+pub const COORDINATOR_KEYS: [&str; 6] = [
+    "country",
+    "name",
+    "organization",
+    "email",
+    "website",
+    "languages",
+];
+
 fn kind_keys(kind: &Kind) -> &'static [&'static str] {
     match kind {
         Kind::Practice(_) => &[
@@ -398,18 +413,8 @@ fn kind_keys(kind: &Kind) -> &'static [&'static str] {
             "authors",
         ],
         Kind::Theme(_) => &["color", "icon"],
-        Kind::Member(_) => &[
-            "id", "name", "country", "city", "levels", "type", "joined", "website", "themes",
-            "status", "lat", "lon",
-        ],
-        Kind::Coordinator(_) => &[
-            "country",
-            "name",
-            "organization",
-            "email",
-            "website",
-            "languages",
-        ],
+        Kind::Member(_) => &MEMBER_KEYS,
+        Kind::Coordinator(_) => &COORDINATOR_KEYS,
         _ => &[],
     }
 }

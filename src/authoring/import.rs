@@ -2,14 +2,15 @@
 //! under `content/members/<cc>/<id>.md` or `content/coordinators/<cc>.md`.
 //!
 //! The file is UTF-8 (a byte-order mark is fine), comma- or semicolon-separated, with a header
-//! row naming the columns (see [`MEMBER_COLUMNS`], [`COORDINATOR_COLUMNS`]); list cells
+//! row naming the columns, which are the pages' front matter keys ([`MEMBER_KEYS`],
+//! [`COORDINATOR_KEYS`]); list cells
 //! (levels, themes, languages) separate values with `|` or spaces. Each row is checked as the
 //! build would check the page; a bad row is reported with its line and reason and nothing is
 //! written for it. An existing page keeps its Markdown body and any front matter key the file
 //! has no column for, so running the same import twice changes nothing.
 
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::parse::{LEVELS, closest_hint, split_front_matter};
+use crate::parse::{COORDINATOR_KEYS, LEVELS, MEMBER_KEYS, closest_hint, split_front_matter};
 use crate::regions::RegionTable;
 use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
@@ -23,34 +24,18 @@ pub enum Directory {
     Coordinators,
 }
 
-/// Columns of a member export, in the order the pages' front matter lists them; the first six
-/// are required.
-pub const MEMBER_COLUMNS: [&str; 12] = [
-    "id", "name", "country", "city", "levels", "type", "joined", "website", "themes", "status",
-    "lat", "lon",
-];
-/// Columns of a coordinator export; the first three are required.
-pub const COORDINATOR_COLUMNS: [&str; 6] = [
-    "country",
-    "name",
-    "organization",
-    "email",
-    "website",
-    "languages",
-];
-
 impl Directory {
     fn columns(self) -> &'static [&'static str] {
         match self {
-            Directory::Members => &MEMBER_COLUMNS,
-            Directory::Coordinators => &COORDINATOR_COLUMNS,
+            Directory::Members => &MEMBER_KEYS,
+            Directory::Coordinators => &COORDINATOR_KEYS,
         }
     }
 
     fn required(self) -> &'static [&'static str] {
         match self {
-            Directory::Members => &MEMBER_COLUMNS[..6],
-            Directory::Coordinators => &COORDINATOR_COLUMNS[..3],
+            Directory::Members => &MEMBER_KEYS[..6],
+            Directory::Coordinators => &COORDINATOR_KEYS[..3],
         }
     }
 
