@@ -20,13 +20,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
-pub struct Options {
+pub struct Options<'a> {
     pub root: PathBuf,
-    /// `None` for `check`: validate everything, write nothing.
-    pub output: Option<PathBuf>,
+    pub output: Output<'a>,
     pub overrides: Overrides,
     /// Show a progress line while working (only ever drawn on a terminal).
     pub progress: bool,
+}
+
+/// Where a run puts the site.
+pub enum Output<'a> {
+    /// `check`: validate everything, write nothing.
+    Nowhere,
+    /// `build`: a folder, swapped in whole, with the tantivy index beside the content.
+    Folder(PathBuf),
+    /// `serve`: every file into `sink` (no tantivy index); the caller keeps them only if
+    /// the run has no errors.
+    Sink(&'a dyn Sink),
 }
 
 /// A one-line progress display on stderr when it is a terminal; hidden otherwise (CI, pipes).
@@ -76,7 +86,7 @@ impl Outcome {
     }
 }
 
-pub fn run(options: &Options) -> Result<Outcome, EnvError> {
+pub fn run(options: &Options<'_>) -> Result<Outcome, EnvError> {
     let started = Instant::now();
     let progress = progress_line(options.progress);
     progress.set_message("reading content");
@@ -95,15 +105,18 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .collect();
         let site = &prepared.site;
         // Only a site without errors so far is staged; otherwise render just to find problems.
-        let writing = options.output.is_some() && !diagnostics.has_errors();
+        let to_folder = match &options.output {
+            Output::Folder(folder) if !diagnostics.has_errors() => Some(folder),
+            _ => None,
+        };
         let search_started = Instant::now();
         progress.set_message("search index");
         let documents = search::all_documents(site);
         // The browser index and the tantivy index are made side by side; the tantivy index is
         // swapped in with the output, only if the whole build succeeds.
-        let index_staging = match writing {
-            true => Some(Staging::begin(&search_index_dir(&options.root))?),
-            false => None,
+        let index_staging = match to_folder {
+            Some(_) => Some(Staging::begin(&search_index_dir(&options.root))?),
+            None => None,
         };
         let ((browser_files, manifests), indexed) = std::thread::scope(|scope| {
             // tantivy indexes on threads of its own: on a thread of rayon's pool, waiting for
@@ -132,15 +145,18 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         };
         drop(documents);
         let renderer = Renderer::new(site, prepared.tera, prepared.strings, manifests);
-        let staging = match (&options.output, writing) {
-            (Some(output), true) => Some(Staging::begin(output)?),
-            _ => None,
+        let staging = match to_folder {
+            Some(folder) => Some(Staging::begin(folder)?),
+            None => None,
         };
         progress.set_message("writing pages");
+        let inner: &dyn Sink = match (&staging, &options.output) {
+            (Some(staging), _) => staging,
+            (None, Output::Sink(sink)) => *sink,
+            _ => &Discard,
+        };
         let sink = Counting {
-            inner: staging
-                .as_ref()
-                .map_or(&Discard as &dyn Sink, |s| s as &dyn Sink),
+            inner,
             counter: &counter,
             progress: &progress,
         };

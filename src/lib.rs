@@ -18,5 +18,6 @@ pub mod regions;
 pub mod render;
 pub mod resolve;
 pub mod search;
+pub mod serve;
 pub mod theme;
 pub mod write;

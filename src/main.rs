@@ -4,7 +4,7 @@
 use aspnet_kb::authoring::import::{self, Change, Directory};
 use aspnet_kb::authoring::scaffold::{self, NewKind};
 use aspnet_kb::authoring::translations;
-use aspnet_kb::build::{self, Options};
+use aspnet_kb::build::{self, Options, Output};
 use aspnet_kb::config::{Config, Overrides};
 use aspnet_kb::search::query::{self, Filters};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -44,6 +44,15 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// Preview the site: build it into memory, serve it, rebuild and reload on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
     },
     /// Search the index of the last build.
     Search {
@@ -172,6 +181,19 @@ fn main() -> ExitCode {
             file,
             dry_run,
         } => return import(&root, directory, &file, dry_run),
+        Command::Serve { root, port, bind } => {
+            return match aspnet_kb::serve::serve(&aspnet_kb::serve::ServeOptions {
+                root,
+                bind,
+                port,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::Translations { root, json, html } => {
             return translations(&root, json, html.as_deref());
         }
@@ -182,7 +204,7 @@ fn main() -> ExitCode {
             lang,
             drafts,
         } => Options {
-            output: Some(output.unwrap_or_else(|| root.join("public"))),
+            output: Output::Folder(output.unwrap_or_else(|| root.join("public"))),
             root,
             overrides: Overrides {
                 base_url,
@@ -193,7 +215,7 @@ fn main() -> ExitCode {
         },
         Command::Check { root } => Options {
             root,
-            output: None,
+            output: Output::Nowhere,
             overrides: Overrides::default(),
             progress: true,
         },

@@ -1,0 +1,248 @@
+//! `aspnet-kb serve` on a random port: pages are served under the base path with the reload
+//! script; an edit sends a reload event and the new page; an error keeps the last good page
+//! and sends the problems for the overlay; fixing it reloads; traversal is refused.
+
+mod common;
+
+use common::Site;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+/// The running server; stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Site) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let base = loop {
+        let line = received
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve prints its address");
+        if let Some(rest) = line.strip_prefix("serving ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let port = base
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    Server { child, base, port }
+}
+
+/// A raw GET (no client-side path normalisation): status code and body.
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+/// The event stream, as "event: name" and "data: …" lines.
+fn events(server: &Server) -> Receiver<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stream,
+        "GET /__aspnet-kb/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let (lines, received) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The server subscribes before it sends its first line: from then on nothing is missed.
+    while !received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the event stream opens")
+        .starts_with("retry:")
+    {}
+    received
+}
+
+/// Waits for the event `name`; returns its data line.
+fn wait_for(events: &Receiver<String>, name: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut current = String::new();
+    while let Ok(line) = events.recv_timeout(deadline - std::time::Instant::now()) {
+        if let Some(event) = line.strip_prefix("event: ") {
+            current = event.to_string();
+        } else if let Some(data) = line.strip_prefix("data: ").filter(|_| current == name) {
+            return data.to_string();
+        }
+    }
+    panic!("no {name} event");
+}
+
+#[test]
+fn edits_reload_errors_keep_the_last_good_site_and_traversal_is_refused() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    assert!(server.base.ends_with("/aspnet/"), "{}", server.base);
+    let page = "/aspnet/en/practices/water/";
+    let (status, body) = get(&server, page);
+    assert_eq!(status, 200);
+    assert!(body.contains("Clean water for all"));
+    assert!(
+        body.contains("new EventSource('/__aspnet-kb/events')"),
+        "reload script injected"
+    );
+    assert!(
+        !site.exists("en/index.html"),
+        "serve writes no output folder"
+    );
+
+    let stream = events(&server);
+    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    site.write(
+        "content/practices/water.md",
+        &water.replace("Clean water for all", "Clean water for every school"),
+    );
+    wait_for(&stream, "reload");
+    assert!(
+        get(&server, page)
+            .1
+            .contains("Clean water for every school")
+    );
+    assert!(
+        get(&server, "/aspnet/fr/search/").1.contains("search-data"),
+        "search page served"
+    );
+
+    // An error: the last good page stays, the problems go to the overlay.
+    site.write(
+        "content/practices/water.md",
+        &water.replace("countries: [ke]", "countries: [kx]"),
+    );
+    let problems = wait_for(&stream, "problems");
+    assert!(
+        problems.contains("content/practices/water.md:")
+            && problems.contains("unknown country code"),
+        "{problems}"
+    );
+    assert!(
+        get(&server, page)
+            .1
+            .contains("Clean water for every school")
+    );
+    // A page opened now gets the problems at once.
+    let late = events(&server);
+    assert!(wait_for(&late, "problems").contains("kx"));
+
+    site.write("content/practices/water.md", &water);
+    wait_for(&stream, "reload");
+    assert!(get(&server, page).1.contains("Clean water for all"));
+
+    for path in [
+        "/aspnet/../site.yaml",
+        "/aspnet/%2e%2e/site.yaml",
+        "/aspnet/en/%2E%2E/%2e%2e/site.yaml",
+        "/aspnet/..%5csite.yaml",
+    ] {
+        assert_eq!(get(&server, path).0, 403, "{path}");
+    }
+    assert_eq!(get(&server, "/site.yaml").0, 404);
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_leading_out_are_not_served() {
+    let site = Site::fixture("basic");
+    std::os::unix::fs::symlink(
+        site.root().join("site.yaml"),
+        site.root().join("content/practices/sandwatch/secret.txt"),
+    )
+    .unwrap();
+    let server = start(&site);
+    let (status, body) = get(&server, "/aspnet/en/practices/sandwatch/secret.txt");
+    assert_eq!(status, 404);
+    assert!(!body.contains("base_url"));
+}
+
+#[test]
+fn an_open_page_reloads_itself_and_shows_errors_in_an_overlay() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let browser = common::Browser::start(&chromium, "en", true);
+    browser.open(&format!("{}en/practices/water/", server.base));
+    let heading = || browser.run("return document.querySelector('h1').textContent");
+    assert_eq!(heading(), "Clean water for all");
+    let wait_until = |script: &str| {
+        for _ in 0..200 {
+            if browser.run(script) == true {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("never true: {script}");
+    };
+    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    // Mark the page: a reload clears the mark.
+    browser.run("window.notReloaded = true;");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("Clean water for all", "Water for all"),
+    );
+    wait_until(
+        "return !window.notReloaded && document.querySelector('h1').textContent === 'Water for all'",
+    );
+
+    site.write(
+        "content/practices/water.md",
+        &water.replace("date: 2024-03-05", "date: 2024-13-05"),
+    );
+    wait_until(
+        "var box = document.getElementById('aspnet-kb-problems'); return !!box && box.textContent.includes('water.md:');",
+    );
+    assert_eq!(heading(), "Water for all", "the last good page stays");
+
+    site.write("content/practices/water.md", &water);
+    wait_until(
+        "return document.querySelector('h1').textContent === 'Clean water for all' && !document.getElementById('aspnet-kb-problems')",
+    );
+}
