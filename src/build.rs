@@ -20,23 +20,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
-pub struct Options<'a> {
+pub struct Options {
     pub root: PathBuf,
-    pub output: Output<'a>,
+    pub output: Output,
     pub overrides: Overrides,
     /// Show a progress line while working (only ever drawn on a terminal).
     pub progress: bool,
 }
 
 /// Where a run puts the site.
-pub enum Output<'a> {
+pub enum Output {
     /// `check`: validate everything, write nothing.
     Nowhere,
     /// `build`: a folder, swapped in whole, with the tantivy index beside the content.
     Folder(PathBuf),
-    /// `serve`: every file into `sink` (no tantivy index); the caller keeps them only if
-    /// the run has no errors.
-    Sink(&'a dyn Sink),
 }
 
 /// A one-line progress display on stderr when it is a terminal; hidden otherwise (CI, pipes).
@@ -86,7 +83,7 @@ impl Outcome {
     }
 }
 
-pub fn run(options: &Options<'_>) -> Result<Outcome, EnvError> {
+pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let started = Instant::now();
     let progress = progress_line(options.progress);
     progress.set_message("reading content");
@@ -150,10 +147,9 @@ pub fn run(options: &Options<'_>) -> Result<Outcome, EnvError> {
             None => None,
         };
         progress.set_message("writing pages");
-        let inner: &dyn Sink = match (&staging, &options.output) {
-            (Some(staging), _) => staging,
-            (None, Output::Sink(sink)) => *sink,
-            _ => &Discard,
+        let inner: &dyn Sink = match &staging {
+            Some(staging) => staging,
+            None => &Discard,
         };
         let sink = Counting {
             inner,
@@ -282,13 +278,23 @@ struct Prepared {
     strings: Strings,
 }
 
-/// Configuration, theme, parse and resolve; `None` when a problem stops the run early.
-fn prepare(
+/// Everything a run needs besides the pages: configuration, regions, theme, templates and UI
+/// strings. `serve` keeps it between rebuilds while only content changes.
+pub struct Setup {
+    pub config: Config,
+    pub regions: RegionTable,
+    pub theme: Theme,
+    pub tera: tera::Tera,
+    pub strings: Strings,
+}
+
+/// Configuration, regions, theme, strings and templates; `None` when a problem stops the run.
+pub fn setup(
     root: &Path,
     tree: &SourceTree,
     overrides: &Overrides,
     diagnostics: &mut Diagnostics,
-) -> Result<Option<Prepared>, EnvError> {
+) -> Result<Option<Setup>, EnvError> {
     let Some(config_file) = &tree.config else {
         return Ok(None);
     };
@@ -301,15 +307,7 @@ fn prepare(
     };
     let theme = Theme::load(root, &config.theme)?;
     let regions = region_table(tree, diagnostics);
-    let pages = parse_all(tree, &config, diagnostics);
-    let (site, problems) = resolve::resolve(config, regions, pages);
-    diagnostics.extend(problems);
-    let languages: Vec<String> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.clone())
-        .collect();
+    let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let strings = match Strings::load(&theme, &languages) {
         Ok(s) => s,
         Err(d) => {
@@ -318,8 +316,9 @@ fn prepare(
         }
     };
     match render::build_tera(&theme) {
-        Ok(tera) => Ok(Some(Prepared {
-            site,
+        Ok(tera) => Ok(Some(Setup {
+            config,
+            regions,
             theme,
             tera,
             strings,
@@ -331,6 +330,32 @@ fn prepare(
     }
 }
 
+/// Setup, parse and resolve; `None` when a problem stops the run early.
+fn prepare(
+    root: &Path,
+    tree: &SourceTree,
+    overrides: &Overrides,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<Prepared>, EnvError> {
+    let Some(setup) = setup(root, tree, overrides, diagnostics)? else {
+        return Ok(None);
+    };
+    let pages = parse_all(tree, &setup.config, diagnostics);
+    let (site, problems) = resolve::resolve(setup.config, setup.regions, pages);
+    diagnostics.extend(problems);
+    Ok(Some(Prepared {
+        site,
+        theme: setup.theme,
+        tera: setup.tera,
+        strings: setup.strings,
+    }))
+}
+
+/// Pages in a language the site does not publish are left out (a mirror's `--lang`).
+pub fn is_published(page: &Page, config: &Config) -> bool {
+    config.publishes(&page.lang) || page.lang == config.default_language
+}
+
 fn parse_all(tree: &SourceTree, config: &Config, diagnostics: &mut Diagnostics) -> Vec<Page> {
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = tree
         .markdown
@@ -340,9 +365,7 @@ fn parse_all(tree: &SourceTree, config: &Config, diagnostics: &mut Diagnostics) 
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, problems) in parsed {
         diagnostics.extend(problems);
-        if let Some(page) =
-            page.filter(|p| config.publishes(&p.lang) || p.lang == config.default_language)
-        {
+        if let Some(page) = page.filter(|p| is_published(p, config)) {
             pages.push(page);
         }
     }

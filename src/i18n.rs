@@ -16,6 +16,7 @@ enum Text {
     Plural(BTreeMap<String, String>),
 }
 
+#[derive(Clone)]
 pub struct Strings {
     by_lang: HashMap<String, BTreeMap<String, Text>>,
 }

@@ -96,7 +96,7 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
 }
 
 /// Reads a UTF-8 file; a missing file is `None`; undecodable bytes are a content error.
-fn read_text(root: &Path, path: &Path) -> Result<Option<SourceFile>, Diagnostic> {
+pub fn read_text(root: &Path, path: &Path) -> Result<Option<SourceFile>, Diagnostic> {
     let relative = display_path(path.strip_prefix(root).unwrap_or(path));
     let bytes = match std::fs::read(path) {
         Ok(b) => b,

@@ -16,6 +16,8 @@ struct Server {
     child: Child,
     base: String,
     port: u16,
+    /// What the server prints, line by line.
+    log: Receiver<String>,
 }
 
 impl Drop for Server {
@@ -56,7 +58,12 @@ fn start(site: &Site) -> Server {
         .unwrap()
         .parse()
         .unwrap();
-    Server { child, base, port }
+    Server {
+        child,
+        base,
+        port,
+        log: received,
+    }
 }
 
 /// A raw GET (no client-side path normalisation): status code and body.
@@ -244,5 +251,86 @@ fn an_open_page_reloads_itself_and_shows_errors_in_an_overlay() {
     site.write("content/practices/water.md", &water);
     wait_until(
         "return document.querySelector('h1').textContent === 'Clean water for all' && !document.getElementById('aspnet-kb-problems')",
+    );
+}
+
+/// The next "updated N files" line the server prints: N.
+fn updated_files(server: &Server) -> usize {
+    loop {
+        let line = server
+            .log
+            .recv_timeout(Duration::from_secs(60))
+            .expect("an update");
+        if let Some(rest) = line.strip_prefix("updated ") {
+            return rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    site.write(
+        "content/practices/water.md",
+        &water
+            .replace("Clean water for all", "Clean water for Zanzibar")
+            .replace("measured the water", "measured the zanzibarite water"),
+    );
+    let updated = updated_files(&server);
+    // The page in three languages, listings it appears in, feeds and sitemaps: not the site.
+    assert!(updated < 60, "{updated} files for one edit");
+    assert!(
+        get(&server, "/aspnet/en/practices/")
+            .1
+            .contains("Clean water for Zanzibar")
+    );
+    assert!(
+        get(&server, "/aspnet/en/themes/esd/")
+            .1
+            .contains("Clean water for Zanzibar")
+    );
+    assert!(
+        get(&server, "/aspnet/en/practices/water/")
+            .1
+            .contains("zanzibarite")
+    );
+    // The search index follows on its own thread.
+    let mut found = false;
+    for _ in 0..100 {
+        let page = get(&server, "/aspnet/en/search/").1;
+        let dir = page
+            .split("\"dir\":\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_string();
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        write!(
+            stream,
+            "GET {dir}s/za.jsz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let at = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let mut shard = String::new();
+        let _ = flate2::read::GzDecoder::new(&response[at..]).read_to_string(&mut shard);
+        if shard.contains("zanzibarite") {
+            found = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(found, "the new word reaches the browser index");
+    // Removing a page removes it from the site on show.
+    site.remove("content/practices/peace.md");
+    updated_files(&server);
+    assert_eq!(get(&server, "/aspnet/en/practices/peace/").0, 404);
+    assert!(
+        !get(&server, "/aspnet/en/practices/")
+            .1
+            .contains("/aspnet/en/practices/peace/")
     );
 }

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use tera::{Context, Tera};
 
 /// Everything render needs besides the site: templates, strings and locale data.
@@ -52,6 +53,31 @@ struct Item {
     sort_date: String,
 }
 
+/// Pages' fingerprints, by site path.
+type Fingerprints = Vec<(String, u64)>;
+
+/// What a render covers.
+pub enum Scope<'s> {
+    /// Every page and file of the site.
+    All,
+    /// Every page and file, keeping the listings' fingerprints for later [`Scope::Changed`].
+    Tracked,
+    /// While serving, after an edit: the pages of `keys` (in every language), the listings
+    /// whose fingerprint differs from `listings` (those the edit shows in), and the feeds,
+    /// sitemaps and other site-wide files. Static and bundle files are left as they are.
+    Changed {
+        keys: &'s HashSet<String>,
+        listings: &'s HashMap<String, u64>,
+    },
+}
+
+/// The result of a render: its problems and (unless [`Scope::All`]) the fingerprint of every
+/// listing page.
+pub struct Rendered {
+    pub problems: Vec<Diagnostic>,
+    pub listings: HashMap<String, u64>,
+}
+
 /// A page of output: its path and what it shows, before templating.
 struct View {
     path: String,
@@ -60,6 +86,16 @@ struct View {
     key: Option<String>,
     title: String,
     context: Value,
+}
+
+impl View {
+    /// A hash of everything the page is made from, to tell whether it changed.
+    fn fingerprint(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (&self.path, &self.template, &self.key, &self.title).hash(&mut hasher);
+        self.context.to_string().hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 pub fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
@@ -133,6 +169,18 @@ impl<'a> Renderer<'a> {
         assets: &[Asset],
         sink: &dyn Sink,
     ) -> Result<Vec<Diagnostic>, EnvError> {
+        self.render(theme, assets, sink, &Scope::All)
+            .map(|rendered| rendered.problems)
+    }
+
+    /// Renders what `scope` asks for into `sink`.
+    pub fn render(
+        &self,
+        theme: &Theme,
+        assets: &[Asset],
+        sink: &dyn Sink,
+        scope: &Scope<'_>,
+    ) -> Result<Rendered, EnvError> {
         let site = self.site;
         let listings: Vec<View> = site
             .config
@@ -149,38 +197,76 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut paths: HashSet<&str> = listings.iter().map(|v| v.path.as_str()).collect();
         paths.extend(entries.iter().map(|e| e.path.as_str()));
-        let put = |view: &View, problems: &mut Vec<Diagnostic>| -> Result<(), EnvError> {
-            match self.render_view(view, &paths) {
-                Ok(file) => sink.put(file),
-                Err(d) => {
-                    problems.push(d);
-                    Ok(())
+        let (keys, before) = match scope {
+            Scope::All | Scope::Tracked => (None, None),
+            Scope::Changed { keys, listings } => (Some(*keys), Some(*listings)),
+        };
+        let tracking = !matches!(scope, Scope::All);
+        // Pages that list others (home, sections, thematic areas) are tracked like listings.
+        let lists = |entry: &Entry| {
+            matches!(
+                site.page(entry).kind,
+                Kind::Home | Kind::Section | Kind::Theme(_)
+            )
+        };
+        let entries: Vec<&Entry> = entries
+            .into_iter()
+            .filter(|e| keys.is_none_or(|k| k.contains(&site.page(e).key) || lists(e)))
+            .collect();
+        // Renders `view` unless it is tracked and unchanged; returns its fingerprint if tracked.
+        let put = |view: &View,
+                   track: bool,
+                   problems: &mut Vec<Diagnostic>|
+         -> Result<Option<(String, u64)>, EnvError> {
+            let fingerprint = (tracking && track).then(|| view.fingerprint());
+            let unchanged =
+                fingerprint.is_some_and(|f| before.is_some_and(|b| b.get(&view.path) == Some(&f)));
+            if !unchanged {
+                match self.render_view(view, &paths) {
+                    Ok(file) => sink.put(file)?,
+                    Err(d) => problems.push(d),
                 }
             }
+            Ok(fingerprint.map(|f| (view.path.clone(), f)))
         };
         let from_listings = listings.par_iter().map(|view| {
             let mut problems = Vec::new();
-            put(view, &mut problems).map(|()| problems)
+            let fingerprint = put(view, true, &mut problems)?;
+            Ok((problems, fingerprint.into_iter().collect()))
         });
         let from_pages = entries.par_iter().map(|entry| {
             let (view, mut problems) = self.page_view(entry);
+            let mut fingerprints = Vec::new();
             for view in self.paginate(view) {
-                put(&view, &mut problems)?;
+                fingerprints.extend(put(&view, lists(entry), &mut problems)?);
             }
-            Ok(problems)
+            Ok((problems, fingerprints))
         });
-        let problems: Vec<Vec<Diagnostic>> = from_listings
+        let rendered: Vec<(Vec<Diagnostic>, Fingerprints)> = from_listings
             .chain(from_pages)
             .collect::<Result<_, EnvError>>()?;
+        let mut problems = Vec::new();
+        let mut fingerprints = HashMap::new();
+        for (p, f) in rendered {
+            problems.extend(p);
+            fingerprints.extend(f);
+        }
+        let assets = match scope {
+            Scope::All | Scope::Tracked => self.assets(assets),
+            Scope::Changed { .. } => Vec::new(),
+        };
         let files = self
             .site_wide_files(theme)
             .into_iter()
             .chain(self.feeds_and_sitemaps())
-            .chain(self.assets(assets));
+            .chain(assets);
         for file in files {
             sink.put(file)?;
         }
-        Ok(problems.into_iter().flatten().collect())
+        Ok(Rendered {
+            problems,
+            listings: fingerprints,
+        })
     }
 
     fn render_view(&self, view: &View, paths: &HashSet<&str>) -> Result<OutputFile, Diagnostic> {
@@ -675,7 +761,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// `/en/practices/` → `en/practices/index.html`; `/en/404.html` stays a file.
-fn output_path(path: &str) -> String {
+pub fn output_path(path: &str) -> String {
     let path = path.trim_start_matches('/');
     if path.is_empty() {
         "index.html".into()

@@ -4,42 +4,20 @@
 //! the terminal, until a later change fixes them.
 
 pub mod http;
+pub mod session;
 
-use crate::build::{self, Options, Output};
 use crate::config::Overrides;
 use crate::diagnostic::EnvError;
-use crate::write::{Contents, OutputFile, Sink};
+use crate::search::browser::Manifest;
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher};
+use session::{Files, SearchJob, Session, Update};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-
-/// The output of a run, held in memory.
-#[derive(Default)]
-struct MemorySink {
-    files: Mutex<HashMap<String, Vec<u8>>>,
-}
-
-impl Sink for MemorySink {
-    fn put(&self, file: OutputFile) -> Result<(), EnvError> {
-        let bytes = match file.contents {
-            Contents::Bytes(bytes) => bytes,
-            // Bundle assets: found by walking content/, which never follows symbolic links.
-            Contents::CopyOf(path) => std::fs::read(&path).map_err(|e| EnvError {
-                path: path.clone(),
-                message: e.to_string(),
-            })?,
-        };
-        if let Ok(mut files) = self.files.lock() {
-            files.insert(file.path, bytes);
-        }
-        Ok(())
-    }
-}
 
 /// What the server shows: the last good site, and the problems of the last run if it failed.
 pub struct Preview {
@@ -101,47 +79,60 @@ pub struct ServeOptions {
     pub port: u16,
 }
 
-/// One full run into memory; on success the preview shows its files, otherwise it keeps the
-/// last good site and shows the problems. Prints the run's summary and problems.
-fn rebuild(root: &Path, preview: &Preview, base_url: &str) -> Result<bool, EnvError> {
-    let sink = MemorySink::default();
-    let outcome = build::run(&Options {
-        root: root.to_path_buf(),
-        output: Output::Sink(&sink),
-        overrides: Overrides {
-            base_url: Some(base_url.to_string()),
-            ..Overrides::default()
-        },
-        progress: false,
-    })?;
-    for d in &outcome.diagnostics {
+/// Shows the result of a run: on success its files (all of them for a full run, or the
+/// changes) and a reload; otherwise the problems, keeping the last good site on show.
+fn show(preview: &Preview, update: &Update, full: bool) -> bool {
+    for d in &update.problems {
         eprintln!("{d}");
     }
-    eprintln!("{}", outcome.summary());
-    if outcome.errors > 0 {
-        let lines: Vec<String> = outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.to_string())
-            .collect();
+    let errors: Vec<String> = update.errors().map(|d| d.to_string()).collect();
+    if !errors.is_empty() {
         if let Ok(mut problems) = preview.problems.write() {
-            *problems = Some(lines);
+            *problems = Some(errors);
         }
         if let Some(event) = preview.problems_event() {
             preview.publish(&event);
         }
-        return Ok(false);
+        return false;
     }
-    let files = sink.files.into_inner().unwrap_or_default();
     if let Ok(mut shown) = preview.files.write() {
-        *shown = files;
+        if full {
+            shown.clear();
+        }
+        for path in &update.removed {
+            shown.remove(path);
+        }
+        shown.extend(update.files.iter().map(|(p, b)| (p.clone(), b.clone())));
     }
     if let Ok(mut problems) = preview.problems.write() {
         *problems = None;
     }
     preview.publish("event: reload\ndata: \n\n");
-    Ok(true)
+    true
+}
+
+/// What the watcher loop waits for.
+enum Message {
+    Changed(notify::Event),
+    /// A search index, made on the search thread for the site of `generation`.
+    Searched(u64, Files, HashMap<String, Manifest>),
+}
+
+/// Makes search indexes one at a time, always for the latest job waiting.
+fn search_worker(jobs: Receiver<(u64, SearchJob)>, done: Sender<Message>) {
+    while let Ok(mut job) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let (generation, job) = job;
+        let (files, manifests) = job.run();
+        if done
+            .send(Message::Searched(generation, files, manifests))
+            .is_err()
+        {
+            return;
+        }
+    }
 }
 
 /// Changes that matter: not editor backups, swap files or hidden files.
@@ -182,11 +173,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     if let Ok(mut b) = preview.base_path.write() {
         *b = base_path.clone();
     }
+    let overrides = Overrides {
+        base_url: Some(base_url.clone()),
+        ..Overrides::default()
+    };
 
-    let (events, changes) = channel();
+    let (messages, inbox) = channel();
+    let watcher_messages = messages.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
-            let _ = events.send(event);
+            let _ = watcher_messages.send(Message::Changed(event));
         }
     })
     .map_err(|e| EnvError {
@@ -205,11 +201,22 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
             })?;
         }
     }
+    let (search_jobs, search_inbox) = channel();
+    std::thread::spawn(move || search_worker(search_inbox, messages));
+
     // Watching starts before the first build, so no change after it is missed.
-    rebuild(root, &preview, &base_url)?;
+    let started = Instant::now();
+    let (mut session, update) = Session::start(root, &overrides)?;
+    show(&preview, &update, true);
+    eprintln!(
+        "built {} files in {} ms",
+        update.files.len(),
+        started.elapsed().as_millis()
+    );
     eprintln!("serving {base_url} (Ctrl-C to stop)");
     let http_preview = Arc::clone(&preview);
     std::thread::spawn(move || http::run(server, http_preview));
+
     let site_yaml = root.join("site.yaml");
     let watched = |path: &Path| {
         relevant(path)
@@ -217,7 +224,28 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                 || path.starts_with(root.join("themes"))
                 || path == site_yaml)
     };
-    while let Ok(event) = changes.recv() {
+    let mut generation = 0u64;
+    // The search files on show, and those of the index before (an open search page may
+    // still read them until it reloads).
+    let mut search_paths: (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    while let Ok(message) = inbox.recv() {
+        let event = match message {
+            Message::Changed(event) => event,
+            Message::Searched(made_for, files, manifests) => {
+                if made_for != generation {
+                    continue;
+                }
+                if let Some(session) = session.as_mut() {
+                    let mut update = session.search_ready(manifests)?;
+                    update.removed = std::mem::take(&mut search_paths.1);
+                    search_paths.1 =
+                        std::mem::replace(&mut search_paths.0, files.keys().cloned().collect());
+                    update.files.extend(files);
+                    apply_quietly(&preview, &update);
+                }
+                continue;
+            }
+        };
         // Reading a file (the build itself does) is no change.
         let changed = matches!(
             event.kind,
@@ -226,14 +254,53 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         if !changed || !event.paths.iter().any(|p| watched(p)) {
             continue;
         }
+        let mut paths: Vec<PathBuf> = event.paths.into_iter().filter(|p| watched(p)).collect();
         // An editor's save is often several events (write, rename): take them together.
-        while changes.recv_timeout(Duration::from_millis(20)).is_ok() {}
+        while let Ok(Message::Changed(more)) = inbox.recv_timeout(Duration::from_millis(20)) {
+            paths.extend(more.paths.into_iter().filter(|p| watched(p)));
+        }
+        paths.sort();
+        paths.dedup();
         let started = Instant::now();
-        match rebuild(root, &preview, &base_url) {
-            Ok(true) => eprintln!("reloaded in {} ms", started.elapsed().as_millis()),
-            Ok(false) => eprintln!("kept the last good site: fix the errors above"),
-            Err(e) => eprintln!("{e}"),
+        let incremental = match session.as_mut() {
+            Some(session) => session.update(&paths)?,
+            None => None,
+        };
+        let (update, full) = match incremental {
+            Some(update) => (update, false),
+            None => {
+                let (new_session, update) = Session::start(root, &overrides)?;
+                session = new_session;
+                (update, true)
+            }
+        };
+        if show(&preview, &update, full) {
+            eprintln!(
+                "{} {} files in {} ms",
+                if full { "rebuilt" } else { "updated" },
+                update.files.len() + update.removed.len(),
+                started.elapsed().as_millis()
+            );
+            if let Some(job) = update.search {
+                generation += 1;
+                let _ = search_jobs.send((generation, job));
+            }
+        } else {
+            eprintln!("kept the last good site: fix the errors above");
         }
     }
     Ok(())
+}
+
+/// Adds a new search index to the site on show, without reloading open pages.
+fn apply_quietly(preview: &Preview, update: &Update) {
+    if update.errors().next().is_some() {
+        return;
+    }
+    if let Ok(mut shown) = preview.files.write() {
+        for path in &update.removed {
+            shown.remove(path);
+        }
+        shown.extend(update.files.iter().map(|(p, b)| (p.clone(), b.clone())));
+    }
 }

@@ -1,0 +1,306 @@
+//! Incremental rebuilds for `serve`. A [`Session`] keeps what a full run made — setup,
+//! every page's parse, the listings' fingerprints, the search manifests — so that an edit to
+//! Markdown re-reads and re-parses only the files that changed, resolves the site again (cheap:
+//! no rendering) and renders only the edited pages in every language (their language
+//! switchers included), the listings whose contents changed (sections, taxonomies,
+//! countries, member directory, home), the feeds and sitemaps. The search index follows on
+//! a thread of its own ([`SearchJob`]), so the page reloads without waiting for it.
+
+use crate::build::{self, Setup};
+use crate::config::Overrides;
+use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
+use crate::load::{self, Asset};
+use crate::parse::{self, Page};
+use crate::render::{Renderer, Scope, output_path};
+use crate::resolve::{self, Site};
+use crate::search::browser::Manifest;
+use crate::search::{self, SearchDoc};
+use crate::write::{Contents, OutputFile, Sink};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Files of the output, by path.
+pub type Files = HashMap<String, Vec<u8>>;
+
+/// Collects rendered files in memory.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Files>,
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), EnvError> {
+        let bytes = match file.contents {
+            Contents::Bytes(bytes) => bytes,
+            // Bundle assets: found by walking content/, which never follows symbolic links.
+            Contents::CopyOf(path) => std::fs::read(&path).map_err(|e| EnvError {
+                path: path.clone(),
+                message: e.to_string(),
+            })?,
+        };
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(file.path, bytes);
+        }
+        Ok(())
+    }
+}
+
+/// What a rebuild produced: on success the files to add or replace and the paths to drop.
+pub struct Update {
+    pub problems: Vec<Diagnostic>,
+    pub files: Files,
+    pub removed: Vec<String>,
+    pub pages: usize,
+    /// Documents for the search index, when it must be made again.
+    pub search: Option<SearchJob>,
+}
+
+impl Update {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Everything the browser search index of a site needs, owned, to make it on another thread.
+pub struct SearchJob {
+    themes: Vec<String>,
+    base_path: String,
+    documents: Vec<(String, Vec<SearchDoc>)>,
+}
+
+impl SearchJob {
+    fn of(site: &Site) -> SearchJob {
+        SearchJob {
+            themes: site.theme_codes(),
+            base_path: site.config.base_path.clone(),
+            documents: search::all_documents(site),
+        }
+    }
+
+    /// The index's files and each language's manifest.
+    pub fn run(self) -> (Files, HashMap<String, Manifest>) {
+        let (files, manifests) =
+            search::browser_indexes_for(&self.themes, &self.base_path, &self.documents);
+        let files = files
+            .into_iter()
+            .filter_map(|f| match f.contents {
+                Contents::Bytes(bytes) => Some((f.path, bytes)),
+                Contents::CopyOf(_) => None,
+            })
+            .collect();
+        (files, manifests)
+    }
+}
+
+pub struct Session {
+    root: PathBuf,
+    overrides: Overrides,
+    setup: Setup,
+    assets: Vec<Asset>,
+    /// Problems of the whole tree that no page edit changes (configuration, data files).
+    tree_problems: Vec<Diagnostic>,
+    /// Every Markdown file's parse, by path relative to the root.
+    parsed: BTreeMap<String, (Option<Page>, Vec<Diagnostic>)>,
+    manifests: HashMap<String, Manifest>,
+    /// Of the site on show: each listing's fingerprint, and each page key's output paths.
+    listings: HashMap<String, u64>,
+    paths_by_key: HashMap<String, Vec<String>>,
+}
+
+impl Session {
+    /// A full run into memory. `None` when setup fails (configuration or theme problems).
+    pub fn start(
+        root: &Path,
+        overrides: &Overrides,
+    ) -> Result<(Option<Session>, Update), EnvError> {
+        let (tree, tree_problems) = load::load(root)?;
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(tree_problems.clone());
+        let Some(setup) = build::setup(root, &tree, overrides, &mut diagnostics)? else {
+            let update = Update {
+                problems: diagnostics.into_sorted(),
+                files: Files::new(),
+                removed: Vec::new(),
+                pages: 0,
+                search: None,
+            };
+            return Ok((None, update));
+        };
+        let parsed = tree
+            .markdown
+            .iter()
+            .map(|file| {
+                (
+                    file.path.clone(),
+                    parse::parse(file, &setup.config.default_language),
+                )
+            })
+            .collect();
+        let mut session = Session {
+            root: root.to_path_buf(),
+            overrides: overrides.clone(),
+            setup,
+            assets: tree.assets,
+            tree_problems,
+            parsed,
+            manifests: HashMap::new(),
+            listings: HashMap::new(),
+            paths_by_key: HashMap::new(),
+        };
+        // The first time, the search index is made before the pages, so they link to it.
+        let site = session.resolve(&mut diagnostics);
+        let (search_files, manifests) = SearchJob::of(&site).run();
+        session.manifests = manifests;
+        let mut update = session.render(&site, diagnostics, None)?;
+        update.files.extend(search_files);
+        Ok((Some(session), update))
+    }
+
+    /// The pages as they are now, resolved; parse and resolve problems go to `diagnostics`.
+    fn resolve(&self, diagnostics: &mut Diagnostics) -> Site {
+        let config = &self.setup.config;
+        let pages: Vec<Page> = self
+            .parsed
+            .values()
+            .filter_map(|(page, problems)| {
+                diagnostics.extend(problems.iter().cloned());
+                page.as_ref()
+                    .filter(|p| build::is_published(p, config))
+                    .cloned()
+            })
+            .collect();
+        let (site, problems) = resolve::resolve(config.clone(), self.setup.regions.clone(), pages);
+        diagnostics.extend(problems);
+        site
+    }
+
+    /// Renders everything (`changed` is `None`) or what the pages of `changed` touch.
+    fn render(
+        &mut self,
+        site: &Site,
+        mut diagnostics: Diagnostics,
+        changed: Option<&HashSet<String>>,
+    ) -> Result<Update, EnvError> {
+        let renderer = Renderer::new(
+            site,
+            self.setup.tera.clone(),
+            self.setup.strings.clone(),
+            self.manifests.clone(),
+        );
+        let scope = match changed {
+            None => Scope::Tracked,
+            Some(keys) => Scope::Changed {
+                keys,
+                listings: &self.listings,
+            },
+        };
+        let sink = MemorySink::default();
+        let rendered = renderer.render(&self.setup.theme, &self.assets, &sink, &scope)?;
+        diagnostics.extend(rendered.problems);
+        let mut update = Update {
+            problems: diagnostics.into_sorted(),
+            files: sink.into_files(),
+            removed: Vec::new(),
+            pages: 0,
+            search: None,
+        };
+        update.pages = update.files.keys().filter(|p| p.ends_with(".html")).count();
+        if update.errors().next().is_some() {
+            return Ok(update);
+        }
+        // The site on show changes: remember what it is made of.
+        let mut paths_by_key: HashMap<String, Vec<String>> = HashMap::new();
+        for entries in site.entries.values() {
+            for entry in entries.values() {
+                paths_by_key
+                    .entry(site.page(entry).key.clone())
+                    .or_default()
+                    .push(output_path(&entry.path));
+            }
+        }
+        if let Some(keys) = changed {
+            let now: HashSet<&String> = paths_by_key.values().flatten().collect();
+            update.removed = keys
+                .iter()
+                .filter_map(|k| self.paths_by_key.get(k))
+                .flatten()
+                .filter(|p| !now.contains(p))
+                .cloned()
+                .collect();
+            let listed: HashSet<&String> = rendered.listings.keys().collect();
+            update.removed.extend(
+                self.listings
+                    .keys()
+                    .filter(|p| !listed.contains(p))
+                    .map(|p| output_path(p)),
+            );
+            update.search = Some(SearchJob::of(site));
+        }
+        self.paths_by_key = paths_by_key;
+        self.listings = rendered.listings;
+        Ok(update)
+    }
+
+    /// After Markdown files changed (edited, added or removed): the pages to update. `None`
+    /// when the change needs a full run instead (anything but Markdown under content/).
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, EnvError> {
+        let mut keys = HashSet::new();
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(self.tree_problems.clone());
+        for path in changed {
+            let relative = path.strip_prefix(&self.root).unwrap_or(path);
+            if !relative.starts_with("content") || path.extension().is_none_or(|e| e != "md") {
+                return Ok(None);
+            }
+            let shown = crate::diagnostic::display_path(relative);
+            if let Some((Some(old), _)) = self.parsed.get(&shown) {
+                keys.insert(old.key.clone());
+            }
+            match load::read_text(&self.root, path) {
+                Ok(Some(file)) => {
+                    let parse = parse::parse(&file, &self.setup.config.default_language);
+                    if let Some(page) = &parse.0 {
+                        keys.insert(page.key.clone());
+                    }
+                    self.parsed.insert(shown, parse);
+                }
+                Ok(None) => {
+                    self.parsed.remove(&shown);
+                }
+                Err(d) => {
+                    self.parsed.insert(shown, (None, vec![d]));
+                }
+            }
+        }
+        let site = self.resolve(&mut diagnostics);
+        self.render(&site, diagnostics, Some(&keys)).map(Some)
+    }
+
+    /// A new search index is ready: the search pages show it from now on.
+    pub fn search_ready(
+        &mut self,
+        manifests: HashMap<String, Manifest>,
+    ) -> Result<Update, EnvError> {
+        self.manifests = manifests;
+        let mut diagnostics = Diagnostics::default();
+        let site = self.resolve(&mut diagnostics);
+        let mut update = self.render(&site, diagnostics, Some(&HashSet::new()))?;
+        update.search = None;
+        Ok(update)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
+    }
+}
