@@ -94,21 +94,13 @@ pub fn browser_indexes(
     site: &Site,
     documents: &[(String, Vec<SearchDoc>)],
 ) -> (Vec<OutputFile>, HashMap<String, browser::Manifest>) {
-    browser_indexes_for(&site.theme_codes(), &site.config.base_path, documents)
-}
-
-/// [`browser_indexes`] from what it needs of the site: the thematic areas' codes and the base
-/// path (so that `serve` can make it on a thread of its own).
-pub fn browser_indexes_for(
-    themes: &[String],
-    base_path: &str,
-    documents: &[(String, Vec<SearchDoc>)],
-) -> (Vec<OutputFile>, HashMap<String, browser::Manifest>) {
+    let themes = site.theme_codes();
     let exported: Vec<(String, Vec<OutputFile>, browser::Manifest)> = documents
         .par_iter()
         .map(|(lang, docs)| {
             let search_path = format!("/{lang}/search/");
-            let (files, manifest) = browser::export(lang, docs, themes, &search_path, base_path);
+            let (files, manifest) =
+                browser::export(lang, docs, &themes, &search_path, &site.config.base_path);
             (lang.clone(), files, manifest)
         })
         .collect();

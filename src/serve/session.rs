@@ -68,34 +68,28 @@ impl Update {
     }
 }
 
-/// Everything the browser search index of a site needs, owned, to make it on another thread.
+/// A site whose browser search index is to be made, on another thread.
 pub struct SearchJob {
-    themes: Vec<String>,
-    base_path: String,
-    documents: Vec<(String, Vec<SearchDoc>)>,
+    site: Site,
+}
+
+/// The browser index of `site`: its files and each language's manifest.
+fn search_index(site: &Site) -> (Files, HashMap<String, Manifest>) {
+    let documents: Vec<(String, Vec<SearchDoc>)> = search::all_documents(site);
+    let (files, manifests) = search::browser_indexes(site, &documents);
+    let files = files
+        .into_iter()
+        .filter_map(|f| match f.contents {
+            Contents::Bytes(bytes) => Some((f.path, bytes)),
+            Contents::CopyOf(_) => None,
+        })
+        .collect();
+    (files, manifests)
 }
 
 impl SearchJob {
-    fn of(site: &Site) -> SearchJob {
-        SearchJob {
-            themes: site.theme_codes(),
-            base_path: site.config.base_path.clone(),
-            documents: search::all_documents(site),
-        }
-    }
-
-    /// The index's files and each language's manifest.
     pub fn run(self) -> (Files, HashMap<String, Manifest>) {
-        let (files, manifests) =
-            search::browser_indexes_for(&self.themes, &self.base_path, &self.documents);
-        let files = files
-            .into_iter()
-            .filter_map(|f| match f.contents {
-                Contents::Bytes(bytes) => Some((f.path, bytes)),
-                Contents::CopyOf(_) => None,
-            })
-            .collect();
-        (files, manifests)
+        search_index(&self.site)
     }
 }
 
@@ -156,7 +150,7 @@ impl Session {
         };
         // The first time, the search index is made before the pages, so they link to it.
         let site = session.resolve(&mut diagnostics);
-        let (search_files, manifests) = SearchJob::of(&site).run();
+        let (search_files, manifests) = search_index(&site);
         session.manifests = manifests;
         let mut update = session.render(&site, diagnostics, None)?;
         update.files.extend(search_files);
@@ -241,7 +235,6 @@ impl Session {
                     .filter(|p| !listed.contains(p))
                     .map(|p| output_path(p)),
             );
-            update.search = Some(SearchJob::of(site));
         }
         self.paths_by_key = paths_by_key;
         self.listings = rendered.listings;
@@ -280,7 +273,12 @@ impl Session {
             }
         }
         let site = self.resolve(&mut diagnostics);
-        self.render(&site, diagnostics, Some(&keys)).map(Some)
+        let mut update = self.render(&site, diagnostics, Some(&keys))?;
+        if update.errors().next().is_none() {
+            // The search index follows on the search thread, from this very site.
+            update.search = Some(SearchJob { site });
+        }
+        Ok(Some(update))
     }
 
     /// A new search index is ready: the search pages show it from now on.

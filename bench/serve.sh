@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Times `aspnet-kb serve` on the standard corpus (../shared/bench/gen_corpus.py): the first
+# build into memory, then from saving a practice file to the reload event reaching a browser,
+# over 20 edits (bench/serve_latency.py).   bench/serve.sh [EDITS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+edits=${1:-20}
+work=${BENCH_DIR:-/tmp/aspnet-kb-bench}
+mkdir -p "$work"
+[ -d "$work/aspnet" ] || python3 ../shared/bench/gen_corpus.py --format aspnet --out "$work/aspnet" >/dev/null
+rm -rf "$work/serve-site" && cp -r "$work/aspnet" "$work/serve-site"
+cargo build --release --quiet
+port=18765
+./target/release/aspnet-kb serve --root "$work/serve-site" --port $port 2> "$work/serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+until grep -q '^serving' "$work/serve.log"; do sleep 0.5; done
+grep '^built' "$work/serve.log"
+python3 bench/serve_latency.py $port "$work/serve-site" "$edits"
+echo "updates, as the server logged them:"
+grep -E '^updated' "$work/serve.log" | awk '{print $5}' | sort -n | awk '{a[NR]=$1} END {print "  server-side median " a[int((NR+1)/2)] " ms over " NR " updates"}'
+echo "peak memory: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"
