@@ -66,22 +66,26 @@ fn start(site: &Site) -> Server {
     }
 }
 
-/// A raw GET (no client-side path normalisation): status code and body.
-fn get(server: &Server, path: &str) -> (u16, String) {
+/// A raw GET (no client-side path normalisation): status code and body bytes.
+fn get_bytes(server: &Server, path: &str) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_string();
-    (status, body)
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let head_end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..head_end]).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, response[head_end + 4..].to_vec())
+}
+
+/// [`get_bytes`] with the body as text.
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let (status, body) = get_bytes(server, path);
+    (status, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// The event stream, as "event: name" and "data: …" lines.
@@ -306,17 +310,9 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
             .and_then(|rest| rest.split('"').next())
             .unwrap()
             .to_string();
-        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-        write!(
-            stream,
-            "GET {dir}s/za.jsz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let at = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let (_, body) = get_bytes(&server, &format!("{dir}s/za.jsz"));
         let mut shard = String::new();
-        let _ = flate2::read::GzDecoder::new(&response[at..]).read_to_string(&mut shard);
+        let _ = flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut shard);
         if shard.contains("zanzibarite") {
             found = true;
             break;
