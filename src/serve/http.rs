@@ -31,9 +31,16 @@ const RELOAD_SCRIPT: &str = r#"<script>
 </script>
 "#;
 
-fn header(name: &str, value: &str) -> Header {
-    // Both are ASCII literals or ASCII-only values built here.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("an ASCII header")
+/// Adds a header; a value that cannot be a header (not ASCII) is left out.
+fn with_header<R: std::io::Read>(
+    mut response: Response<R>,
+    name: &str,
+    value: &str,
+) -> Response<R> {
+    if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+        response.add_header(header);
+    }
+    response
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -122,8 +129,7 @@ fn respond(request: Request, preview: &Preview) {
     let (status, body, kind) = match target(&url, &base_path) {
         Target::Forbidden => (403, b"forbidden".to_vec(), "text/plain; charset=utf-8"),
         Target::Outside if url == "/" => {
-            let response =
-                Response::empty(StatusCode(302)).with_header(header("Location", &base_path));
+            let response = with_header(Response::empty(StatusCode(302)), "Location", &base_path);
             let _ = request.respond(response);
             return;
         }
@@ -141,10 +147,9 @@ fn respond(request: Request, preview: &Preview) {
     } else {
         body
     };
-    let response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"));
+    let response = Response::from_data(body).with_status_code(StatusCode(status));
+    let response = with_header(response, "Content-Type", kind);
+    let response = with_header(response, "Cache-Control", "no-store");
     let _ = request.respond(response);
 }
 
