@@ -320,6 +320,32 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(found, "the new word reaches the browser index");
+    // The member directory, untouched by a practice edit, is still there; a member edit
+    // updates it.
+    assert_eq!(get(&server, "/aspnet/en/members/ke/").0, 200);
+    let member =
+        std::fs::read_to_string(site.root().join("content/members/ke/ke-0001.md")).unwrap();
+    let name = member
+        .lines()
+        .find_map(|l| l.strip_prefix("name: "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    site.write(
+        "content/members/ke/ke-0001.md",
+        &member.replace(&name, "Renamed Academy of Nairobi"),
+    );
+    updated_files(&server);
+    assert!(
+        get(&server, "/aspnet/en/members/ke/")
+            .1
+            .contains("Renamed Academy of Nairobi")
+    );
+    assert!(
+        get(&server, "/aspnet/fr/countries/ke/")
+            .1
+            .contains("Renamed Academy of Nairobi")
+    );
     // Removing a page removes it from the site on show.
     site.remove("content/practices/peace.md");
     updated_files(&server);

@@ -4,11 +4,14 @@
 use super::*;
 
 impl Renderer<'_> {
-    /// Taxonomies, paginated section pages after the first, search and 404 per language.
-    pub(super) fn listing_views(&self, lang: &str) -> Vec<View> {
+    /// Taxonomies, the member directory (unless `members` is false), search and 404 per
+    /// language.
+    pub(super) fn listing_views(&self, lang: &str, members: bool) -> Vec<View> {
         let mut views = Vec::new();
         views.extend(self.taxonomy_views(lang));
-        views.extend(self.member_directory_views(lang));
+        if members {
+            views.extend(self.member_directory_views(lang));
+        }
         views.push(self.search_view(lang));
         views.push(View {
             path: format!("/{lang}/404.html"),
@@ -22,7 +25,7 @@ impl Renderer<'_> {
 
     /// The search page: a form that works as links without JavaScript, the filters' options,
     /// and the manifest of the browser index with the strings the script needs.
-    fn search_view(&self, lang: &str) -> View {
+    pub(super) fn search_view(&self, lang: &str) -> View {
         let site = self.site;
         let locale = self.locale(lang);
         let option = |value: &str, label: String| json!({"value": value, "label": label});

@@ -68,6 +68,8 @@ pub enum Scope<'s> {
     Changed {
         keys: &'s HashSet<String>,
         listings: &'s HashMap<String, u64>,
+        /// Whether a member institution's page is among the changes.
+        members: bool,
     },
 }
 
@@ -182,11 +184,16 @@ impl<'a> Renderer<'a> {
         scope: &Scope<'_>,
     ) -> Result<Rendered, EnvError> {
         let site = self.site;
+        // The member directory lists members only: no other edit can change it.
+        let members = match scope {
+            Scope::Changed { members, .. } => *members,
+            _ => true,
+        };
         let listings: Vec<View> = site
             .config
             .languages
             .iter()
-            .flat_map(|l| self.listing_views(&l.code))
+            .flat_map(|l| self.listing_views(&l.code, members))
             .flat_map(|v| self.paginate(v))
             .collect();
         let entries: Vec<&Entry> = site
@@ -199,7 +206,7 @@ impl<'a> Renderer<'a> {
         paths.extend(entries.iter().map(|e| e.path.as_str()));
         let (keys, before) = match scope {
             Scope::All | Scope::Tracked => (None, None),
-            Scope::Changed { keys, listings } => (Some(*keys), Some(*listings)),
+            Scope::Changed { keys, listings, .. } => (Some(*keys), Some(*listings)),
         };
         let tracking = !matches!(scope, Scope::All);
         // Pages that list others (home, sections, thematic areas) are tracked like listings.
@@ -246,7 +253,15 @@ impl<'a> Renderer<'a> {
             .chain(from_pages)
             .collect::<Result<_, EnvError>>()?;
         let mut problems = Vec::new();
-        let mut fingerprints = HashMap::new();
+        // What was not looked at this time keeps its fingerprint (the member directory).
+        let mut fingerprints: HashMap<String, u64> = match (before, members) {
+            (Some(before), false) => before
+                .iter()
+                .filter(|(path, _)| path.split('/').nth(2) == Some("members"))
+                .map(|(p, f)| (p.clone(), *f))
+                .collect(),
+            _ => HashMap::new(),
+        };
         for (p, f) in rendered {
             problems.extend(p);
             fingerprints.extend(f);
@@ -267,6 +282,17 @@ impl<'a> Renderer<'a> {
             problems,
             listings: fingerprints,
         })
+    }
+
+    /// Only the search page of every language (when `serve` has a new search index).
+    pub fn search_pages(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let languages = &self.site.config.languages;
+        let views: Vec<View> = languages
+            .iter()
+            .map(|l| self.search_view(&l.code))
+            .collect();
+        let paths: HashSet<&str> = views.iter().map(|v| v.path.as_str()).collect();
+        views.iter().map(|v| self.render_view(v, &paths)).collect()
     }
 
     fn render_view(&self, view: &View, paths: &HashSet<&str>) -> Result<OutputFile, Diagnostic> {

@@ -81,7 +81,7 @@ pub struct ServeOptions {
 
 /// Shows the result of a run: on success its files (all of them for a full run, or the
 /// changes) and a reload; otherwise the problems, keeping the last good site on show.
-fn show(preview: &Preview, update: &Update, full: bool) -> bool {
+fn show(preview: &Preview, update: Update, full: bool) -> bool {
     for d in &update.problems {
         eprintln!("{d}");
     }
@@ -102,7 +102,7 @@ fn show(preview: &Preview, update: &Update, full: bool) -> bool {
         for path in &update.removed {
             shown.remove(path);
         }
-        shown.extend(update.files.iter().map(|(p, b)| (p.clone(), b.clone())));
+        shown.extend(update.files);
     }
     if let Ok(mut problems) = preview.problems.write() {
         *problems = None;
@@ -207,10 +207,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     // Watching starts before the first build, so no change after it is missed.
     let started = Instant::now();
     let (mut session, update) = Session::start(root, &overrides)?;
-    show(&preview, &update, true);
+    let files = update.files.len();
+    show(&preview, update, true);
     eprintln!(
-        "built {} files in {} ms",
-        update.files.len(),
+        "built {files} files in {} ms",
         started.elapsed().as_millis()
     );
     eprintln!("serving {base_url} (Ctrl-C to stop)");
@@ -241,7 +241,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                     search_paths.1 =
                         std::mem::replace(&mut search_paths.0, files.keys().cloned().collect());
                     update.files.extend(files);
-                    apply_quietly(&preview, &update);
+                    apply_quietly(&preview, update);
                 }
                 continue;
             }
@@ -274,14 +274,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                 (update, true)
             }
         };
-        if show(&preview, &update, full) {
+        let mut update = update;
+        let search = update.search.take();
+        let files = update.files.len() + update.removed.len();
+        if show(&preview, update, full) {
             eprintln!(
-                "{} {} files in {} ms",
+                "{} {files} files in {} ms",
                 if full { "rebuilt" } else { "updated" },
-                update.files.len() + update.removed.len(),
                 started.elapsed().as_millis()
             );
-            if let Some(job) = update.search {
+            if let Some(job) = search {
                 generation += 1;
                 let _ = search_jobs.send((generation, job));
             }
@@ -293,7 +295,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
 }
 
 /// Adds a new search index to the site on show, without reloading open pages.
-fn apply_quietly(preview: &Preview, update: &Update) {
+fn apply_quietly(preview: &Preview, update: Update) {
     if update.errors().next().is_some() {
         return;
     }
@@ -301,6 +303,6 @@ fn apply_quietly(preview: &Preview, update: &Update) {
         for path in &update.removed {
             shown.remove(path);
         }
-        shown.extend(update.files.iter().map(|(p, b)| (p.clone(), b.clone())));
+        shown.extend(update.files);
     }
 }

@@ -18,7 +18,7 @@ use crate::search::{self, SearchDoc};
 use crate::write::{Contents, OutputFile, Sink};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Files of the output, by path.
 pub type Files = HashMap<String, Vec<u8>>;
@@ -70,21 +70,25 @@ impl Update {
 
 /// A site whose browser search index is to be made, on another thread.
 pub struct SearchJob {
-    site: Site,
+    site: Arc<Site>,
 }
 
 /// The browser index of `site`: its files and each language's manifest.
 fn search_index(site: &Site) -> (Files, HashMap<String, Manifest>) {
     let documents: Vec<(String, Vec<SearchDoc>)> = search::all_documents(site);
     let (files, manifests) = search::browser_indexes(site, &documents);
-    let files = files
+    (in_memory(files), manifests)
+}
+
+/// Rendered files by path (search files and pages are always bytes).
+fn in_memory(files: Vec<OutputFile>) -> Files {
+    files
         .into_iter()
         .filter_map(|f| match f.contents {
             Contents::Bytes(bytes) => Some((f.path, bytes)),
             Contents::CopyOf(_) => None,
         })
-        .collect();
-    (files, manifests)
+        .collect()
 }
 
 impl SearchJob {
@@ -103,6 +107,8 @@ pub struct Session {
     /// Every Markdown file's parse, by path relative to the root.
     parsed: BTreeMap<String, (Option<Page>, Vec<Diagnostic>)>,
     manifests: HashMap<String, Manifest>,
+    /// The site on show (after a successful run).
+    site: Option<Arc<Site>>,
     /// Of the site on show: each listing's fingerprint, and each page key's output paths.
     listings: HashMap<String, u64>,
     paths_by_key: HashMap<String, Vec<String>>,
@@ -145,6 +151,7 @@ impl Session {
             tree_problems,
             parsed,
             manifests: HashMap::new(),
+            site: None,
             listings: HashMap::new(),
             paths_by_key: HashMap::new(),
         };
@@ -154,6 +161,7 @@ impl Session {
         session.manifests = manifests;
         let mut update = session.render(&site, diagnostics, None)?;
         update.files.extend(search_files);
+        session.site = Some(Arc::new(site));
         Ok((Some(session), update))
     }
 
@@ -180,7 +188,7 @@ impl Session {
         &mut self,
         site: &Site,
         mut diagnostics: Diagnostics,
-        changed: Option<&HashSet<String>>,
+        changed: Option<(&HashSet<String>, bool)>,
     ) -> Result<Update, EnvError> {
         let renderer = Renderer::new(
             site,
@@ -190,9 +198,10 @@ impl Session {
         );
         let scope = match changed {
             None => Scope::Tracked,
-            Some(keys) => Scope::Changed {
+            Some((keys, members)) => Scope::Changed {
                 keys,
                 listings: &self.listings,
+                members,
             },
         };
         let sink = MemorySink::default();
@@ -219,7 +228,7 @@ impl Session {
                     .push(output_path(&entry.path));
             }
         }
-        if let Some(keys) = changed {
+        if let Some((keys, _)) = changed {
             let now: HashSet<&String> = paths_by_key.values().flatten().collect();
             update.removed = keys
                 .iter()
@@ -245,6 +254,8 @@ impl Session {
     /// when the change needs a full run instead (anything but Markdown under content/).
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, EnvError> {
         let mut keys = HashSet::new();
+        let mut members = false;
+        let is_member = |page: &Page| matches!(page.kind, crate::parse::Kind::Member(_));
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(self.tree_problems.clone());
         for path in changed {
@@ -255,12 +266,14 @@ impl Session {
             let shown = crate::diagnostic::display_path(relative);
             if let Some((Some(old), _)) = self.parsed.get(&shown) {
                 keys.insert(old.key.clone());
+                members |= is_member(old);
             }
             match load::read_text(&self.root, path) {
                 Ok(Some(file)) => {
                     let parse = parse::parse(&file, &self.setup.config.default_language);
                     if let Some(page) = &parse.0 {
                         keys.insert(page.key.clone());
+                        members |= is_member(page);
                     }
                     self.parsed.insert(shown, parse);
                 }
@@ -273,9 +286,11 @@ impl Session {
             }
         }
         let site = self.resolve(&mut diagnostics);
-        let mut update = self.render(&site, diagnostics, Some(&keys))?;
+        let mut update = self.render(&site, diagnostics, Some((&keys, members)))?;
         if update.errors().next().is_none() {
             // The search index follows on the search thread, from this very site.
+            let site = Arc::new(site);
+            self.site = Some(Arc::clone(&site));
             update.search = Some(SearchJob { site });
         }
         Ok(Some(update))
@@ -287,11 +302,32 @@ impl Session {
         manifests: HashMap<String, Manifest>,
     ) -> Result<Update, EnvError> {
         self.manifests = manifests;
-        let mut diagnostics = Diagnostics::default();
-        let site = self.resolve(&mut diagnostics);
-        let mut update = self.render(&site, diagnostics, Some(&HashSet::new()))?;
-        update.search = None;
-        Ok(update)
+        let Some(site) = &self.site else {
+            return Ok(Update {
+                problems: Vec::new(),
+                files: Files::new(),
+                removed: Vec::new(),
+                pages: 0,
+                search: None,
+            });
+        };
+        let renderer = Renderer::new(
+            site,
+            self.setup.tera.clone(),
+            self.setup.strings.clone(),
+            self.manifests.clone(),
+        );
+        let (files, problems) = match renderer.search_pages() {
+            Ok(pages) => (in_memory(pages), Vec::new()),
+            Err(d) => (Files::new(), vec![d]),
+        };
+        Ok(Update {
+            problems,
+            files,
+            removed: Vec::new(),
+            pages: 0,
+            search: None,
+        })
     }
 
     pub fn root(&self) -> &Path {
