@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 /// What the server shows: the last good site, and the problems of the last run if it failed.
 pub struct Preview {
-    files: RwLock<HashMap<String, Vec<u8>>>,
+    files: RwLock<Files>,
     base_path: RwLock<String>,
     problems: RwLock<Option<Vec<String>>>,
     subscribers: Mutex<Vec<Sender<String>>>,
@@ -30,7 +30,7 @@ pub struct Preview {
 impl Preview {
     fn new() -> Preview {
         Preview {
-            files: RwLock::new(HashMap::new()),
+            files: RwLock::new(Files::new()),
             base_path: RwLock::new("/".into()),
             problems: RwLock::new(None),
             subscribers: Mutex::new(Vec::new()),

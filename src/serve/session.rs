@@ -57,7 +57,6 @@ pub struct Update {
     pub problems: Vec<Diagnostic>,
     pub files: Files,
     pub removed: Vec<String>,
-    pub pages: usize,
     /// Documents for the search index, when it must be made again.
     pub search: Option<SearchJob>,
 }
@@ -99,7 +98,6 @@ impl SearchJob {
 
 pub struct Session {
     root: PathBuf,
-    overrides: Overrides,
     setup: Setup,
     assets: Vec<Asset>,
     /// Problems of the whole tree that no page edit changes (configuration, data files).
@@ -128,7 +126,6 @@ impl Session {
                 problems: diagnostics.into_sorted(),
                 files: Files::new(),
                 removed: Vec::new(),
-                pages: 0,
                 search: None,
             };
             return Ok((None, update));
@@ -145,7 +142,6 @@ impl Session {
             .collect();
         let mut session = Session {
             root: root.to_path_buf(),
-            overrides: overrides.clone(),
             setup,
             assets: tree.assets,
             tree_problems,
@@ -211,10 +207,8 @@ impl Session {
             problems: diagnostics.into_sorted(),
             files: sink.into_files(),
             removed: Vec::new(),
-            pages: 0,
             search: None,
         };
-        update.pages = update.files.keys().filter(|p| p.ends_with(".html")).count();
         if update.errors().next().is_some() {
             return Ok(update);
         }
@@ -307,7 +301,6 @@ impl Session {
                 problems: Vec::new(),
                 files: Files::new(),
                 removed: Vec::new(),
-                pages: 0,
                 search: None,
             });
         };
@@ -325,16 +318,7 @@ impl Session {
             problems,
             files,
             removed: Vec::new(),
-            pages: 0,
             search: None,
         })
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    pub fn overrides(&self) -> &Overrides {
-        &self.overrides
     }
 }
