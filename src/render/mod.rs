@@ -2,8 +2,8 @@
 //! taxonomy, feed, sitemap and redirect, per language — rendered in parallel with rayon. Render
 //! reads the site and the theme; it owns no state and writes nothing to disk.
 //!
-//! This module renders the pages written in `content/`; [`listings`] makes the generated
-//! listings (taxonomies, member directory, search, 404) and [`site_files`] the files beside
+//! This module renders the pages written in `content/`; `listings` makes the generated
+//! listings (taxonomies, member directory, search, 404) and `site_files` the files beside
 //! the pages (feeds, sitemaps, chooser, redirects, static and bundle files).
 
 mod listings;

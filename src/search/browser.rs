@@ -5,7 +5,7 @@
 //!
 //! - `s/<pp>.jsz`, one shard per two-letter prefix of the folded word: `w` maps every folded
 //!   surface form of the corpus to its term (so the browser needs no stemmer), `p` holds each
-//!   of those terms' best [`MAX_POSTINGS`] postings as three columns in document order —
+//!   of those terms' best `MAX_POSTINGS` postings as three columns in document order —
 //!   `[[doc gaps…], [scores…], [masks…]]`, the columns and the gaps compress best — and `r` the records of each term's best [`PAGE`] documents, so the first
 //!   page of results of a one-word query needs this one file (also when the word being typed
 //!   is expanded to the words it begins: a document in the top [`PAGE`] of the merged list is
@@ -13,7 +13,7 @@
 //! - `r/<n>.jsz`, the records of documents `n*CHUNK ..`, for results beyond those;
 //! - `c/<cc>.jsz`, the documents of a country, for the country filter.
 //!
-//! Scores are BM25 (k1 1.2, b 0.75) with title matches weighted [`TITLE_WEIGHT`] times,
+//! Scores are BM25 (k1 1.2, b 0.75) with title matches weighted `TITLE_WEIGHT` times,
 //! kept to two significant digits (ties among near-equals cost nothing; exact values would
 //! not compress). The mask packs the other filters, in the orders the manifest lists:
 //! the kind's index in bits 0–2, regions as bits 3–7, levels 8–12, thematic areas from 13
