@@ -182,9 +182,26 @@ fn edits_reload_errors_keep_the_last_good_site_and_traversal_is_refused() {
     let late = events(&server);
     assert!(wait_for(&late, "problems").contains("kx"));
 
+    // Another page edited while the site has errors shows once they are fixed.
+    let peace = std::fs::read_to_string(site.root().join("content/practices/peace.md")).unwrap();
+    let peace_title = peace
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap()
+        .to_string();
+    site.write(
+        "content/practices/peace.md",
+        &peace.replace(&peace_title, "Gardens of peace, renamed"),
+    );
+    wait_for(&stream, "problems");
     site.write("content/practices/water.md", &water);
     wait_for(&stream, "reload");
     assert!(get(&server, page).1.contains("Clean water for all"));
+    assert!(
+        get(&server, "/aspnet/en/practices/peace/")
+            .1
+            .contains("Gardens of peace, renamed")
+    );
 
     for path in [
         "/aspnet/../site.yaml",
@@ -355,4 +372,28 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
             .1
             .contains("/aspnet/en/practices/peace/")
     );
+}
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let site = Site::fixture("basic");
+    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    site.write(
+        "content/practices/water.md",
+        &water.replace("countries: [ke]", "countries: [kx]"),
+    );
+    let server = start(&site);
+    let (status, body) = get(&server, "/aspnet/en/practices/peace/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("new EventSource"),
+        "the overlay script runs on the placeholder: {body}"
+    );
+    let stream = events(&server);
+    assert!(wait_for(&stream, "problems").contains("unknown country code"));
+    site.write("content/practices/water.md", &water);
+    wait_for(&stream, "reload");
+    // The whole site, not only the page that was fixed.
+    assert_eq!(get(&server, "/aspnet/en/practices/peace/").0, 200);
+    assert_eq!(get(&server, "/aspnet/fr/members/ke/").0, 200);
 }

@@ -136,9 +136,16 @@ fn respond(request: Request, preview: &Preview) {
         Target::Outside => (404, b"not found".to_vec(), "text/plain; charset=utf-8"),
         Target::File(path) => match preview.file(&path) {
             Some(bytes) => (200, bytes, content_type(&path)),
+            // A page, so that the reload script runs: while the site has errors (even before
+            // its first good build) the overlay shows them, and the fix reloads the page.
             None => match preview.file("404.html") {
                 Some(bytes) => (404, bytes, "text/html; charset=utf-8"),
-                None => (404, b"not found".to_vec(), "text/plain; charset=utf-8"),
+                None => (
+                    404,
+                    b"<!doctype html><title>Not found</title><body><p>Not found.</p></body>"
+                        .to_vec(),
+                    "text/html; charset=utf-8",
+                ),
             },
         },
     };

@@ -107,6 +107,9 @@ pub struct Session {
     manifests: HashMap<String, Manifest>,
     /// The site on show (after a successful run).
     site: Option<Arc<Site>>,
+    /// Pages edited since the site on show was made (edits whose update had errors), and
+    /// whether a member page is among them: the next good update renders them too.
+    unshown: (HashSet<String>, bool),
     /// Of the site on show: each listing's fingerprint, and each page key's output paths.
     listings: HashMap<String, u64>,
     paths_by_key: HashMap<String, Vec<String>>,
@@ -148,6 +151,7 @@ impl Session {
             parsed,
             manifests: HashMap::new(),
             site: None,
+            unshown: (HashSet::new(), false),
             listings: HashMap::new(),
             paths_by_key: HashMap::new(),
         };
@@ -157,7 +161,9 @@ impl Session {
         session.manifests = manifests;
         let mut update = session.render(&site, diagnostics, None)?;
         update.files.extend(search_files);
-        session.site = Some(Arc::new(site));
+        if update.errors().next().is_none() {
+            session.site = Some(Arc::new(site));
+        }
         Ok((Some(session), update))
     }
 
@@ -245,10 +251,14 @@ impl Session {
     }
 
     /// After Markdown files changed (edited, added or removed): the pages to update. `None`
-    /// when the change needs a full run instead (anything but Markdown under content/).
+    /// when the change needs a full run instead (anything but Markdown under content/, or no
+    /// good site on show yet).
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, EnvError> {
-        let mut keys = HashSet::new();
-        let mut members = false;
+        // Nothing good on show yet (the first run had errors): only a full run can make it.
+        if self.site.is_none() {
+            return Ok(None);
+        }
+        let (mut keys, mut members) = std::mem::take(&mut self.unshown);
         let is_member = |page: &Page| matches!(page.kind, crate::parse::Kind::Member(_));
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(self.tree_problems.clone());
@@ -281,7 +291,9 @@ impl Session {
         }
         let site = self.resolve(&mut diagnostics);
         let mut update = self.render(&site, diagnostics, Some((&keys, members)))?;
-        if update.errors().next().is_none() {
+        if update.errors().next().is_some() {
+            self.unshown = (keys, members);
+        } else {
             // The search index follows on the search thread, from this very site.
             let site = Arc::new(site);
             self.site = Some(Arc::clone(&site));
