@@ -363,6 +363,26 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
             .1
             .contains("Renamed Academy of Nairobi")
     );
+    // Pages showing something of an edited page follow: the practice listing the member…
+    assert!(
+        get(&server, "/aspnet/en/practices/water/")
+            .1
+            .contains("Renamed Academy of Nairobi")
+    );
+    // …and a page linking to one whose address changed.
+    let sandwatch =
+        std::fs::read_to_string(site.root().join("content/practices/sandwatch/index.md")).unwrap();
+    site.write(
+        "content/practices/sandwatch/index.md",
+        &sandwatch.replacen("---\n", "---\nslug: sand-watch\n", 1),
+    );
+    updated_files(&server);
+    let water_page = get(&server, "/aspnet/en/practices/water/").1;
+    assert!(
+        water_page.contains("href=\"/aspnet/en/practices/sand-watch/\""),
+        "{water_page}"
+    );
+    assert_eq!(get(&server, "/aspnet/en/practices/sandwatch/").0, 404);
     // Removing a page removes it from the site on show.
     site.remove("content/practices/peace.md");
     updated_files(&server);

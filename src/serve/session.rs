@@ -10,7 +10,7 @@ use crate::build::{self, Setup};
 use crate::config::Overrides;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
-use crate::parse::{self, Page};
+use crate::parse::{self, Kind, Page};
 use crate::render::{Renderer, Scope, output_path};
 use crate::resolve::{self, Site};
 use crate::search::browser::Manifest;
@@ -259,7 +259,20 @@ impl Session {
             return Ok(None);
         }
         let (mut keys, mut members) = std::mem::take(&mut self.unshown);
-        let is_member = |page: &Page| matches!(page.kind, crate::parse::Kind::Member(_));
+        let is_member = |page: &Page| matches!(page.kind, Kind::Member(_));
+        // What other pages may show of the edited ones: member ids (practices list their
+        // members) and guides (chapters show their neighbours' titles).
+        let mut member_ids = HashSet::new();
+        let mut guides = HashSet::new();
+        let mut note = |page: &Page| match &page.kind {
+            Kind::Member(m) => {
+                member_ids.insert(m.id.clone());
+            }
+            Kind::GuideChapter => {
+                guides.insert(page.dir.clone());
+            }
+            _ => {}
+        };
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(self.tree_problems.clone());
         for path in changed {
@@ -271,6 +284,7 @@ impl Session {
             if let Some((Some(old), _)) = self.parsed.get(&shown) {
                 keys.insert(old.key.clone());
                 members |= is_member(old);
+                note(old);
             }
             match load::read_text(&self.root, path) {
                 Ok(Some(file)) => {
@@ -278,6 +292,7 @@ impl Session {
                     if let Some(page) = &parse.0 {
                         keys.insert(page.key.clone());
                         members |= is_member(page);
+                        note(page);
                     }
                     self.parsed.insert(shown, parse);
                 }
@@ -289,6 +304,7 @@ impl Session {
                 }
             }
         }
+        keys.extend(self.dependents(&keys, &member_ids, &guides));
         let site = self.resolve(&mut diagnostics);
         let mut update = self.render(&site, diagnostics, Some((&keys, members)))?;
         if update.errors().next().is_some() {
@@ -300,6 +316,28 @@ impl Session {
             update.search = Some(SearchJob { site });
         }
         Ok(Some(update))
+    }
+
+    /// Pages that show something of the edited ones: those linking to them (`@/key…`), the
+    /// practices listing an edited member, the chapters of an edited guide.
+    fn dependents(
+        &self,
+        keys: &HashSet<String>,
+        member_ids: &HashSet<String>,
+        guides: &HashSet<String>,
+    ) -> Vec<String> {
+        let links: Vec<String> = keys.iter().map(|k| format!("@/{k}")).collect();
+        self.parsed
+            .values()
+            .filter_map(|(page, _)| page.as_ref())
+            .filter(|page| {
+                guides.contains(&page.dir)
+                    || links.iter().any(|l| page.body.contains(l.as_str()))
+                    || matches!(&page.kind, Kind::Practice(p)
+                        if p.members.iter().any(|m| member_ids.contains(m)))
+            })
+            .map(|page| page.key.clone())
+            .collect()
     }
 
     /// A new search index is ready: the search pages show it from now on.
