@@ -315,10 +315,48 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
     assert!(updated < 60, "{updated} files for one edit");
     assert_shows(
         &server,
-        &["/aspnet/en/practices/", "/aspnet/en/themes/esd/"],
+        &[
+            "/aspnet/en/practices/",
+            "/aspnet/en/themes/esd/",
+            "/aspnet/en/countries/ke/",
+            "/aspnet/en/regions/africa/",
+            "/aspnet/en/levels/secondary/",
+            "/aspnet/en/tags/water/",
+        ],
         "Clean water for Zanzibar",
     );
     assert_shows(&server, &["/aspnet/en/practices/water/"], "zanzibarite");
+    // An edit that changes memberships: the new country's page lists it, the old one's not,
+    // and the index pages count it again.
+    site.write(
+        "content/practices/water.md",
+        &water
+            .replace("Clean water for all", "Clean water for Zanzibar")
+            .replace("measured the water", "measured the zanzibarite water")
+            .replace("countries: [ke]", "countries: [eg]")
+            .replace("levels: [secondary]", "levels: [primary]"),
+    );
+    updated_files(&server);
+    assert_shows(
+        &server,
+        &["/aspnet/en/countries/eg/", "/aspnet/en/levels/primary/"],
+        "Clean water for Zanzibar",
+    );
+    assert!(
+        !get(&server, "/aspnet/en/countries/ke/")
+            .1
+            .contains("Clean water for Zanzibar")
+    );
+    assert!(
+        !get(&server, "/aspnet/en/levels/secondary/")
+            .1
+            .contains("Clean water for Zanzibar")
+    );
+    assert_shows(
+        &server,
+        &["/aspnet/en/countries/"],
+        "/aspnet/en/countries/eg/",
+    );
     // The search index follows on its own thread.
     let mut found = false;
     for _ in 0..100 {

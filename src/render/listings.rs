@@ -6,9 +6,14 @@ use super::*;
 impl Renderer<'_> {
     /// Taxonomies, the member directory (unless `members` is false), search and 404 per
     /// language.
-    pub(super) fn listing_views(&self, lang: &str, members: bool) -> Vec<View> {
+    pub(super) fn listing_views(
+        &self,
+        lang: &str,
+        members: bool,
+        only: Option<&Touched>,
+    ) -> Vec<View> {
         let mut views = Vec::new();
-        views.extend(self.taxonomy_views(lang));
+        views.extend(self.taxonomy_views(lang, only));
         if members {
             views.extend(self.member_directory_views(lang));
         }
@@ -126,31 +131,50 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn taxonomy_views(&self, lang: &str) -> Vec<View> {
+    /// Country, region, level and tag pages and their index pages. With `only`, just the
+    /// pages of the terms it names (the index pages list terms and counts, which an edit that
+    /// keeps its memberships cannot change).
+    fn taxonomy_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View> {
         let site = self.site;
         let locale = self.locale(lang);
         let link = |path: String| site.config.link(&path);
-        // term → (practices, members, coordinator) per taxonomy
+        let shows_country = |c: &str| only.is_none_or(|t| t.countries.contains(c));
+        let shows_level = |l: &str| only.is_none_or(|t| t.levels.contains(l));
+        let shows_tag = |slug: &str| only.is_none_or(|t| t.tags.contains(slug));
+        let shows_region = |r: &str| {
+            only.is_none_or(|t| {
+                t.countries
+                    .iter()
+                    .any(|c| site.regions.region_of(c) == Some(r))
+            })
+        };
+        // Every term with its count (for the index pages); items only for the pages made.
         let mut countries: BTreeMap<String, CountryPages> = BTreeMap::new();
-        let mut levels: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-        let mut tags: BTreeMap<String, (String, Vec<Item>)> = BTreeMap::new();
+        let mut country_practices: BTreeMap<String, usize> = BTreeMap::new();
+        let mut levels: BTreeMap<String, (usize, Vec<Item>)> = BTreeMap::new();
+        let mut tags: BTreeMap<String, (String, usize, Vec<Item>)> = BTreeMap::new();
         let mut regions: BTreeMap<String, Vec<Item>> = BTreeMap::new();
         for entry in site.entries_in(lang) {
             let page = site.page(entry);
             for tag in &page.tags {
-                tags.entry(crate::markdown::slugify(tag))
-                    .or_insert_with(|| (tag.clone(), Vec::new()))
-                    .1
-                    .push(self.item(entry));
+                let slug = crate::markdown::slugify(tag);
+                let shown = shows_tag(&slug);
+                let group = tags
+                    .entry(slug)
+                    .or_insert_with(|| (tag.clone(), 0, Vec::new()));
+                group.1 += 1;
+                if shown {
+                    group.2.push(self.item(entry));
+                }
             }
             match &page.kind {
                 Kind::Practice(p) => {
                     for c in &p.countries {
-                        countries
-                            .entry(c.clone())
-                            .or_default()
-                            .0
-                            .push(self.item(entry));
+                        *country_practices.entry(c.clone()).or_default() += 1;
+                        let group = countries.entry(c.clone()).or_default();
+                        if shows_country(c) {
+                            group.0.push(self.item(entry));
+                        }
                     }
                     let mut practice_regions: Vec<&str> = p
                         .countries
@@ -158,37 +182,49 @@ impl Renderer<'_> {
                         .filter_map(|c| site.regions.region_of(c))
                         .collect();
                     practice_regions.dedup();
-                    for r in practice_regions {
+                    for r in practice_regions.into_iter().filter(|r| shows_region(r)) {
                         regions
                             .entry(r.to_string())
                             .or_default()
                             .push(self.item(entry));
                     }
                     for l in &p.levels {
-                        levels.entry(l.clone()).or_default().push(self.item(entry));
+                        let group = levels.entry(l.clone()).or_default();
+                        group.0 += 1;
+                        if shows_level(l) {
+                            group.1.push(self.item(entry));
+                        }
                     }
                 }
-                Kind::Member(m) => countries
-                    .entry(m.country.clone())
-                    .or_default()
-                    .1
-                    .push(self.item(entry)),
-                Kind::Coordinator(c) => countries
-                    .entry(c.country.clone())
-                    .or_default()
-                    .2
-                    .push(self.item(entry)),
+                Kind::Member(m) => {
+                    let group = countries.entry(m.country.clone()).or_default();
+                    if shows_country(&m.country) {
+                        group.1.push(self.item(entry));
+                    }
+                }
+                Kind::Coordinator(c) => {
+                    let group = countries.entry(c.country.clone()).or_default();
+                    if shows_country(&c.country) {
+                        group.2.push(self.item(entry));
+                    }
+                }
                 _ => {}
             }
         }
         let mut views = Vec::new();
         let mut country_index = Vec::new();
         for (code, (practices, mut members, coordinators)) in countries {
-            members.sort_by(|a, b| locale.compare(&a.title, &b.title));
             let name = locale.country_name(&code);
             let region = site.regions.region_of(&code).unwrap_or("");
-            country_index.push(json!({"title": name, "url": link(format!("/{lang}/countries/{code}/")),
-                "meta": self.strings.plural(locale, "practices_count", practices.len()), "region": region}));
+            let count = country_practices.get(&code).copied().unwrap_or(0);
+            country_index.push(
+                json!({"title": name, "url": link(format!("/{lang}/countries/{code}/")),
+                "meta": self.strings.plural(locale, "practices_count", count), "region": region}),
+            );
+            if !shows_country(&code) {
+                continue;
+            }
+            members.sort_by(|a, b| locale.compare(&a.title, &b.title));
             views.push(list_view(format!("/{lang}/countries/{code}/"), name.clone(), "country", json!({"region": {"title": self.t(lang, &format!("region_{region}")), "url": link(format!("/{lang}/regions/{region}/"))},
                     "count": self.strings.plural(locale, "practices_count", practices.len()),
                     "items": sorted_by_date(practices),
@@ -210,8 +246,11 @@ impl Renderer<'_> {
                 .iter()
                 .filter(|c| c["region"] == region)
                 .collect();
-            let items = regions.remove(region).unwrap_or_default();
             region_index.push(json!({"title": title, "url": link(format!("/{lang}/regions/{region}/")), "countries": in_region}));
+            if !shows_region(region) {
+                continue;
+            }
+            let items = regions.remove(region).unwrap_or_default();
             views.push(list_view(
                 format!("/{lang}/regions/{region}/"),
                 title.clone(),
@@ -221,48 +260,54 @@ impl Renderer<'_> {
                     "sublists": [{"title": self.t(lang, "nav_countries"), "items": in_region}]}),
             ));
         }
-        views.push(list_view(
-            format!("/{lang}/countries/"),
-            self.t(lang, "nav_countries"),
-            "taxonomy",
-            json!({"regions": region_index}),
-        ));
-        views.push(list_view(
-            format!("/{lang}/regions/"),
-            self.t(lang, "regions"),
-            "taxonomy",
-            json!({"regions": region_index}),
-        ));
         let mut level_index = Vec::new();
         for level in LEVELS {
             let title = self.t(lang, &format!("level_{level}"));
-            let items = levels.remove(level).unwrap_or_default();
+            let (count, items) = levels.remove(level).unwrap_or_default();
             level_index.push(
                 json!({"title": title, "url": link(format!("/{lang}/levels/{level}/")),
-                "meta": self.strings.plural(locale, "practices_count", items.len())}),
+                "meta": self.strings.plural(locale, "practices_count", count)}),
             );
-            views.push(list_view(format!("/{lang}/levels/{level}/"), title.clone(), "level", json!({"count": self.strings.plural(locale, "practices_count", items.len()), "items": sorted_by_date(items)})));
+            if shows_level(level) {
+                views.push(list_view(format!("/{lang}/levels/{level}/"), title.clone(), "level", json!({"count": self.strings.plural(locale, "practices_count", count), "items": sorted_by_date(items)})));
+            }
         }
-        views.push(list_view(
-            format!("/{lang}/levels/"),
-            self.t(lang, "levels"),
-            "taxonomy",
-            json!({"items": level_index}),
-        ));
         let mut tag_index = Vec::new();
-        for (slug, (name, items)) in tags {
+        for (slug, (name, count, items)) in tags {
             tag_index.push(
                 json!({"title": name, "url": link(format!("/{lang}/tags/{slug}/")),
-                "meta": self.strings.plural(locale, "pages_count", items.len())}),
+                "meta": self.strings.plural(locale, "pages_count", count)}),
             );
-            views.push(list_view(format!("/{lang}/tags/{slug}/"), format!("#{name}"), "tag", json!({"count": self.strings.plural(locale, "pages_count", items.len()), "items": sorted_by_date(items)})));
+            if shows_tag(&slug) {
+                views.push(list_view(format!("/{lang}/tags/{slug}/"), format!("#{name}"), "tag", json!({"count": self.strings.plural(locale, "pages_count", count), "items": sorted_by_date(items)})));
+            }
         }
-        views.push(list_view(
-            format!("/{lang}/tags/"),
-            self.t(lang, "tags"),
-            "taxonomy",
-            json!({"items": tag_index}),
-        ));
+        if only.is_none() {
+            views.push(list_view(
+                format!("/{lang}/countries/"),
+                self.t(lang, "nav_countries"),
+                "taxonomy",
+                json!({"regions": region_index}),
+            ));
+            views.push(list_view(
+                format!("/{lang}/regions/"),
+                self.t(lang, "regions"),
+                "taxonomy",
+                json!({"regions": region_index}),
+            ));
+            views.push(list_view(
+                format!("/{lang}/levels/"),
+                self.t(lang, "levels"),
+                "taxonomy",
+                json!({"items": level_index}),
+            ));
+            views.push(list_view(
+                format!("/{lang}/tags/"),
+                self.t(lang, "tags"),
+                "taxonomy",
+                json!({"items": tag_index}),
+            ));
+        }
         views
     }
 

@@ -70,7 +70,19 @@ pub enum Scope<'s> {
         listings: &'s HashMap<String, u64>,
         /// Whether a member institution's page is among the changes.
         members: bool,
+        /// The taxonomy terms the changed pages are in, when the change kept every page's
+        /// memberships: only those terms' pages are remade. `None`: all of them.
+        only: Option<&'s Touched>,
     },
+}
+
+/// Taxonomy terms touched by an edit: countries, levels and tag slugs (regions follow from
+/// the countries).
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub countries: HashSet<String>,
+    pub levels: HashSet<String>,
+    pub tags: HashSet<String>,
 }
 
 /// The result of a render: its problems and (unless [`Scope::All`]) the fingerprint of every
@@ -185,15 +197,15 @@ impl<'a> Renderer<'a> {
     ) -> Result<Rendered, EnvError> {
         let site = self.site;
         // The member directory lists members only: no other edit can change it.
-        let members = match scope {
-            Scope::Changed { members, .. } => *members,
-            _ => true,
+        let (members, only) = match scope {
+            Scope::Changed { members, only, .. } => (*members, *only),
+            _ => (true, None),
         };
         let listings: Vec<View> = site
             .config
             .languages
             .iter()
-            .flat_map(|l| self.listing_views(&l.code, members))
+            .flat_map(|l| self.listing_views(&l.code, members, only))
             .flat_map(|v| self.paginate(v))
             .collect();
         let entries: Vec<&Entry> = site
@@ -253,14 +265,17 @@ impl<'a> Renderer<'a> {
             .chain(from_pages)
             .collect::<Result<_, EnvError>>()?;
         let mut problems = Vec::new();
-        // What was not looked at this time keeps its fingerprint (the member directory).
-        let mut fingerprints: HashMap<String, u64> = match (before, members) {
-            (Some(before), false) => before
+        // What was not looked at this time keeps its fingerprint: the member directory when
+        // no member changed, the other terms' pages when memberships stayed as they were.
+        let mut fingerprints: HashMap<String, u64> = match before {
+            Some(before) => before
                 .iter()
-                .filter(|(path, _)| path.split('/').nth(2) == Some("members"))
+                .filter(|(path, _)| {
+                    only.is_some() || !members && path.split('/').nth(2) == Some("members")
+                })
                 .map(|(p, f)| (p.clone(), *f))
                 .collect(),
-            _ => HashMap::new(),
+            None => HashMap::new(),
         };
         for (p, f) in rendered {
             problems.extend(p);

@@ -11,7 +11,7 @@ use crate::config::Overrides;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
 use crate::parse::{self, Kind, Page};
-use crate::render::{Renderer, Scope, output_path};
+use crate::render::{Renderer, Scope, Touched, output_path};
 use crate::resolve::{self, Site};
 use crate::search::browser::Manifest;
 use crate::search::{self, SearchDoc};
@@ -65,6 +65,39 @@ impl Update {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.problems.iter().filter(|d| d.is_error())
     }
+}
+
+/// What decides the taxonomy pages and index pages a page is counted in: kind, language,
+/// draft, countries, levels and tag slugs.
+type Memberships = (
+    &'static str,
+    String,
+    bool,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
+
+fn memberships(page: &Page) -> Memberships {
+    let (countries, levels) = match &page.kind {
+        Kind::Practice(p) => (p.countries.clone(), p.levels.clone()),
+        Kind::Member(m) => (vec![m.country.clone()], Vec::new()),
+        Kind::Coordinator(c) => (vec![c.country.clone()], Vec::new()),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let tags = page
+        .tags
+        .iter()
+        .map(|t| crate::markdown::slugify(t))
+        .collect();
+    (
+        page.kind.name(),
+        page.lang.clone(),
+        page.draft,
+        countries,
+        levels,
+        tags,
+    )
 }
 
 /// A site whose browser search index is to be made, on another thread.
@@ -190,7 +223,7 @@ impl Session {
         &mut self,
         site: &Site,
         mut diagnostics: Diagnostics,
-        changed: Option<(&HashSet<String>, bool)>,
+        changed: Option<(&HashSet<String>, bool, Option<&Touched>)>,
     ) -> Result<Update, EnvError> {
         let renderer = Renderer::new(
             site,
@@ -200,10 +233,11 @@ impl Session {
         );
         let scope = match changed {
             None => Scope::Tracked,
-            Some((keys, members)) => Scope::Changed {
+            Some((keys, members, only)) => Scope::Changed {
                 keys,
                 listings: &self.listings,
                 members,
+                only,
             },
         };
         let sink = MemorySink::default();
@@ -228,7 +262,7 @@ impl Session {
                     .push(output_path(&entry.path));
             }
         }
-        if let Some((keys, _)) = changed {
+        if let Some((keys, _, _)) = changed {
             let now: HashSet<&String> = paths_by_key.values().flatten().collect();
             update.removed = keys
                 .iter()
@@ -259,6 +293,10 @@ impl Session {
             return Ok(None);
         }
         let (mut keys, mut members) = std::mem::take(&mut self.unshown);
+        // Edits shown late may have changed memberships: then every taxonomy page is remade.
+        let had_unshown = !keys.is_empty();
+        // The taxonomy terms of the edited pages, while no edit changes a membership.
+        let mut touched = Some(Touched::default());
         let is_member = |page: &Page| matches!(page.kind, Kind::Member(_));
         // What other pages may show of the edited ones: member ids (practices list their
         // members) and guides (chapters show their neighbours' titles).
@@ -281,7 +319,8 @@ impl Session {
                 return Ok(None);
             }
             let shown = crate::diagnostic::display_path(relative);
-            if let Some((Some(old), _)) = self.parsed.get(&shown) {
+            let old = self.parsed.get(&shown).and_then(|(page, _)| page.clone());
+            if let Some(old) = &old {
                 keys.insert(old.key.clone());
                 members |= is_member(old);
                 note(old);
@@ -294,19 +333,35 @@ impl Session {
                         members |= is_member(page);
                         note(page);
                     }
+                    touched = match (touched, &old, &parse.0) {
+                        (Some(mut terms), Some(old), Some(new))
+                            if memberships(old) == memberships(new) =>
+                        {
+                            let (_, _, _, countries, levels, tags) = memberships(new);
+                            terms.countries.extend(countries);
+                            terms.levels.extend(levels);
+                            terms.tags.extend(tags);
+                            Some(terms)
+                        }
+                        _ => None,
+                    };
                     self.parsed.insert(shown, parse);
                 }
                 Ok(None) => {
                     self.parsed.remove(&shown);
+                    touched = None;
                 }
                 Err(d) => {
                     self.parsed.insert(shown, (None, vec![d]));
+                    touched = None;
                 }
             }
         }
         keys.extend(self.dependents(&keys, &member_ids, &guides));
         let site = self.resolve(&mut diagnostics);
-        let mut update = self.render(&site, diagnostics, Some((&keys, members)))?;
+        let touched = touched.filter(|_| !had_unshown);
+        let mut update =
+            self.render(&site, diagnostics, Some((&keys, members, touched.as_ref())))?;
         if update.errors().next().is_some() {
             self.unshown = (keys, members);
         } else {
