@@ -118,10 +118,14 @@ enum Message {
     Searched(u64, Files, HashMap<String, Manifest>),
 }
 
-/// Makes search indexes one at a time, always for the latest job waiting.
+/// How long edits must pause before the search index is remade: while someone is typing,
+/// the pages come first.
+const SEARCH_PAUSE: Duration = Duration::from_secs(2);
+
+/// Makes search indexes one at a time, for the latest job once edits pause.
 fn search_worker(jobs: Receiver<(u64, SearchJob)>, done: Sender<Message>) {
     while let Ok(mut job) = jobs.recv() {
-        while let Ok(newer) = jobs.try_recv() {
+        while let Ok(newer) = jobs.recv_timeout(SEARCH_PAUSE) {
             job = newer;
         }
         let (generation, job) = job;
