@@ -448,27 +448,37 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Practices of a language, newest first.
+    /// Practices of a language, newest first (then by title).
     fn practices(
         &self,
         lang: &str,
         keep: impl Fn(&crate::parse::Practice, &Page) -> bool,
     ) -> Vec<Item> {
-        let mut items: Vec<Item> = self
+        self.latest_practices(lang, keep, usize::MAX)
+    }
+
+    /// The `n` newest practices of a language; items are made only for those.
+    fn latest_practices(
+        &self,
+        lang: &str,
+        keep: impl Fn(&crate::parse::Practice, &Page) -> bool,
+        n: usize,
+    ) -> Vec<Item> {
+        let mut entries: Vec<(Option<crate::parse::Day>, String, &Entry)> = self
             .site
             .entries_in(lang)
             .filter(|e| {
                 let page = self.site.page(e);
                 matches!(&page.kind, Kind::Practice(p) if keep(p, page))
             })
-            .map(|e| self.item(e))
+            .map(|e| (self.site.page(e).date, self.title(e), e))
             .collect();
-        items.sort_by(|a, b| {
-            b.sort_date
-                .cmp(&a.sort_date)
-                .then_with(|| a.title.cmp(&b.title))
-        });
-        items
+        entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        entries
+            .iter()
+            .take(n)
+            .map(|(_, _, e)| self.item(e))
+            .collect()
     }
 
     fn body(&self, entry: &Entry) -> (markdown::Rendered, Vec<Diagnostic>) {

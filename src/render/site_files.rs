@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Entries of an Atom feed: the newest practices.
+const FEED_ENTRIES: usize = 30;
+
 impl Renderer<'_> {
     /// The language chooser, root 404, robots.txt, alias redirects and the theme's static files.
     pub(super) fn site_wide_files(&self, theme: &Theme) -> Vec<OutputFile> {
@@ -78,7 +81,7 @@ impl Renderer<'_> {
         );
         for language in &config.languages {
             let lang = &language.code;
-            let practices = self.practices(lang, |_, _| true);
+            let practices = self.latest_practices(lang, |_, _| true, FEED_ENTRIES);
             files.push(self.feed(
                 lang,
                 &format!("/{lang}/atom.xml"),
@@ -87,7 +90,8 @@ impl Renderer<'_> {
             ));
             for code in site.theme_codes() {
                 if let Some(theme_entry) = site.entry(lang, &format!("themes/{code}")) {
-                    let items = self.practices(lang, |p, _| p.themes.contains(&code));
+                    let items =
+                        self.latest_practices(lang, |p, _| p.themes.contains(&code), FEED_ENTRIES);
                     let title = format!("{} — {}", language.title, site.page(theme_entry).title);
                     files.push(self.feed(
                         lang,
@@ -148,7 +152,7 @@ impl Renderer<'_> {
             escape_html(&config.absolute(path)),
             escape_html(&config.absolute(&format!("/{lang}/"))),
         );
-        for item in items.iter().take(30) {
+        for item in items.iter().take(FEED_ENTRIES) {
             let url = format!("{}{}", config.origin, item.url);
             xml.push_str(&format!(
                 "<entry xml:lang=\"{}\"><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated><summary>{}</summary></entry>\n",
