@@ -340,7 +340,10 @@ fn prepare(
     let Some(setup) = setup(root, tree, overrides, diagnostics)? else {
         return Ok(None);
     };
-    let pages = parse_all(tree, &setup.config, diagnostics);
+    let pages = parse_all(tree, &setup.config, diagnostics)
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
     let (site, problems) = resolve::resolve(setup.config, setup.regions, pages);
     diagnostics.extend(problems);
     Ok(Some(Prepared {

@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::parse::{Kind, Page, closest_hint};
 use crate::regions::RegionTable;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// One page as shown in one language's site.
 #[derive(Debug, Clone)]
@@ -24,7 +25,8 @@ pub struct Entry {
 pub struct Site {
     pub config: Config,
     pub regions: RegionTable,
-    pub pages: Vec<Page>,
+    /// Shared with whoever parsed them (`serve` keeps them between edits).
+    pub pages: Vec<Arc<Page>>,
     /// Per language, translation key to entry; a BTreeMap keeps output order stable.
     pub entries: BTreeMap<String, BTreeMap<String, Entry>>,
     /// Member id to the member page's key.
@@ -92,7 +94,7 @@ fn page_path(lang: &str, page: &Page) -> String {
 pub fn resolve(
     config: Config,
     regions: RegionTable,
-    mut pages: Vec<Page>,
+    mut pages: Vec<Arc<Page>>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     pages.retain(|p| config.drafts || !p.draft);
@@ -186,7 +188,7 @@ pub fn resolve(
 
 /// Sections every site has (the menu links to them), and every folder holding pages, get an
 /// index page even when the site wrote no `_index.md` for them.
-fn add_missing_sections(pages: &mut Vec<Page>, default: &str) {
+fn add_missing_sections(pages: &mut Vec<Arc<Page>>, default: &str) {
     let mut dirs: std::collections::BTreeSet<String> = [
         "",
         "practices",
@@ -210,7 +212,7 @@ fn add_missing_sections(pages: &mut Vec<Page>, default: &str) {
     }
     pages.extend(
         dirs.into_iter()
-            .map(|dir| Page::generated_section(&dir, default)),
+            .map(|dir| Arc::new(Page::generated_section(&dir, default))),
     );
 }
 

@@ -100,6 +100,12 @@ fn memberships(page: &Page) -> Memberships {
     )
 }
 
+/// A file's parse, its page shared between the session and the sites made from it.
+fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
+    let (page, problems) = parse::parse(file, &setup.config.default_language);
+    (page.map(Arc::new), problems)
+}
+
 /// A site whose browser search index is to be made, on another thread.
 pub struct SearchJob {
     site: Arc<Site>,
@@ -136,7 +142,7 @@ pub struct Session {
     /// Problems of the whole tree that no page edit changes (configuration, data files).
     tree_problems: Vec<Diagnostic>,
     /// Every Markdown file's parse, by path relative to the root.
-    parsed: BTreeMap<String, (Option<Page>, Vec<Diagnostic>)>,
+    parsed: BTreeMap<String, (Option<Arc<Page>>, Vec<Diagnostic>)>,
     manifests: HashMap<String, Manifest>,
     /// The site on show (after a successful run).
     site: Option<Arc<Site>>,
@@ -169,12 +175,7 @@ impl Session {
         let parsed = tree
             .markdown
             .iter()
-            .map(|file| {
-                (
-                    file.path.clone(),
-                    parse::parse(file, &setup.config.default_language),
-                )
-            })
+            .map(|file| (file.path.clone(), parse_shared(file, &setup)))
             .collect();
         let mut session = Session {
             root: root.to_path_buf(),
@@ -203,7 +204,7 @@ impl Session {
     /// The pages as they are now, resolved; parse and resolve problems go to `diagnostics`.
     fn resolve(&self, diagnostics: &mut Diagnostics) -> Site {
         let config = &self.setup.config;
-        let pages: Vec<Page> = self
+        let pages: Vec<Arc<Page>> = self
             .parsed
             .values()
             .filter_map(|(page, problems)| {
@@ -327,7 +328,7 @@ impl Session {
             }
             match load::read_text(&self.root, path) {
                 Ok(Some(file)) => {
-                    let parse = parse::parse(&file, &self.setup.config.default_language);
+                    let parse = parse_shared(&file, &self.setup);
                     if let Some(page) = &parse.0 {
                         keys.insert(page.key.clone());
                         members |= is_member(page);
