@@ -322,6 +322,7 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
             "/aspnet/en/regions/africa/",
             "/aspnet/en/levels/secondary/",
             "/aspnet/en/tags/water/",
+            "/aspnet/en/atom.xml",
         ],
         "Clean water for Zanzibar",
     );
@@ -418,6 +419,11 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
         "{water_page}"
     );
     assert_eq!(get(&server, "/aspnet/en/practices/sandwatch/").0, 404);
+    assert_shows(
+        &server,
+        &["/aspnet/en/sitemap.xml"],
+        "/aspnet/en/practices/sand-watch/",
+    );
     // Removing a page removes it from the site on show.
     site.remove("content/practices/peace.md");
     updated_files(&server);

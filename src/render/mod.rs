@@ -71,7 +71,8 @@ pub enum Scope<'s> {
         /// Whether a member institution's page is among the changes.
         members: bool,
         /// The taxonomy terms the changed pages are in, when the change kept every page's
-        /// memberships: only those terms' pages are remade. `None`: all of them.
+        /// memberships, address, dates and aliases: only those terms' pages are remade, and
+        /// no sitemap or redirect. `None`: all of them.
         only: Option<&'s Touched>,
     },
 }
@@ -281,15 +282,22 @@ impl<'a> Renderer<'a> {
             problems.extend(p);
             fingerprints.extend(f);
         }
-        let assets = match scope {
-            Scope::All | Scope::Tracked => self.assets(assets),
-            Scope::Changed { .. } => Vec::new(),
+        let files = match scope {
+            Scope::All | Scope::Tracked => {
+                let mut files = self.site_wide_files(theme);
+                files.extend(self.feeds_and_sitemaps());
+                files.extend(self.assets(assets));
+                files
+            }
+            // An edit that keeps addresses, dates and aliases leaves sitemaps, redirects and
+            // the chooser as they are; feeds show titles and summaries.
+            Scope::Changed { only: Some(_), .. } => self.feeds(),
+            Scope::Changed { only: None, .. } => {
+                let mut files = self.site_wide_files(theme);
+                files.extend(self.feeds_and_sitemaps());
+                files
+            }
         };
-        let files = self
-            .site_wide_files(theme)
-            .into_iter()
-            .chain(self.feeds_and_sitemaps())
-            .chain(assets);
         for file in files {
             sink.put(file)?;
         }

@@ -73,13 +73,16 @@ impl Renderer<'_> {
 
     /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates.
     pub(super) fn feeds_and_sitemaps(&self) -> Vec<OutputFile> {
+        let mut files = self.feeds();
+        files.extend(self.sitemaps());
+        files
+    }
+
+    /// Atom feeds: per language and per thematic area.
+    pub(super) fn feeds(&self) -> Vec<OutputFile> {
         let site = self.site;
-        let config = &site.config;
         let mut files = Vec::new();
-        let mut sitemap_index = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for language in &config.languages {
+        for language in &site.config.languages {
             let lang = &language.code;
             let practices = self.latest_practices(lang, |_, _| true, FEED_ENTRIES);
             files.push(self.feed(
@@ -101,6 +104,20 @@ impl Renderer<'_> {
                     ));
                 }
             }
+        }
+        files
+    }
+
+    /// A sitemap per language with hreflang alternates, and their index.
+    fn sitemaps(&self) -> Vec<OutputFile> {
+        let site = self.site;
+        let config = &site.config;
+        let mut files = Vec::new();
+        let mut sitemap_index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for language in &config.languages {
+            let lang = &language.code;
             let mut sitemap = String::from(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
             );

@@ -10,7 +10,7 @@ use crate::build::{self, Setup};
 use crate::config::Overrides;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
-use crate::parse::{self, Kind, Page};
+use crate::parse::{self, Day, Kind, Page};
 use crate::render::{Renderer, Scope, Touched, output_path};
 use crate::resolve::{self, Site};
 use crate::search::browser::Manifest;
@@ -67,16 +67,19 @@ impl Update {
     }
 }
 
-/// What decides the taxonomy pages and index pages a page is counted in: kind, language,
-/// draft, countries, levels and tag slugs.
-type Memberships = (
-    &'static str,
-    String,
-    bool,
-    Vec<String>,
-    Vec<String>,
-    Vec<String>,
-);
+/// What decides the taxonomy pages and index pages a page is counted in (kind, language,
+/// draft, countries, levels, tag slugs), and what sitemaps and redirects show of it (slug,
+/// dates, aliases). An edit that keeps them all needs only its own terms' pages remade.
+#[derive(PartialEq)]
+struct Memberships {
+    kind: &'static str,
+    lang: String,
+    draft: bool,
+    countries: Vec<String>,
+    levels: Vec<String>,
+    tags: Vec<String>,
+    address: (String, Option<Day>, Option<Day>, Vec<String>),
+}
 
 fn memberships(page: &Page) -> Memberships {
     let (countries, levels) = match &page.kind {
@@ -85,19 +88,24 @@ fn memberships(page: &Page) -> Memberships {
         Kind::Coordinator(c) => (vec![c.country.clone()], Vec::new()),
         _ => (Vec::new(), Vec::new()),
     };
-    let tags = page
-        .tags
-        .iter()
-        .map(|t| crate::markdown::slugify(t))
-        .collect();
-    (
-        page.kind.name(),
-        page.lang.clone(),
-        page.draft,
+    Memberships {
+        kind: page.kind.name(),
+        lang: page.lang.clone(),
+        draft: page.draft,
         countries,
         levels,
-        tags,
-    )
+        tags: page
+            .tags
+            .iter()
+            .map(|t| crate::markdown::slugify(t))
+            .collect(),
+        address: (
+            page.slug.clone(),
+            page.date,
+            page.updated,
+            page.aliases.clone(),
+        ),
+    }
 }
 
 /// A file's parse, its page shared between the session and the sites made from it.
@@ -338,10 +346,10 @@ impl Session {
                         (Some(mut terms), Some(old), Some(new))
                             if memberships(old) == memberships(new) =>
                         {
-                            let (_, _, _, countries, levels, tags) = memberships(new);
-                            terms.countries.extend(countries);
-                            terms.levels.extend(levels);
-                            terms.tags.extend(tags);
+                            let new = memberships(new);
+                            terms.countries.extend(new.countries);
+                            terms.levels.extend(new.levels);
+                            terms.tags.extend(new.tags);
                             Some(terms)
                         }
                         _ => None,
