@@ -77,13 +77,15 @@ pub enum Scope<'s> {
     },
 }
 
-/// Taxonomy terms touched by an edit: countries, levels and tag slugs (regions follow from
-/// the countries).
+/// What an edit touches: its taxonomy terms (countries, levels, tag slugs; regions follow
+/// from the countries), its top-level sections and its thematic areas.
 #[derive(Debug, Default)]
 pub struct Touched {
     pub countries: HashSet<String>,
     pub levels: HashSet<String>,
     pub tags: HashSet<String>,
+    pub sections: HashSet<String>,
+    pub themes: HashSet<String>,
 }
 
 /// The result of a render: its problems and (unless [`Scope::All`]) the fingerprint of every
@@ -229,9 +231,24 @@ impl<'a> Renderer<'a> {
                 Kind::Home | Kind::Section | Kind::Theme(_)
             )
         };
+        // Of those, an edit that keeps memberships can change only the home page, its own
+        // sections' pages and its thematic areas' pages.
+        let may_list_the_edit = |entry: &Entry| {
+            let page = site.page(entry);
+            only.is_none_or(|t| {
+                let top = page.dir.split('/').next().unwrap_or("");
+                page.dir.is_empty()
+                    || t.sections.contains(top)
+                    || matches!(page.kind, Kind::Theme(_)) && t.themes.contains(page.slug_of_key())
+            })
+        };
         let entries: Vec<&Entry> = entries
             .into_iter()
-            .filter(|e| keys.is_none_or(|k| k.contains(&site.page(e).key) || lists(e)))
+            .filter(|e| {
+                keys.is_none_or(|k| {
+                    k.contains(&site.page(e).key) || lists(e) && may_list_the_edit(e)
+                })
+            })
             .collect();
         // Renders `view` unless it is tracked and unchanged; returns its fingerprint if tracked.
         let put = |view: &View,

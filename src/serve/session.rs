@@ -78,15 +78,17 @@ struct Memberships {
     countries: Vec<String>,
     levels: Vec<String>,
     tags: Vec<String>,
+    themes: Vec<String>,
+    section: String,
     address: (String, Option<Day>, Option<Day>, Vec<String>),
 }
 
 fn memberships(page: &Page) -> Memberships {
-    let (countries, levels) = match &page.kind {
-        Kind::Practice(p) => (p.countries.clone(), p.levels.clone()),
-        Kind::Member(m) => (vec![m.country.clone()], Vec::new()),
-        Kind::Coordinator(c) => (vec![c.country.clone()], Vec::new()),
-        _ => (Vec::new(), Vec::new()),
+    let (countries, levels, themes) = match &page.kind {
+        Kind::Practice(p) => (p.countries.clone(), p.levels.clone(), p.themes.clone()),
+        Kind::Member(m) => (vec![m.country.clone()], Vec::new(), m.themes.clone()),
+        Kind::Coordinator(c) => (vec![c.country.clone()], Vec::new(), Vec::new()),
+        _ => (Vec::new(), Vec::new(), Vec::new()),
     };
     Memberships {
         kind: page.kind.name(),
@@ -99,6 +101,8 @@ fn memberships(page: &Page) -> Memberships {
             .iter()
             .map(|t| crate::markdown::slugify(t))
             .collect(),
+        themes,
+        section: page.dir.split('/').next().unwrap_or("").to_string(),
         address: (
             page.slug.clone(),
             page.date,
@@ -350,6 +354,8 @@ impl Session {
                             terms.countries.extend(new.countries);
                             terms.levels.extend(new.levels);
                             terms.tags.extend(new.tags);
+                            terms.themes.extend(new.themes);
+                            terms.sections.insert(new.section);
                             Some(terms)
                         }
                         _ => None,
