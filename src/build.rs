@@ -124,13 +124,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
                     .map_or(Ok(()), |staging| write_search_index(staging, &documents))
             });
             let browser = search::browser_indexes(site, &documents);
-            let indexed = indexing.join().unwrap_or_else(|_| {
-                Err(EnvError {
-                    path: search_index_dir(&options.root),
-                    message: "the search index writer stopped unexpectedly".into(),
-                })
-            });
-            (browser, indexed)
+            (browser, joined(indexing, &search_index_dir(&options.root)))
         });
         search_seconds += search_started.elapsed().as_secs_f64();
         let index_staging = match (indexed, index_staging) {
@@ -222,13 +216,21 @@ fn write_search_index(
                 scope.spawn(move || search::index::write(&staging.dir().join(lang), lang, docs))
             })
             .collect();
-        writers.into_iter().try_for_each(|writer| {
-            writer.join().unwrap_or_else(|_| {
-                Err(EnvError {
-                    path: staging.dir().to_path_buf(),
-                    message: "a search index writer stopped unexpectedly".into(),
-                })
-            })
+        writers
+            .into_iter()
+            .try_for_each(|writer| joined(writer, staging.dir()))
+    })
+}
+
+/// The result of a search index writer's thread; one that panicked is an error about `path`.
+fn joined(
+    writer: std::thread::ScopedJoinHandle<'_, Result<(), EnvError>>,
+    path: &Path,
+) -> Result<(), EnvError> {
+    writer.join().unwrap_or_else(|_| {
+        Err(EnvError {
+            path: path.to_path_buf(),
+            message: "the search index writer stopped unexpectedly".into(),
         })
     })
 }

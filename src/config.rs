@@ -83,6 +83,14 @@ pub struct Overrides {
 const FILE: &str = "site.yaml";
 
 impl Config {
+    /// The site's configuration as written, for commands that only need a setting of it
+    /// (the default language, the title); `None` if `site.yaml` is missing or invalid, which
+    /// `build` and `check` report in full.
+    pub fn read(root: &std::path::Path) -> Option<Config> {
+        let text = std::fs::read_to_string(root.join(FILE)).ok()?;
+        Config::parse(&text, &Overrides::default()).ok()
+    }
+
     pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Diagnostic> {
         let raw: RawConfig = serde_yaml::from_str(text).map_err(|e| {
             let (line, col) = e.location().map_or((1, 0), |l| (l.line(), l.column()));

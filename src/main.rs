@@ -250,12 +250,7 @@ fn search(
 ) -> ExitCode {
     let lang = match lang {
         Some(lang) => lang,
-        None => match std::fs::read_to_string(root.join("site.yaml"))
-            .map(|t| Config::parse(&t, &Overrides::default()))
-        {
-            Ok(Ok(config)) => config.default_language,
-            _ => "en".to_string(),
-        },
+        None => Config::read(root).map_or("en".to_string(), |c| c.default_language),
     };
     let dir = build::search_index_dir(root).join(&lang);
     if !dir.is_dir() {
@@ -346,10 +341,7 @@ fn new(
         }
     };
     // A page in the default language has no language suffix.
-    let default_language = std::fs::read_to_string(root.join("site.yaml"))
-        .ok()
-        .and_then(|t| Config::parse(&t, &Overrides::default()).ok())
-        .map(|c| c.default_language);
+    let default_language = Config::read(root).map(|c| c.default_language);
     let lang = lang.filter(|l| Some(l) != default_language.as_ref());
     report_new(scaffold::new_page(root, &kind, title, lang.as_deref()))
 }
@@ -432,11 +424,7 @@ fn translations(root: &Path, json: bool, html: Option<&Path>) -> ExitCode {
         print!("{}", translations::table(&languages));
     }
     if let Some(file) = html {
-        let title = std::fs::read_to_string(root.join("site.yaml"))
-            .ok()
-            .and_then(|t| Config::parse(&t, &Overrides::default()).ok())
-            .map(|c| c.title)
-            .unwrap_or_default();
+        let title = Config::read(root).map(|c| c.title).unwrap_or_default();
         if let Err(e) = std::fs::write(file, translations::html(&title, &languages)) {
             eprintln!("error: {}: cannot write: {e}", file.display());
             return ExitCode::from(2);

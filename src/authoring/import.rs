@@ -10,6 +10,7 @@
 //! has no column for, so running the same import twice changes nothing.
 
 use crate::diagnostic::{Diagnostic, display_path};
+use crate::load;
 use crate::parse::{COORDINATOR_KEYS, LEVELS, MEMBER_KEYS, closest_hint, split_front_matter};
 use crate::regions::RegionTable;
 use rayon::prelude::*;
@@ -85,18 +86,12 @@ pub fn import(
     dry_run: bool,
 ) -> Result<Report, Diagnostic> {
     let shown = display_path(file);
-    let bytes = std::fs::read(file)
-        .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        Diagnostic::error(&shown, line, "not UTF-8 text")
-            .with_hint("export the spreadsheet as \"CSV UTF-8\"")
-    })?;
+    // UTF-8 with or without a byte-order mark, read as content files are.
+    let text = match load::read_text(root, file) {
+        Ok(Some(source)) => source.text,
+        Ok(None) => return Err(Diagnostic::error(&shown, 0, "cannot read: no such file")),
+        Err(d) => return Err(d.with_hint("export the spreadsheet as \"CSV UTF-8\"")),
+    };
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
         b';'

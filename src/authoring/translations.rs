@@ -6,6 +6,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, EnvError};
 use crate::load;
 use crate::parse::{self, Day, Page};
+use crate::render::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -252,13 +253,6 @@ fn percent(part: usize, whole: usize) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The report as a standalone HTML page: a coverage bar per language, then the lists.
 pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
     let mut out = format!(
@@ -273,7 +267,7 @@ pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
          </style>\n</head>\n<body>\n<h1>Translation status — {title}</h1>\n\
          <p class=\"key\"><span class=\"current\"></span>up to date<span class=\"out-of-date\"></span>out of date\
          <span class=\"draft\"></span>draft<span style=\"background:#ddd\"></span>missing</p>\n",
-        title = escape(site_title)
+        title = escape_html(site_title)
     );
     for language in languages {
         let all: Vec<&Todo> = language.sections.iter().flat_map(|s| &s.todo).collect();
@@ -284,8 +278,8 @@ pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
              <div class=\"bar\" role=\"img\" aria-label=\"{} up to date, {} out of date, {} drafts, {} missing\">\
              <span class=\"current\" style=\"width:{:.1}%\"></span><span class=\"out-of-date\" style=\"width:{:.1}%\"></span>\
              <span class=\"draft\" style=\"width:{:.1}%\"></span></div>\n",
-            escape(&language.name),
-            escape(&language.lang),
+            escape_html(&language.name),
+            escape_html(&language.lang),
             language.current,
             language.pages,
             percent(language.current, language.pages),
@@ -308,8 +302,8 @@ pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
                 };
                 out.push_str(&format!(
                     "<tr><td>{}</td><td>{}</td><td>{state}</td><td>{}</td><td>{}</td></tr>\n",
-                    escape(&section.section),
-                    escape(todo.translation.as_ref().unwrap_or(&todo.source)),
+                    escape_html(&section.section),
+                    escape_html(todo.translation.as_ref().unwrap_or(&todo.source)),
                     todo.source_changed.as_deref().unwrap_or(""),
                     todo.translation_changed.as_deref().unwrap_or(""),
                 ));

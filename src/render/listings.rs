@@ -283,30 +283,23 @@ impl Renderer<'_> {
             }
         }
         if only.is_none() {
-            views.push(list_view(
-                format!("/{lang}/countries/"),
-                self.t(lang, "nav_countries"),
-                "taxonomy",
-                json!({"regions": region_index}),
-            ));
-            views.push(list_view(
-                format!("/{lang}/regions/"),
-                self.t(lang, "regions"),
-                "taxonomy",
-                json!({"regions": region_index}),
-            ));
-            views.push(list_view(
-                format!("/{lang}/levels/"),
-                self.t(lang, "levels"),
-                "taxonomy",
-                json!({"items": level_index}),
-            ));
-            views.push(list_view(
-                format!("/{lang}/tags/"),
-                self.t(lang, "tags"),
-                "taxonomy",
-                json!({"items": tag_index}),
-            ));
+            for (folder, title, context) in [
+                (
+                    "countries",
+                    "nav_countries",
+                    json!({"regions": region_index}),
+                ),
+                ("regions", "regions", json!({"regions": region_index})),
+                ("levels", "levels", json!({"items": level_index})),
+                ("tags", "tags", json!({"items": tag_index})),
+            ] {
+                views.push(list_view(
+                    format!("/{lang}/{folder}/"),
+                    self.t(lang, title),
+                    "taxonomy",
+                    context,
+                ));
+            }
         }
         views
     }

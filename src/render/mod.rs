@@ -299,22 +299,20 @@ impl<'a> Renderer<'a> {
             problems.extend(p);
             fingerprints.extend(f);
         }
-        let files = match scope {
-            Scope::All | Scope::Tracked => {
-                let mut files = self.site_wide_files(theme);
-                files.extend(self.feeds_and_sitemaps());
-                files.extend(self.assets(assets));
-                files
-            }
-            // An edit that keeps addresses, dates and aliases leaves sitemaps, redirects and
-            // the chooser as they are; feeds show titles and summaries.
-            Scope::Changed { only: Some(_), .. } => self.feeds(),
-            Scope::Changed { only: None, .. } => {
+        // An edit that keeps addresses, dates and aliases leaves sitemaps, redirects and the
+        // chooser as they are; feeds show titles and summaries. Static and bundle files
+        // change only with a full run.
+        let mut files = match only {
+            Some(_) => self.feeds(),
+            None => {
                 let mut files = self.site_wide_files(theme);
                 files.extend(self.feeds_and_sitemaps());
                 files
             }
         };
+        if matches!(scope, Scope::All | Scope::Tracked) {
+            files.extend(self.assets(assets));
+        }
         for file in files {
             sink.put(file)?;
         }

@@ -66,6 +66,19 @@ impl Preview {
         ))
     }
 
+    /// Puts `files` on show, without `removed` (or without anything else, for a full run).
+    fn apply(&self, files: Files, removed: &[String], full: bool) {
+        if let Ok(mut shown) = self.files.write() {
+            if full {
+                shown.clear();
+            }
+            for path in removed {
+                shown.remove(path);
+            }
+            shown.extend(files);
+        }
+    }
+
     fn publish(&self, event: &str) {
         if let Ok(mut subscribers) = self.subscribers.lock() {
             subscribers.retain(|s| s.send(event.to_string()).is_ok());
@@ -95,15 +108,7 @@ fn show(preview: &Preview, update: Update, full: bool) -> bool {
         }
         return false;
     }
-    if let Ok(mut shown) = preview.files.write() {
-        if full {
-            shown.clear();
-        }
-        for path in &update.removed {
-            shown.remove(path);
-        }
-        shown.extend(update.files);
-    }
+    preview.apply(update.files, &update.removed, full);
     if let Ok(mut problems) = preview.problems.write() {
         *problems = None;
     }
@@ -169,10 +174,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         .map_or(options.port, |a| a.port());
     let preview = Arc::new(Preview::new());
     // Links in the preview point at the preview, under the site's own base path.
-    let base_path = std::fs::read_to_string(root.join("site.yaml"))
-        .ok()
-        .and_then(|t| crate::config::Config::parse(&t, &Overrides::default()).ok())
-        .map_or("/".to_string(), |c| c.base_path);
+    let base_path = crate::config::Config::read(root).map_or("/".to_string(), |c| c.base_path);
     let base_url = format!("http://{}:{port}{base_path}", options.bind);
     if let Ok(mut b) = preview.base_path.write() {
         *b = base_path.clone();
@@ -245,7 +247,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                     search_paths.1 =
                         std::mem::replace(&mut search_paths.0, files.keys().cloned().collect());
                     update.files.extend(files);
-                    apply_quietly(&preview, update);
+                    // A new search index is no reason to reload open pages.
+                    if update.errors().next().is_none() {
+                        preview.apply(update.files, &update.removed, false);
+                    }
                 }
                 continue;
             }
@@ -270,7 +275,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
             Some(session) => session.update(&paths)?,
             None => None,
         };
-        let (update, full) = match incremental {
+        let (mut update, full) = match incremental {
             Some(update) => (update, false),
             None => {
                 let (new_session, update) = Session::start(root, &overrides)?;
@@ -278,7 +283,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                 (update, true)
             }
         };
-        let mut update = update;
         let search = update.search.take();
         let files = update.files.len() + update.removed.len();
         if show(&preview, update, full) {
@@ -296,17 +300,4 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         }
     }
     Ok(())
-}
-
-/// Adds a new search index to the site on show, without reloading open pages.
-fn apply_quietly(preview: &Preview, update: Update) {
-    if update.errors().next().is_some() {
-        return;
-    }
-    if let Ok(mut shown) = preview.files.write() {
-        for path in &update.removed {
-            shown.remove(path);
-        }
-        shown.extend(update.files);
-    }
 }

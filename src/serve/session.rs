@@ -53,6 +53,7 @@ impl Sink for MemorySink {
 }
 
 /// What a rebuild produced: on success the files to add or replace and the paths to drop.
+#[derive(Default)]
 pub struct Update {
     pub problems: Vec<Diagnostic>,
     pub files: Files,
@@ -161,9 +162,8 @@ pub struct Session {
     /// Pages edited since the site on show was made (edits whose update had errors), and
     /// whether a member page is among them: the next good update renders them too.
     unshown: (HashSet<String>, bool),
-    /// Of the site on show: each listing's fingerprint, and each page key's output paths.
+    /// Each listing's fingerprint, on the site on show.
     listings: HashMap<String, u64>,
-    paths_by_key: HashMap<String, Vec<String>>,
 }
 
 impl Session {
@@ -178,9 +178,7 @@ impl Session {
         let Some(setup) = build::setup(root, &tree, overrides, &mut diagnostics)? else {
             let update = Update {
                 problems: diagnostics.into_sorted(),
-                files: Files::new(),
-                removed: Vec::new(),
-                search: None,
+                ..Update::default()
             };
             return Ok((None, update));
         };
@@ -199,7 +197,6 @@ impl Session {
             site: None,
             unshown: (HashSet::new(), false),
             listings: HashMap::new(),
-            paths_by_key: HashMap::new(),
         };
         // The first time, the search index is made before the pages, so they link to it.
         let site = session.resolve(&mut diagnostics);
@@ -259,31 +256,22 @@ impl Session {
         let mut update = Update {
             problems: diagnostics.into_sorted(),
             files: sink.into_files(),
-            removed: Vec::new(),
-            search: None,
+            ..Update::default()
         };
         if update.errors().next().is_some() {
             return Ok(update);
         }
-        // The site on show changes: remember what it is made of.
-        let mut paths_by_key: HashMap<String, Vec<String>> = HashMap::new();
-        for entries in site.entries.values() {
-            for entry in entries.values() {
-                paths_by_key
-                    .entry(site.page(entry).key.clone())
-                    .or_default()
-                    .push(output_path(&entry.path));
+        if let (Some((keys, _, _)), Some(shown)) = (changed, &self.site) {
+            // Pages of the edited keys whose address went away (removed, renamed, no longer
+            // shown in a language), and listings no longer made.
+            for lang in shown.config.languages.iter().map(|l| l.code.as_str()) {
+                let gone = keys.iter().filter_map(|key| {
+                    let old = shown.entry(lang, key)?;
+                    let moved = site.entry(lang, key).map(|e| &e.path) != Some(&old.path);
+                    moved.then(|| output_path(&old.path))
+                });
+                update.removed.extend(gone);
             }
-        }
-        if let Some((keys, _, _)) = changed {
-            let now: HashSet<&String> = paths_by_key.values().flatten().collect();
-            update.removed = keys
-                .iter()
-                .filter_map(|k| self.paths_by_key.get(k))
-                .flatten()
-                .filter(|p| !now.contains(p))
-                .cloned()
-                .collect();
             let listed: HashSet<&String> = rendered.listings.keys().collect();
             update.removed.extend(
                 self.listings
@@ -292,7 +280,6 @@ impl Session {
                     .map(|p| output_path(p)),
             );
         }
-        self.paths_by_key = paths_by_key;
         self.listings = rendered.listings;
         Ok(update)
     }
@@ -417,12 +404,7 @@ impl Session {
     ) -> Result<Update, EnvError> {
         self.manifests = manifests;
         let Some(site) = &self.site else {
-            return Ok(Update {
-                problems: Vec::new(),
-                files: Files::new(),
-                removed: Vec::new(),
-                search: None,
-            });
+            return Ok(Update::default());
         };
         let renderer = Renderer::new(
             site,
@@ -437,8 +419,7 @@ impl Session {
         Ok(Update {
             problems,
             files,
-            removed: Vec::new(),
-            search: None,
+            ..Update::default()
         })
     }
 }
