@@ -27,10 +27,11 @@ pub struct Site {
     pub regions: RegionTable,
     /// Shared with whoever parsed them (`serve` keeps them between edits).
     pub pages: Vec<Arc<Page>>,
-    /// Per language, translation key to entry; a BTreeMap keeps output order stable.
-    pub entries: BTreeMap<String, BTreeMap<String, Entry>>,
+    /// Per language, translation key to entry; a BTreeMap keeps output order stable. Shared
+    /// with the sites [`Site::with_pages_replaced`] makes from this one.
+    pub entries: Arc<BTreeMap<String, BTreeMap<String, Entry>>>,
     /// Member id to the member page's key.
-    pub members: HashMap<String, String>,
+    pub members: Arc<HashMap<String, String>>,
 }
 
 impl Site {
@@ -178,12 +179,56 @@ pub fn resolve(
         config,
         regions,
         pages,
-        entries,
-        members,
+        entries: Arc::new(entries),
+        members: Arc::new(members),
     };
-    problems.extend(check_references(&site));
+    problems.extend(check_references(&site, &site.pages));
     problems.extend(check_collisions(&site));
     (site, problems)
+}
+
+impl Site {
+    /// This site with `pages` shown in place of the pages parsed from the same files, and the
+    /// problems of their references: what [`resolve`] makes of the changed pages, without
+    /// resolving every other page again. `None` when a page is new, or changes what resolve
+    /// decides from (key, language, draft flag, address, aliases, kind, member id); then only
+    /// a full resolve will do. Problems of the other pages stay as the full resolve found
+    /// them.
+    pub fn with_pages_replaced(&self, pages: &[Arc<Page>]) -> Option<(Site, Vec<Diagnostic>)> {
+        let mut replaced = self.pages.clone();
+        for page in pages {
+            let index = replaced
+                .binary_search_by(|p| p.source.as_str().cmp(&page.source))
+                .ok()?;
+            if !same_place(&replaced[index], page) {
+                return None;
+            }
+            replaced[index] = Arc::clone(page);
+        }
+        let site = Site {
+            config: self.config.clone(),
+            regions: self.regions.clone(),
+            pages: replaced,
+            entries: Arc::clone(&self.entries),
+            members: Arc::clone(&self.members),
+        };
+        let problems = check_references(&site, pages);
+        Some((site, problems))
+    }
+}
+
+/// Whether `new` takes the place of `old` in every language: same key, language, draft flag,
+/// address, aliases, kind and member id.
+fn same_place(old: &Page, new: &Page) -> bool {
+    let member_id = |page: &Page| match &page.kind {
+        Kind::Member(m) => Some(m.id.clone()),
+        _ => None,
+    };
+    (&old.key, &old.lang, old.draft, &old.dir, &old.slug, &old.aliases)
+        == (&new.key, &new.lang, new.draft, &new.dir, &new.slug, &new.aliases)
+        && old.kind.name() == new.kind.name()
+        && old.generated == new.generated
+        && member_id(old) == member_id(new)
 }
 
 /// Sections every site has (the menu links to them), and every folder holding pages, get an
@@ -216,8 +261,9 @@ fn add_missing_sections(pages: &mut Vec<Arc<Page>>, default: &str) {
     );
 }
 
-/// Countries, regions, levels, thematic areas and member ids named in front matter must exist.
-fn check_references(site: &Site) -> Vec<Diagnostic> {
+/// Countries, regions, levels, thematic areas and member ids named in front matter of `pages`
+/// must exist in `site`.
+fn check_references(site: &Site, pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let themes = site.theme_codes();
     let theme_refs: Vec<&str> = themes.iter().map(String::as_str).collect();
@@ -261,7 +307,7 @@ fn check_references(site: &Site) -> Vec<Diagnostic> {
             }
         }
     };
-    for page in &site.pages {
+    for page in pages {
         match &page.kind {
             Kind::Practice(p) => {
                 for c in &p.countries {

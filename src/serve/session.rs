@@ -159,6 +159,9 @@ pub struct Session {
     manifests: HashMap<String, Manifest>,
     /// The site on show (after a successful run).
     site: Option<Arc<Site>>,
+    /// What resolving found on the site on show (warnings only, as it is on show): kept for
+    /// updates that resolve only the edited pages.
+    site_warnings: Vec<Diagnostic>,
     /// Pages edited since the site on show was made (edits whose update had errors), and
     /// whether a member page is among them: the next good update renders them too.
     unshown: (HashSet<String>, bool),
@@ -195,37 +198,44 @@ impl Session {
             parsed,
             manifests: HashMap::new(),
             site: None,
+            site_warnings: Vec::new(),
             unshown: (HashSet::new(), false),
             listings: HashMap::new(),
         };
         // The first time, the search index is made before the pages, so they link to it.
-        let site = session.resolve(&mut diagnostics);
+        session.add_parse_problems(&mut diagnostics);
+        let (site, warnings) = session.resolve();
+        diagnostics.extend(warnings.iter().cloned());
         let (search_files, manifests) = search_index(&site);
         session.manifests = manifests;
         let mut update = session.render(&site, diagnostics, None)?;
         update.files.extend(search_files);
         if update.errors().next().is_none() {
             session.site = Some(Arc::new(site));
+            session.site_warnings = warnings;
         }
         Ok((Some(session), update))
     }
 
-    /// The pages as they are now, resolved; parse and resolve problems go to `diagnostics`.
-    fn resolve(&self, diagnostics: &mut Diagnostics) -> Site {
+    fn add_parse_problems(&self, diagnostics: &mut Diagnostics) {
+        for (_, problems) in self.parsed.values() {
+            diagnostics.extend(problems.iter().cloned());
+        }
+    }
+
+    /// The pages as they are now, resolved, and what resolving found.
+    fn resolve(&self) -> (Site, Vec<Diagnostic>) {
         let config = &self.setup.config;
         let pages: Vec<Arc<Page>> = self
             .parsed
             .values()
-            .filter_map(|(page, problems)| {
-                diagnostics.extend(problems.iter().cloned());
+            .filter_map(|(page, _)| {
                 page.as_ref()
                     .filter(|p| build::is_published(p, config))
                     .cloned()
             })
             .collect();
-        let (site, problems) = resolve::resolve(config.clone(), self.setup.regions.clone(), pages);
-        diagnostics.extend(problems);
-        site
+        resolve::resolve(config.clone(), self.setup.regions.clone(), pages)
     }
 
     /// Renders everything (`changed` is `None`) or what the pages of `changed` touch.
@@ -313,6 +323,8 @@ impl Session {
         };
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(self.tree_problems.clone());
+        // The edited pages, while each takes the place of a page on show.
+        let mut replacing = Some(Vec::new());
         for path in changed {
             let relative = path.strip_prefix(&self.root).unwrap_or(path);
             if !relative.starts_with("content") || path.extension().is_none_or(|e| e != "md") {
@@ -333,6 +345,13 @@ impl Session {
                         members |= is_member(page);
                         note(page);
                     }
+                    replacing = match (replacing, &old, &parse.0) {
+                        (Some(mut pages), Some(_), Some(new)) => {
+                            pages.push(Arc::clone(new));
+                            Some(pages)
+                        }
+                        _ => None,
+                    };
                     touched = match (touched, &old, &parse.0) {
                         (Some(mut terms), Some(old), Some(new))
                             if memberships(old) == memberships(new) =>
@@ -352,15 +371,30 @@ impl Session {
                 Ok(None) => {
                     self.parsed.remove(&shown);
                     touched = None;
+                    replacing = None;
                 }
                 Err(d) => {
                     self.parsed.insert(shown, (None, vec![d]));
                     touched = None;
+                    replacing = None;
                 }
             }
         }
         keys.extend(self.dependents(&keys, &member_ids, &guides));
-        let site = self.resolve(&mut diagnostics);
+        self.add_parse_problems(&mut diagnostics);
+        // Edited pages that keep their place are resolved alone, on the site on show.
+        let quick = match (&self.site, replacing) {
+            (Some(shown), Some(pages)) if !had_unshown => shown.with_pages_replaced(&pages),
+            _ => None,
+        };
+        let (site, warnings) = match quick {
+            Some((site, problems)) => {
+                diagnostics.extend(problems);
+                (site, self.site_warnings.clone())
+            }
+            None => self.resolve(),
+        };
+        diagnostics.extend(warnings.iter().cloned());
         let touched = touched.filter(|_| !had_unshown);
         let mut update =
             self.render(&site, diagnostics, Some((&keys, members, touched.as_ref())))?;
@@ -370,6 +404,7 @@ impl Session {
             // The search index follows on the search thread, from this very site.
             let site = Arc::new(site);
             self.site = Some(Arc::clone(&site));
+            self.site_warnings = warnings;
             update.search = Some(SearchJob { site });
         }
         Ok(Some(update))
