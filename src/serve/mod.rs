@@ -9,7 +9,7 @@ pub mod session;
 use crate::config::Overrides;
 use crate::diagnostic::EnvError;
 use crate::search::browser::Manifest;
-use notify::event::ModifyKind;
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 use session::{Files, SearchJob, Session, Update};
 use std::collections::HashMap;
@@ -144,6 +144,15 @@ fn search_worker(jobs: Receiver<(u64, SearchJob)>, done: Sender<Message>) {
     }
 }
 
+/// Whether `event` ends a save: a file closed after writing, or moved into place.
+fn ends_a_save(event: &notify::Event) -> bool {
+    matches!(
+        event.kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
+}
+
 /// Changes that matter: not editor backups, swap files or hidden files.
 fn relevant(path: &Path) -> bool {
     let name = path
@@ -234,7 +243,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     // The search files on show, and those of the index before (an open search page may
     // still read them until it reloads).
     let mut search_paths: (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-    while let Ok(message) = inbox.recv() {
+    // Messages that arrived while a save's events were being gathered.
+    let mut deferred = std::collections::VecDeque::new();
+    while let Some(message) = deferred.pop_front().or_else(|| inbox.recv().ok()) {
         let event = match message {
             Message::Changed(event) => event,
             Message::Searched(made_for, files, manifests) => {
@@ -263,10 +274,25 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         if !changed || !event.paths.iter().any(|p| watched(p)) {
             continue;
         }
+        // An editor's save is often several events (truncate, write, close; or write and
+        // rename): take them together, until the file is closed or moved into place, or
+        // until events pause.
+        let mut saved = ends_a_save(&event);
         let mut paths: Vec<PathBuf> = event.paths.into_iter().filter(|p| watched(p)).collect();
-        // An editor's save is often several events (write, rename): take them together.
-        while let Ok(Message::Changed(more)) = inbox.recv_timeout(Duration::from_millis(20)) {
-            paths.extend(more.paths.into_iter().filter(|p| watched(p)));
+        loop {
+            let more = if saved {
+                inbox.try_recv().ok()
+            } else {
+                inbox.recv_timeout(Duration::from_millis(20)).ok()
+            };
+            match more {
+                Some(Message::Changed(more)) => {
+                    saved |= ends_a_save(&more);
+                    paths.extend(more.paths.into_iter().filter(|p| watched(p)));
+                }
+                Some(searched) => deferred.push_back(searched),
+                None => break,
+            }
         }
         paths.sort();
         paths.dedup();
