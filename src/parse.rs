@@ -131,6 +131,14 @@ impl Day {
     }
 }
 
+/// A tag as written, and the last part of its page's address (`Foro juvenil` →
+/// `foro-juvenil`).
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Source path relative to the root: `content/practices/x.fr.md`.
@@ -150,7 +158,7 @@ pub struct Page {
     pub slug: String,
     pub draft: bool,
     pub weight: i64,
-    pub tags: Vec<String>,
+    pub tags: Vec<Tag>,
     pub aliases: Vec<String>,
     pub template: Option<String>,
     pub body: String,
@@ -379,7 +387,13 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
     page.slug = slug.unwrap_or(default_slug);
     page.draft = draft;
     page.weight = weight;
-    page.tags = tags;
+    page.tags = tags
+        .into_iter()
+        .map(|name| Tag {
+            slug: crate::markdown::slugify(&name),
+            name,
+        })
+        .collect();
     page.aliases = aliases;
     page.template = template;
     (Some(page), problems)

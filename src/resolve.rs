@@ -224,9 +224,21 @@ fn same_place(old: &Page, new: &Page) -> bool {
         Kind::Member(m) => Some(m.id.clone()),
         _ => None,
     };
-    (&old.key, &old.lang, old.draft, &old.dir, &old.slug, &old.aliases)
-        == (&new.key, &new.lang, new.draft, &new.dir, &new.slug, &new.aliases)
-        && old.kind.name() == new.kind.name()
+    (
+        &old.key,
+        &old.lang,
+        old.draft,
+        &old.dir,
+        &old.slug,
+        &old.aliases,
+    ) == (
+        &new.key,
+        &new.lang,
+        new.draft,
+        &new.dir,
+        &new.slug,
+        &new.aliases,
+    ) && old.kind.name() == new.kind.name()
         && old.generated == new.generated
         && member_id(old) == member_id(new)
 }

@@ -318,3 +318,20 @@ fn plurals_follow_the_language() {
             .contains("1 good practice<")
     );
 }
+
+#[test]
+fn a_practice_is_listed_once_in_each_of_its_regions() {
+    let site = Site::fixture("basic");
+    // Kenya and Tanzania are in Africa, France between them is not.
+    site.write(
+        "content/practices/peace.md",
+        "---\ntitle: Peace garden\ndate: 2022-06-01\nsummary: A garden.\ncountries: [ke, fr, tz]\nthemes: [gced]\n---\nBody.\n",
+    );
+    site.build_ok();
+    // Two per page in the fixture.
+    let africa = site.read("en/regions/africa/index.html")
+        + &site.read("en/regions/africa/page/2/index.html");
+    assert_eq!(africa.matches(">Peace garden</a>").count(), 1, "{africa}");
+    assert!(africa.contains("3 good practices"), "{africa}");
+    assert!(!site.exists("en/regions/africa/page/3/index.html"));
+}

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
     /// Taxonomies, the member directory (unless `members` is false), search and 404 per
     /// language.
     pub(super) fn listing_views(
@@ -11,7 +11,7 @@ impl Renderer<'_> {
         lang: &str,
         members: bool,
         only: Option<&Touched>,
-    ) -> Vec<View> {
+    ) -> Vec<View<'a>> {
         let mut views = Vec::new();
         views.extend(self.taxonomy_views(lang, only));
         if members {
@@ -24,13 +24,14 @@ impl Renderer<'_> {
             key: None,
             title: self.t(lang, "not_found"),
             context: json!({}),
+            items: None,
         });
         views
     }
 
     /// The search page: a form that works as links without JavaScript, the filters' options,
     /// and the manifest of the browser index with the strings the script needs.
-    pub(super) fn search_view(&self, lang: &str) -> View {
+    pub(super) fn search_view(&self, lang: &str) -> View<'a> {
         let site = self.site;
         let locale = self.locale(lang);
         let option = |value: &str, label: String| json!({"value": value, "label": label});
@@ -104,11 +105,12 @@ impl Renderer<'_> {
                 // Escaped so that no text can close the script element.
                 "script_data": script_data.to_string().replace('<', "\\u003c"),
             }),
+            items: None,
         }
     }
 
     /// One directory page per country, unless the site wrote its own `members/<cc>/_index.md`.
-    fn member_directory_views(&self, lang: &str) -> Vec<View> {
+    fn member_directory_views(&self, lang: &str) -> Vec<View<'a>> {
         let members = self.t(lang, "members");
         self.member_directory(lang)
             .into_iter()
@@ -126,6 +128,7 @@ impl Renderer<'_> {
                     title: title.clone(),
                     context: json!({"page": {"title": title, "kind": "directory"}, "groups": [group],
                         "directory": self.site.config.link(&format!("/{lang}/members/"))}),
+                    items: None,
                 }
             })
             .collect()
@@ -134,7 +137,7 @@ impl Renderer<'_> {
     /// Country, region, level and tag pages and their index pages. With `only`, just the
     /// pages of the terms it names (the index pages list terms and counts, which an edit that
     /// keeps its memberships cannot change).
-    fn taxonomy_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View> {
+    fn taxonomy_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View<'a>> {
         let site = self.site;
         let locale = self.locale(lang);
         let link = |path: String| site.config.link(&path);
@@ -148,90 +151,76 @@ impl Renderer<'_> {
                     .any(|c| site.regions.region_of(c) == Some(r))
             })
         };
-        // Every term with its count (for the index pages); items only for the pages made.
-        let mut countries: BTreeMap<String, CountryPages> = BTreeMap::new();
-        let mut country_practices: BTreeMap<String, usize> = BTreeMap::new();
-        let mut levels: BTreeMap<String, (usize, Vec<Item>)> = BTreeMap::new();
-        let mut tags: BTreeMap<String, (String, usize, Vec<Item>)> = BTreeMap::new();
-        let mut regions: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+        // Every term with the pages in it: all are counted on the index pages.
+        let mut countries: BTreeMap<&str, CountryPages> = BTreeMap::new();
+        let mut levels: HashMap<&str, Vec<&Entry>> = HashMap::new();
+        let mut tags: BTreeMap<&str, (&str, Vec<&Entry>)> = BTreeMap::new();
+        let mut regions: HashMap<&str, Vec<&Entry>> = HashMap::new();
         for entry in site.entries_in(lang) {
             let page = site.page(entry);
             for tag in &page.tags {
-                let slug = crate::markdown::slugify(tag);
-                let shown = shows_tag(&slug);
-                let group = tags
-                    .entry(slug)
-                    .or_insert_with(|| (tag.clone(), 0, Vec::new()));
-                group.1 += 1;
-                if shown {
-                    group.2.push(self.item(entry));
-                }
+                let group = tags.entry(&tag.slug).or_insert((&tag.name, Vec::new()));
+                group.1.push(entry);
             }
             match &page.kind {
                 Kind::Practice(p) => {
                     for c in &p.countries {
-                        *country_practices.entry(c.clone()).or_default() += 1;
-                        let group = countries.entry(c.clone()).or_default();
-                        if shows_country(c) {
-                            group.0.push(self.item(entry));
-                        }
+                        countries.entry(c).or_default().practices.push(entry);
                     }
                     let mut practice_regions: Vec<&str> = p
                         .countries
                         .iter()
                         .filter_map(|c| site.regions.region_of(c))
                         .collect();
+                    practice_regions.sort_unstable();
                     practice_regions.dedup();
-                    for r in practice_regions.into_iter().filter(|r| shows_region(r)) {
-                        regions
-                            .entry(r.to_string())
-                            .or_default()
-                            .push(self.item(entry));
+                    for r in practice_regions {
+                        regions.entry(r).or_default().push(entry);
                     }
                     for l in &p.levels {
-                        let group = levels.entry(l.clone()).or_default();
-                        group.0 += 1;
-                        if shows_level(l) {
-                            group.1.push(self.item(entry));
-                        }
+                        levels.entry(l).or_default().push(entry);
                     }
                 }
-                Kind::Member(m) => {
-                    let group = countries.entry(m.country.clone()).or_default();
-                    if shows_country(&m.country) {
-                        group.1.push(self.item(entry));
-                    }
-                }
-                Kind::Coordinator(c) => {
-                    let group = countries.entry(c.country.clone()).or_default();
-                    if shows_country(&c.country) {
-                        group.2.push(self.item(entry));
-                    }
-                }
+                Kind::Member(m) => countries.entry(&m.country).or_default().members.push(entry),
+                Kind::Coordinator(c) => countries
+                    .entry(&c.country)
+                    .or_default()
+                    .coordinators
+                    .push(entry),
                 _ => {}
             }
         }
+        let practices_count = |n: usize| self.strings.plural(locale, "practices_count", n);
         let mut views = Vec::new();
         let mut country_index = Vec::new();
-        for (code, (practices, mut members, coordinators)) in countries {
-            let name = locale.country_name(&code);
-            let region = site.regions.region_of(&code).unwrap_or("");
-            let count = country_practices.get(&code).copied().unwrap_or(0);
+        for (code, pages) in countries {
+            let name = locale.country_name(code);
+            let region = site.regions.region_of(code).unwrap_or("");
             country_index.push(
                 json!({"title": name, "url": link(format!("/{lang}/countries/{code}/")),
-                "meta": self.strings.plural(locale, "practices_count", count), "region": region}),
+                "meta": practices_count(pages.practices.len()), "region": region}),
             );
-            if !shows_country(&code) {
+            if !shows_country(code) {
                 continue;
             }
+            let mut members = self.items(&pages.members);
             members.sort_by(|a, b| locale.compare(&a.title, &b.title));
-            views.push(list_view(format!("/{lang}/countries/{code}/"), name.clone(), "country", json!({"region": {"title": self.t(lang, &format!("region_{region}")), "url": link(format!("/{lang}/regions/{region}/"))},
-                    "count": self.strings.plural(locale, "practices_count", practices.len()),
-                    "items": sorted_by_date(practices),
-                    "sublists": [
-                        {"title": self.t(lang, "coordinator"), "items": coordinators},
-                        {"title": self.t(lang, "members"), "items": members},
-                    ]})));
+            let context = json!({"region": {"title": self.t(lang, &format!("region_{region}")), "url": link(format!("/{lang}/regions/{region}/"))},
+            "count": practices_count(pages.practices.len()),
+            "sublists": [
+                {"title": self.t(lang, "coordinator"), "items": self.items(&pages.coordinators)},
+                {"title": self.t(lang, "members"), "items": members},
+            ]});
+            let practices = self.newest_first(pages.practices);
+            views.push(
+                list_view(
+                    format!("/{lang}/countries/{code}/"),
+                    name,
+                    "country",
+                    context,
+                )
+                .listing(practices),
+            );
         }
         country_index.sort_by(|a, b| {
             locale.compare(
@@ -250,36 +239,57 @@ impl Renderer<'_> {
             if !shows_region(region) {
                 continue;
             }
-            let items = regions.remove(region).unwrap_or_default();
-            views.push(list_view(
-                format!("/{lang}/regions/{region}/"),
-                title.clone(),
-                "region",
-                json!({"count": self.strings.plural(locale, "practices_count", items.len()),
-                    "items": sorted_by_date(items),
-                    "sublists": [{"title": self.t(lang, "nav_countries"), "items": in_region}]}),
-            ));
+            let practices = self.newest_first(regions.remove(region).unwrap_or_default());
+            let context = json!({"count": practices_count(practices.len()),
+                "sublists": [{"title": self.t(lang, "nav_countries"), "items": in_region}]});
+            views.push(
+                list_view(
+                    format!("/{lang}/regions/{region}/"),
+                    title,
+                    "region",
+                    context,
+                )
+                .listing(practices),
+            );
         }
         let mut level_index = Vec::new();
         for level in LEVELS {
             let title = self.t(lang, &format!("level_{level}"));
-            let (count, items) = levels.remove(level).unwrap_or_default();
+            let practices = levels.remove(level).unwrap_or_default();
+            let count = practices_count(practices.len());
             level_index.push(
-                json!({"title": title, "url": link(format!("/{lang}/levels/{level}/")),
-                "meta": self.strings.plural(locale, "practices_count", count)}),
+                json!({"title": title, "url": link(format!("/{lang}/levels/{level}/")), "meta": count}),
             );
             if shows_level(level) {
-                views.push(list_view(format!("/{lang}/levels/{level}/"), title.clone(), "level", json!({"count": self.strings.plural(locale, "practices_count", count), "items": sorted_by_date(items)})));
+                let practices = self.newest_first(practices);
+                views.push(
+                    list_view(
+                        format!("/{lang}/levels/{level}/"),
+                        title,
+                        "level",
+                        json!({"count": count}),
+                    )
+                    .listing(practices),
+                );
             }
         }
         let mut tag_index = Vec::new();
-        for (slug, (name, count, items)) in tags {
+        for (slug, (name, pages)) in tags {
+            let count = self.strings.plural(locale, "pages_count", pages.len());
             tag_index.push(
-                json!({"title": name, "url": link(format!("/{lang}/tags/{slug}/")),
-                "meta": self.strings.plural(locale, "pages_count", count)}),
+                json!({"title": name, "url": link(format!("/{lang}/tags/{slug}/")), "meta": count}),
             );
-            if shows_tag(&slug) {
-                views.push(list_view(format!("/{lang}/tags/{slug}/"), format!("#{name}"), "tag", json!({"count": self.strings.plural(locale, "pages_count", count), "items": sorted_by_date(items)})));
+            if shows_tag(slug) {
+                let pages = self.newest_first(pages);
+                views.push(
+                    list_view(
+                        format!("/{lang}/tags/{slug}/"),
+                        format!("#{name}"),
+                        "tag",
+                        json!({"count": count}),
+                    )
+                    .listing(pages),
+                );
             }
         }
         if only.is_none() {
@@ -338,7 +348,7 @@ impl Renderer<'_> {
 }
 
 /// A generated listing (taxonomy term or index) shown with `list.html`.
-fn list_view(path: String, title: String, kind: &str, mut context: Value) -> View {
+fn list_view<'a>(path: String, title: String, kind: &str, mut context: Value) -> View<'a> {
     context["page"] = json!({"title": title, "kind": kind});
     View {
         path,
@@ -346,17 +356,24 @@ fn list_view(path: String, title: String, kind: &str, mut context: Value) -> Vie
         key: None,
         title,
         context,
+        items: None,
     }
 }
 
-/// A country's practices, member institutions and coordinator.
-type CountryPages = (Vec<Item>, Vec<Item>, Vec<Item>);
+impl<'a> View<'a> {
+    /// The view listing `pages`.
+    fn listing(self, pages: Vec<&'a Entry>) -> View<'a> {
+        View {
+            items: Some(pages),
+            ..self
+        }
+    }
+}
 
-fn sorted_by_date(mut items: Vec<Item>) -> Vec<Item> {
-    items.sort_by(|a, b| {
-        b.sort_date
-            .cmp(&a.sort_date)
-            .then_with(|| a.title.cmp(&b.title))
-    });
-    items
+/// The pages of a country.
+#[derive(Default)]
+struct CountryPages<'a> {
+    practices: Vec<&'a Entry>,
+    members: Vec<&'a Entry>,
+    coordinators: Vec<&'a Entry>,
 }

@@ -49,8 +49,6 @@ struct Item {
     lang: String,
     untranslated: bool,
     meta: String,
-    #[serde(skip)]
-    sort_date: String,
 }
 
 /// Pages' fingerprints, by site path.
@@ -96,22 +94,37 @@ pub struct Rendered {
 }
 
 /// A page of output: its path and what it shows, before templating.
-struct View {
+struct View<'a> {
     path: String,
     template: String,
     /// Key for the language switcher: the same page in every language.
     key: Option<String>,
     title: String,
     context: Value,
+    /// The pages a listing shows, in order; they become the context's `items` only when the
+    /// view is rendered, so that a listing costs no more than its order until then.
+    items: Option<Vec<&'a Entry>>,
 }
 
-impl View {
-    /// A hash of everything the page is made from, to tell whether it changed.
+impl View<'_> {
+    /// A hash of everything the page is made from but its items' contents (those change only
+    /// with their own page: see [`View::lists_any`]), to tell whether it changed.
     fn fingerprint(&self) -> u64 {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         (&self.path, &self.template, &self.key, &self.title).hash(&mut hasher);
         self.context.to_string().hash(&mut hasher);
+        for entry in self.items.iter().flatten() {
+            (&entry.path, entry.untranslated).hash(&mut hasher);
+        }
         hasher.finish()
+    }
+
+    /// Whether the listing shows a page of `keys`.
+    fn lists_any(&self, keys: &HashSet<String>, site: &Site) -> bool {
+        self.items
+            .iter()
+            .flatten()
+            .any(|entry| keys.contains(&site.page(entry).key))
     }
 }
 
@@ -250,14 +263,16 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        // Renders `view` unless it is tracked and unchanged; returns its fingerprint if tracked.
+        // Renders `view` unless it is tracked and unchanged (the same fingerprint, and none of
+        // the pages it lists changed); returns its fingerprint if tracked.
         let put = |view: &View,
                    track: bool,
                    problems: &mut Vec<Diagnostic>|
          -> Result<Option<(String, u64)>, EnvError> {
             let fingerprint = (tracking && track).then(|| view.fingerprint());
-            let unchanged =
-                fingerprint.is_some_and(|f| before.is_some_and(|b| b.get(&view.path) == Some(&f)));
+            let unchanged = fingerprint
+                .is_some_and(|f| before.is_some_and(|b| b.get(&view.path) == Some(&f)))
+                && !keys.is_some_and(|k| view.lists_any(k, site));
             if !unchanged {
                 match self.render_view(view, &paths) {
                     Ok(file) => sink.put(file)?,
@@ -342,6 +357,10 @@ impl<'a> Renderer<'a> {
             .unwrap_or("")
             .to_string();
         let mut context = Context::from_value(view.context.clone()).unwrap_or_default();
+        if let Some(entries) = &view.items {
+            let items: Vec<Item> = entries.iter().map(|e| self.item(e)).collect();
+            context.insert("items", &items);
+        }
         self.add_chrome(
             &mut context,
             &lang,
@@ -445,8 +464,22 @@ impl<'a> Renderer<'a> {
 
     fn item(&self, entry: &Entry) -> Item {
         let page = self.site.page(entry);
+        Item {
+            title: self.title(entry),
+            url: self.site.config.link(&entry.path),
+            summary: page.summary.clone(),
+            kind: page.kind.name(),
+            lang: page.lang.clone(),
+            untranslated: entry.untranslated,
+            meta: self.meta(entry),
+        }
+    }
+
+    /// The line under an item's title: where and when.
+    fn meta(&self, entry: &Entry) -> String {
+        let page = self.site.page(entry);
         let locale = self.locale(&entry.lang);
-        let meta = match &page.kind {
+        match &page.kind {
             Kind::Practice(p) => {
                 let countries: Vec<String> =
                     p.countries.iter().map(|c| locale.country_name(c)).collect();
@@ -458,16 +491,6 @@ impl<'a> Renderer<'a> {
                 format!("{} · {}", c.organization, locale.country_name(&c.country))
             }
             _ => String::new(),
-        };
-        Item {
-            title: self.title(entry),
-            url: self.site.config.link(&entry.path),
-            summary: page.summary.clone(),
-            kind: page.kind.name(),
-            lang: page.lang.clone(),
-            untranslated: entry.untranslated,
-            meta,
-            sort_date: page.date.map(|d| d.iso()).unwrap_or_default(),
         }
     }
 
@@ -476,32 +499,30 @@ impl<'a> Renderer<'a> {
         &self,
         lang: &str,
         keep: impl Fn(&crate::parse::Practice, &Page) -> bool,
-    ) -> Vec<Item> {
-        self.latest_practices(lang, keep, usize::MAX)
+    ) -> Vec<&'a Entry> {
+        let site = self.site;
+        let practices = site.entries_in(lang).filter(|e| {
+            let page = site.page(e);
+            matches!(&page.kind, Kind::Practice(p) if keep(p, page))
+        });
+        self.newest_first(practices.collect())
     }
 
-    /// The `n` newest practices of a language; items are made only for those.
+    /// The `n` newest practices of a language, as items.
     fn latest_practices(
         &self,
         lang: &str,
         keep: impl Fn(&crate::parse::Practice, &Page) -> bool,
         n: usize,
     ) -> Vec<Item> {
-        let mut entries: Vec<(Option<crate::parse::Day>, String, &Entry)> = self
-            .site
-            .entries_in(lang)
-            .filter(|e| {
-                let page = self.site.page(e);
-                matches!(&page.kind, Kind::Practice(p) if keep(p, page))
-            })
-            .map(|e| (self.site.page(e).date, self.title(e), e))
-            .collect();
-        entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let practices = self.practices(lang, keep);
+        practices.iter().take(n).map(|e| self.item(e)).collect()
+    }
+
+    /// `entries` newest first, then by title.
+    fn newest_first(&self, mut entries: Vec<&'a Entry>) -> Vec<&'a Entry> {
+        entries.sort_by_cached_key(|e| (std::cmp::Reverse(self.site.page(e).date), self.title(e)));
         entries
-            .iter()
-            .take(n)
-            .map(|(_, _, e)| self.item(e))
-            .collect()
     }
 
     fn body(&self, entry: &Entry) -> (markdown::Rendered, Vec<Diagnostic>) {
@@ -539,7 +560,7 @@ impl<'a> Renderer<'a> {
             .map(|e| site.config.link(&e.path))
     }
 
-    fn page_view(&self, entry: &Entry) -> (View, Vec<Diagnostic>) {
+    fn page_view(&self, entry: &'a Entry) -> (View<'a>, Vec<Diagnostic>) {
         let site = self.site;
         let page = site.page(entry);
         let lang = entry.lang.as_str();
@@ -559,7 +580,7 @@ impl<'a> Renderer<'a> {
                 "body": body.html,
                 "toc": body.toc,
                 "facts": self.facts(entry),
-                "tags": page.tags.iter().map(|t| json!({"name": t, "url": site.config.link(&format!("/{lang}/tags/{}/", crate::markdown::slugify(t)))})).collect::<Vec<_>>(),
+                "tags": page.tags.iter().map(|t| json!({"name": t.name, "url": site.config.link(&format!("/{lang}/tags/{}/", t.slug))})).collect::<Vec<_>>(),
             }
         });
         if let Kind::Practice(p) = &page.kind
@@ -573,17 +594,13 @@ impl<'a> Renderer<'a> {
             Kind::Section | Kind::Theme(_) => "list.html",
             _ => "page.html",
         };
+        let mut items = None;
         match &page.kind {
             Kind::Home => {
-                let practices: Vec<Item> = self
-                    .practices(lang, |_, _| true)
-                    .into_iter()
-                    .take(6)
-                    .collect();
-                context["latest"] = json!(practices);
-                context["themes"] = json!(self.children(lang, "themes"));
+                context["latest"] = json!(self.latest_practices(lang, |_, _| true, 6));
+                context["themes"] = json!(self.items(&self.children(lang, "themes")));
             }
-            Kind::Section | Kind::Theme(_) => self.fill_listing(entry, &mut context),
+            Kind::Section | Kind::Theme(_) => items = self.fill_listing(entry, &mut context),
             Kind::GuideChapter => self.fill_guide(entry, &mut context),
             _ => {}
         }
@@ -612,80 +629,86 @@ impl<'a> Renderer<'a> {
                 key: Some(page.key.clone()),
                 title,
                 context,
+                items,
             },
             problems,
         )
     }
 
     /// Pages directly in a folder, ordered by weight then title.
-    fn children(&self, lang: &str, dir: &str) -> Vec<Item> {
-        let mut pages: Vec<(&Entry, &Page)> = self
-            .site
+    fn children(&self, lang: &str, dir: &str) -> Vec<&'a Entry> {
+        let site = self.site;
+        let mut pages: Vec<&Entry> = site
             .entries_in(lang)
-            .map(|e| (e, self.site.page(e)))
-            .filter(|(_, p)| p.dir == dir && !p.is_index())
+            .filter(|e| {
+                let p = site.page(e);
+                p.dir == dir && !p.is_index()
+            })
             .collect();
         pages.sort_by(|a, b| {
-            a.1.weight
-                .cmp(&b.1.weight)
-                .then_with(|| a.1.title.cmp(&b.1.title))
+            let (a, b) = (site.page(a), site.page(b));
+            a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title))
         });
-        pages.into_iter().map(|(e, _)| self.item(e)).collect()
+        pages
     }
 
-    fn fill_listing(&self, entry: &Entry, context: &mut Value) {
+    fn items(&self, entries: &[&Entry]) -> Vec<Item> {
+        entries.iter().map(|e| self.item(e)).collect()
+    }
+
+    /// A section's or thematic area's own context, and the pages it lists.
+    fn fill_listing(&self, entry: &Entry, context: &mut Value) -> Option<Vec<&'a Entry>> {
         let site = self.site;
         let page = site.page(entry);
         let lang = entry.lang.as_str();
         let locale = self.locale(lang);
-        match (&page.kind, page.dir.as_str()) {
+        let listed = match (&page.kind, page.dir.as_str()) {
             (Kind::Theme(_), _) => {
                 let code = page.slug_of_key().to_string();
-                let items = self.practices(lang, |p, _| p.themes.contains(&code));
-                context["count"] =
-                    json!(self.strings.plural(locale, "practices_count", items.len()));
-                context["items"] = json!(items);
                 context["feed"] = json!(site.config.link(&format!("{}atom.xml", entry.path)));
+                self.practices(lang, |p, _| p.themes.contains(&code))
             }
-            (_, "practices") => {
-                let items = self.practices(lang, |_, _| true);
-                context["count"] =
-                    json!(self.strings.plural(locale, "practices_count", items.len()));
-                context["items"] = json!(items);
-            }
+            (_, "practices") => self.practices(lang, |_, _| true),
             (_, "members") => {
                 let mut groups = self.member_directory(lang);
                 for group in &mut groups {
                     group["items"] = Value::Null;
                 }
                 context["groups"] = Value::Array(groups);
+                return None;
             }
             (_, "coordinators") => {
-                let mut items = self.children(lang, "coordinators");
-                items.sort_by(|a, b| locale.compare(&a.meta, &b.meta));
-                context["items"] = json!(items);
+                // By organization and country, in the language's order.
+                let mut coordinators: Vec<(String, &Entry)> = self
+                    .children(lang, "coordinators")
+                    .into_iter()
+                    .map(|e| (self.meta(e), e))
+                    .collect();
+                coordinators.sort_by(|a, b| locale.compare(&a.0, &b.0));
+                coordinators.into_iter().map(|(_, e)| e).collect()
             }
             (_, "guides") => {
-                let mut covers: Vec<Item> = site
+                let mut covers: Vec<&Entry> = site
                     .entries_in(lang)
                     .filter(|e| {
                         let p = site.page(e);
                         p.is_index() && p.dir.starts_with("guides/")
                     })
-                    .map(|e| self.item(e))
                     .collect();
-                covers.sort_by(|a, b| a.title.cmp(&b.title));
-                context["items"] = json!(covers);
+                covers.sort_by_cached_key(|e| self.title(e));
+                covers
             }
-            (_, dir) => {
-                context["items"] = json!(self.children(lang, dir));
-            }
+            (_, dir) => self.children(lang, dir),
+        };
+        if matches!(page.kind, Kind::Theme(_)) || page.dir == "practices" {
+            context["count"] = json!(self.strings.plural(locale, "practices_count", listed.len()));
         }
+        Some(listed)
     }
 
     fn fill_guide(&self, entry: &Entry, context: &mut Value) {
         let page = self.site.page(entry);
-        let chapters = self.children(&entry.lang, &page.dir);
+        let chapters = self.items(&self.children(&entry.lang, &page.dir));
         let url = self.site.config.link(&entry.path);
         let position = chapters.iter().position(|c| c.url == url);
         let cover = self
@@ -782,23 +805,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// Splits a listing longer than `paginate` into `path`, `path/page/2/`, …
-    fn paginate(&self, mut view: View) -> Vec<View> {
+    fn paginate<'v>(&self, view: View<'v>) -> Vec<View<'v>> {
         let per_page = self.site.config.paginate;
-        let items = match view.context.get_mut("items").map(Value::take) {
-            Some(Value::Array(items))
-                if items.len() > per_page
-                    && view.template == "list.html"
-                    && view.context["page"]["kind"] != "taxonomy" =>
-            {
-                items
+        let pages: Vec<Vec<&Entry>> = match &view.items {
+            Some(items) if items.len() > per_page && view.template == "list.html" => {
+                items.chunks(per_page).map(<[&Entry]>::to_vec).collect()
             }
-            Some(other) => {
-                view.context["items"] = other;
-                return vec![view];
-            }
-            None => return vec![view],
+            _ => return vec![view],
         };
-        let pages: Vec<Vec<Value>> = items.chunks(per_page).map(<[Value]>::to_vec).collect();
         let total = pages.len();
         let lang = view
             .path
@@ -821,14 +835,13 @@ impl<'a> Renderer<'a> {
             .map(|(i, chunk)| {
                 let n = i + 1;
                 let mut context = view.context.clone();
-                context["items"] = Value::Array(chunk);
                 context["pager"] = json!({
                     "current": n, "total": total,
                     "label": self.t(&lang, "page_of").replace("{n}", &n.to_string()).replace("{total}", &total.to_string()),
                     "prev": (n > 1).then(|| link(n - 1)),
                     "next": (n < total).then(|| link(n + 1)),
                 });
-                View { path: page_path(n), template: view.template.clone(), key: view.key.clone(), title: view.title.clone(), context }
+                View { path: page_path(n), template: view.template.clone(), key: view.key.clone(), title: view.title.clone(), context, items: Some(chunk) }
             })
             .collect()
     }

@@ -84,7 +84,7 @@ impl Renderer<'_> {
         let mut files = Vec::new();
         for language in &site.config.languages {
             let lang = &language.code;
-            let practices = self.latest_practices(lang, |_, _| true, FEED_ENTRIES);
+            let practices = self.practices(lang, |_, _| true);
             files.push(self.feed(
                 lang,
                 &format!("/{lang}/atom.xml"),
@@ -93,8 +93,7 @@ impl Renderer<'_> {
             ));
             for code in site.theme_codes() {
                 if let Some(theme_entry) = site.entry(lang, &format!("themes/{code}")) {
-                    let items =
-                        self.latest_practices(lang, |p, _| p.themes.contains(&code), FEED_ENTRIES);
+                    let items = self.practices(lang, |p, _| p.themes.contains(&code));
                     let title = format!("{} — {}", language.title, site.page(theme_entry).title);
                     files.push(self.feed(
                         lang,
@@ -157,11 +156,16 @@ impl Renderer<'_> {
         files
     }
 
-    fn feed(&self, lang: &str, path: &str, title: &str, items: &[Item]) -> OutputFile {
+    /// A feed of the first [`FEED_ENTRIES`] of `practices`, newest first.
+    fn feed(&self, lang: &str, path: &str, title: &str, practices: &[&Entry]) -> OutputFile {
         let config = &self.site.config;
-        let updated = items
+        let date = |entry: &Entry| {
+            let day = self.site.page(entry).date;
+            day.map_or("1970-01-01".to_string(), |d| d.iso())
+        };
+        let updated = practices
             .first()
-            .map_or("1970-01-01".to_string(), |i| i.sort_date.clone());
+            .map_or("1970-01-01".to_string(), |e| date(e));
         let mut xml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<link href=\"{}\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
             escape_html(title),
@@ -169,7 +173,8 @@ impl Renderer<'_> {
             escape_html(&config.absolute(path)),
             escape_html(&config.absolute(&format!("/{lang}/"))),
         );
-        for item in items.iter().take(FEED_ENTRIES) {
+        for entry in practices.iter().take(FEED_ENTRIES) {
+            let item = self.item(entry);
             let url = format!("{}{}", config.origin, item.url);
             xml.push_str(&format!(
                 "<entry xml:lang=\"{}\"><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated><summary>{}</summary></entry>\n",
@@ -177,7 +182,7 @@ impl Renderer<'_> {
                 escape_html(&item.title),
                 escape_html(&url),
                 escape_html(&url),
-                item.sort_date,
+                date(entry),
                 escape_html(item.summary.as_deref().unwrap_or("")),
             ));
         }

@@ -70,7 +70,7 @@ pub fn documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
                 title: page.title.clone(),
                 summary: page.summary.clone().unwrap_or_default(),
                 body,
-                tags: page.tags.clone(),
+                tags: page.tags.iter().map(|t| t.name.clone()).collect(),
                 themes,
                 countries,
                 regions,

@@ -97,11 +97,7 @@ fn memberships(page: &Page) -> Memberships {
         draft: page.draft,
         countries,
         levels,
-        tags: page
-            .tags
-            .iter()
-            .map(|t| crate::markdown::slugify(t))
-            .collect(),
+        tags: page.tags.iter().map(|t| t.slug.clone()).collect(),
         themes,
         section: page.dir.split('/').next().unwrap_or("").to_string(),
         address: (
