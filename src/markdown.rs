@@ -152,6 +152,32 @@ pub fn plain_text(markdown: &str) -> String {
     text
 }
 
+/// The key of the page an internal link's target names: `practices/x.md`,
+/// `practices/x/index.md` and `practices/x` → `practices/x`; `index.md` → `_index`.
+pub fn link_key(target: &str) -> &str {
+    let key = target.trim_start_matches('/').trim_end_matches(".md");
+    let key = key.strip_suffix("/index").unwrap_or(key);
+    if key == "index" { "_index" } else { key }
+}
+
+/// The keys a body links to with `@/…`, found in its text (a mention inside code counts
+/// too: this serves to tell which pages may show another, where more is harmless).
+pub fn linked_keys(body: &str) -> Vec<String> {
+    let mut keys: Vec<String> = body
+        .split("@/")
+        .skip(1)
+        .map(|rest| {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || ")]>\"'#?".contains(c))
+                .unwrap_or(rest.len());
+            link_key(&rest[..end]).to_string()
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 fn rewrite_link<'a>(
     dest: &CowStr<'a>,
     source: &BodySource,
@@ -248,6 +274,16 @@ mod tests {
             r.html
         );
         assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn linked_keys_are_found_in_every_link_form() {
+        let body = "[a](@/practices/x.md) [b](@/guides/g/index.md#part) <@/index.md>\n\n\
+                    [c]: @/practices/x.md \"again\"\n[d](@/themes/esd)";
+        assert_eq!(
+            linked_keys(body),
+            ["_index", "guides/g", "practices/x", "themes/esd"]
+        );
     }
 
     #[test]

@@ -162,6 +162,8 @@ pub struct Page {
     pub aliases: Vec<String>,
     pub template: Option<String>,
     pub body: String,
+    /// Keys of the pages the body links to with `@/`.
+    pub links: Vec<String>,
     /// Line of the source file on which the body starts.
     pub body_line: usize,
     /// A section index the site did not write (`content/themes/_index.md` missing): its title
@@ -201,6 +203,7 @@ impl Page {
             aliases: Vec::new(),
             template: None,
             body: String::new(),
+            links: Vec::new(),
             body_line: 1,
             generated: true,
             front_matter: String::new(),
@@ -322,6 +325,7 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
         aliases: Vec::new(),
         template: None,
         body: body.to_string(),
+        links: crate::markdown::linked_keys(body),
         body_line,
         generated: false,
         front_matter: front_matter.to_string(),

@@ -545,9 +545,7 @@ impl<'a> Renderer<'a> {
 
     /// `practices/x.md`, `practices/x/index.md` or `practices/_index.md` → the URL in `lang`.
     fn resolve_link(&self, lang: &str, target: &str) -> Option<String> {
-        let key = target.trim_start_matches('/').trim_end_matches(".md");
-        let key = key.strip_suffix("/index").unwrap_or(key);
-        let key = if key == "index" { "_index" } else { key };
+        let key = markdown::link_key(target);
         let site = self.site;
         site.entry(lang, key)
             .or_else(|| site.entry(&site.config.default_language, key))

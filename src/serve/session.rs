@@ -414,13 +414,12 @@ impl Session {
         member_ids: &HashSet<String>,
         guides: &HashSet<String>,
     ) -> Vec<String> {
-        let links: Vec<String> = keys.iter().map(|k| format!("@/{k}")).collect();
         self.parsed
             .values()
             .filter_map(|(page, _)| page.as_ref())
             .filter(|page| {
                 guides.contains(&page.dir)
-                    || links.iter().any(|l| page.body.contains(l.as_str()))
+                    || page.links.iter().any(|l| keys.contains(l))
                     || matches!(&page.kind, Kind::Practice(p)
                         if p.members.iter().any(|m| member_ids.contains(m)))
             })
