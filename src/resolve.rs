@@ -1,12 +1,13 @@
 //! Stage 3, resolve: parsed pages become a read-only [`Site`]: which page shows in which
-//! language (translation or fallback), every URL, sections, taxonomies and the checks that need
-//! the whole site (countries, thematic areas, member ids, URL collisions). Render only reads it.
+//! language (translation or fallback), every URL, sections, the pages in each taxonomy term
+//! and the checks that need the whole site (countries, thematic areas, member ids, URL
+//! collisions). Render only reads it.
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::parse::{Kind, Page, closest_hint};
 use crate::regions::RegionTable;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// One page as shown in one language's site.
@@ -32,6 +33,36 @@ pub struct Site {
     pub entries: Arc<BTreeMap<String, BTreeMap<String, Entry>>>,
     /// Member id to the member page's key.
     pub members: Arc<HashMap<String, String>>,
+    /// Per language, the pages listings gather.
+    pub groups: Arc<HashMap<String, Groups>>,
+    /// Every page's address, in every language.
+    pub addresses: Arc<HashSet<String>>,
+}
+
+/// The pages of one language's site that listings gather, by key, in key order: practices,
+/// and the pages in each taxonomy term.
+#[derive(Default)]
+pub struct Groups {
+    pub practices: Vec<String>,
+    pub countries: BTreeMap<String, CountryKeys>,
+    pub regions: BTreeMap<String, Vec<String>>,
+    pub levels: BTreeMap<String, Vec<String>>,
+    /// Tag slug → the tag as its first page writes it, and its pages.
+    pub tags: BTreeMap<String, (String, Vec<String>)>,
+}
+
+impl Groups {
+    fn country(&mut self, code: &str) -> &mut CountryKeys {
+        self.countries.entry(code.to_string()).or_default()
+    }
+}
+
+/// The pages of a country.
+#[derive(Default)]
+pub struct CountryKeys {
+    pub practices: Vec<String>,
+    pub members: Vec<String>,
+    pub coordinators: Vec<String>,
 }
 
 impl Site {
@@ -46,6 +77,19 @@ impl Site {
     /// Entries of one language, in key order.
     pub fn entries_in(&self, lang: &str) -> impl Iterator<Item = &Entry> {
         self.entries.get(lang).into_iter().flat_map(|m| m.values())
+    }
+
+    /// The entries of `keys` in one language.
+    pub fn entries_of<'s>(&'s self, lang: &str, keys: &[String]) -> Vec<&'s Entry> {
+        keys.iter().filter_map(|k| self.entry(lang, k)).collect()
+    }
+
+    /// What listings gather in one language.
+    pub fn groups(&self, lang: &str) -> &Groups {
+        static NONE: std::sync::OnceLock<Groups> = std::sync::OnceLock::new();
+        self.groups
+            .get(lang)
+            .unwrap_or_else(|| NONE.get_or_init(Groups::default))
     }
 
     /// The thematic areas' keys (`themes/gced` → `gced`).
@@ -175,12 +219,19 @@ pub fn resolve(
         }
     }
 
+    let groups = group(&entries, &pages, &regions);
+    let addresses = entries
+        .values()
+        .flat_map(|entries| entries.values().map(|e| e.path.clone()))
+        .collect();
     let site = Site {
         config,
         regions,
         pages,
         entries: Arc::new(entries),
         members: Arc::new(members),
+        groups: Arc::new(groups),
+        addresses: Arc::new(addresses),
     };
     problems.extend(check_references(&site, &site.pages));
     problems.extend(check_collisions(&site));
@@ -196,6 +247,7 @@ impl Site {
     /// them.
     pub fn with_pages_replaced(&self, pages: &[Arc<Page>]) -> Option<(Site, Vec<Diagnostic>)> {
         let mut replaced = self.pages.clone();
+        let mut regrouped = false;
         for page in pages {
             let index = replaced
                 .binary_search_by(|p| p.source.as_str().cmp(&page.source))
@@ -203,14 +255,22 @@ impl Site {
             if !same_place(&replaced[index], page) {
                 return None;
             }
+            regrouped |= terms(&replaced[index]) != terms(page);
             replaced[index] = Arc::clone(page);
         }
+        let groups = if regrouped {
+            Arc::new(group(&self.entries, &replaced, &self.regions))
+        } else {
+            Arc::clone(&self.groups)
+        };
         let site = Site {
             config: self.config.clone(),
             regions: self.regions.clone(),
             pages: replaced,
             entries: Arc::clone(&self.entries),
             members: Arc::clone(&self.members),
+            groups,
+            addresses: Arc::clone(&self.addresses),
         };
         let problems = check_references(&site, pages);
         Some((site, problems))
@@ -241,6 +301,71 @@ fn same_place(old: &Page, new: &Page) -> bool {
     ) && old.kind.name() == new.kind.name()
         && old.generated == new.generated
         && member_id(old) == member_id(new)
+}
+
+/// A page's taxonomy terms: countries, levels and tags.
+fn terms(page: &Page) -> (Vec<&str>, &[String], Vec<(&str, &str)>) {
+    let (countries, levels): (Vec<&str>, &[String]) = match &page.kind {
+        Kind::Practice(p) => (p.countries.iter().map(String::as_str).collect(), &p.levels),
+        Kind::Member(m) => (vec![&m.country], &[]),
+        Kind::Coordinator(c) => (vec![&c.country], &[]),
+        _ => (Vec::new(), &[]),
+    };
+    let tags = page.tags.iter().map(|t| (t.name.as_str(), t.slug.as_str()));
+    (countries, levels, tags.collect())
+}
+
+/// Per language, the practices and the pages in each taxonomy term.
+fn group(
+    entries: &BTreeMap<String, BTreeMap<String, Entry>>,
+    pages: &[Arc<Page>],
+    regions: &RegionTable,
+) -> HashMap<String, Groups> {
+    let mut all = HashMap::new();
+    for (lang, entries) in entries {
+        let mut groups = Groups::default();
+        for (key, entry) in entries {
+            let page = &pages[entry.page];
+            for tag in &page.tags {
+                let group = groups
+                    .tags
+                    .entry(tag.slug.clone())
+                    .or_insert_with(|| (tag.name.clone(), Vec::new()));
+                group.1.push(key.clone());
+            }
+            match &page.kind {
+                Kind::Practice(p) => {
+                    groups.practices.push(key.clone());
+                    for c in &p.countries {
+                        groups.country(c).practices.push(key.clone());
+                    }
+                    let mut in_regions: Vec<&str> = p
+                        .countries
+                        .iter()
+                        .filter_map(|c| regions.region_of(c))
+                        .collect();
+                    in_regions.sort_unstable();
+                    in_regions.dedup();
+                    for r in in_regions {
+                        let region = groups.regions.entry(r.to_string()).or_default();
+                        region.push(key.clone());
+                    }
+                    for l in &p.levels {
+                        groups
+                            .levels
+                            .entry(l.clone())
+                            .or_default()
+                            .push(key.clone());
+                    }
+                }
+                Kind::Member(m) => groups.country(&m.country).members.push(key.clone()),
+                Kind::Coordinator(c) => groups.country(&c.country).coordinators.push(key.clone()),
+                _ => {}
+            }
+        }
+        all.insert(lang.clone(), groups);
+    }
+    all
 }
 
 /// Sections every site has (the menu links to them), and every folder holding pages, get an

@@ -151,67 +151,31 @@ impl<'a> Renderer<'a> {
                     .any(|c| site.regions.region_of(c) == Some(r))
             })
         };
-        // Every term with the pages in it: all are counted on the index pages.
-        let mut countries: BTreeMap<&str, CountryPages> = BTreeMap::new();
-        let mut levels: HashMap<&str, Vec<&Entry>> = HashMap::new();
-        let mut tags: BTreeMap<&str, (&str, Vec<&Entry>)> = BTreeMap::new();
-        let mut regions: HashMap<&str, Vec<&Entry>> = HashMap::new();
-        for entry in site.entries_in(lang) {
-            let page = site.page(entry);
-            for tag in &page.tags {
-                let group = tags.entry(&tag.slug).or_insert((&tag.name, Vec::new()));
-                group.1.push(entry);
-            }
-            match &page.kind {
-                Kind::Practice(p) => {
-                    for c in &p.countries {
-                        countries.entry(c).or_default().practices.push(entry);
-                    }
-                    let mut practice_regions: Vec<&str> = p
-                        .countries
-                        .iter()
-                        .filter_map(|c| site.regions.region_of(c))
-                        .collect();
-                    practice_regions.sort_unstable();
-                    practice_regions.dedup();
-                    for r in practice_regions {
-                        regions.entry(r).or_default().push(entry);
-                    }
-                    for l in &p.levels {
-                        levels.entry(l).or_default().push(entry);
-                    }
-                }
-                Kind::Member(m) => countries.entry(&m.country).or_default().members.push(entry),
-                Kind::Coordinator(c) => countries
-                    .entry(&c.country)
-                    .or_default()
-                    .coordinators
-                    .push(entry),
-                _ => {}
-            }
-        }
+        // Every term is counted on the index pages; pages are looked up for the terms shown.
+        let groups = site.groups(lang);
+        let pages = |keys: &[String]| site.entries_of(lang, keys);
         let practices_count = |n: usize| self.strings.plural(locale, "practices_count", n);
         let mut views = Vec::new();
         let mut country_index = Vec::new();
-        for (code, pages) in countries {
+        for (code, country) in &groups.countries {
             let name = locale.country_name(code);
             let region = site.regions.region_of(code).unwrap_or("");
             country_index.push(
                 json!({"title": name, "url": link(format!("/{lang}/countries/{code}/")),
-                "meta": practices_count(pages.practices.len()), "region": region}),
+                "meta": practices_count(country.practices.len()), "region": region}),
             );
             if !shows_country(code) {
                 continue;
             }
-            let mut members = self.items(&pages.members);
+            let mut members = self.items(&pages(&country.members));
             members.sort_by(|a, b| locale.compare(&a.title, &b.title));
             let context = json!({"region": {"title": self.t(lang, &format!("region_{region}")), "url": link(format!("/{lang}/regions/{region}/"))},
-            "count": practices_count(pages.practices.len()),
+            "count": practices_count(country.practices.len()),
             "sublists": [
-                {"title": self.t(lang, "coordinator"), "items": self.items(&pages.coordinators)},
+                {"title": self.t(lang, "coordinator"), "items": self.items(&pages(&country.coordinators))},
                 {"title": self.t(lang, "members"), "items": members},
             ]});
-            let practices = self.newest_first(pages.practices);
+            let practices = self.newest_first(pages(&country.practices));
             views.push(
                 list_view(
                     format!("/{lang}/countries/{code}/"),
@@ -239,7 +203,8 @@ impl<'a> Renderer<'a> {
             if !shows_region(region) {
                 continue;
             }
-            let practices = self.newest_first(regions.remove(region).unwrap_or_default());
+            let keys = groups.regions.get(region).map_or(&[][..], |keys| keys);
+            let practices = self.newest_first(pages(keys));
             let context = json!({"count": practices_count(practices.len()),
                 "sublists": [{"title": self.t(lang, "nav_countries"), "items": in_region}]});
             views.push(
@@ -255,13 +220,13 @@ impl<'a> Renderer<'a> {
         let mut level_index = Vec::new();
         for level in LEVELS {
             let title = self.t(lang, &format!("level_{level}"));
-            let practices = levels.remove(level).unwrap_or_default();
+            let practices = groups.levels.get(level).map_or(&[][..], |keys| keys);
             let count = practices_count(practices.len());
             level_index.push(
                 json!({"title": title, "url": link(format!("/{lang}/levels/{level}/")), "meta": count}),
             );
             if shows_level(level) {
-                let practices = self.newest_first(practices);
+                let practices = self.newest_first(pages(practices));
                 views.push(
                     list_view(
                         format!("/{lang}/levels/{level}/"),
@@ -274,13 +239,13 @@ impl<'a> Renderer<'a> {
             }
         }
         let mut tag_index = Vec::new();
-        for (slug, (name, pages)) in tags {
-            let count = self.strings.plural(locale, "pages_count", pages.len());
+        for (slug, (name, tagged)) in &groups.tags {
+            let count = self.strings.plural(locale, "pages_count", tagged.len());
             tag_index.push(
                 json!({"title": name, "url": link(format!("/{lang}/tags/{slug}/")), "meta": count}),
             );
             if shows_tag(slug) {
-                let pages = self.newest_first(pages);
+                let tagged = self.newest_first(pages(tagged));
                 views.push(
                     list_view(
                         format!("/{lang}/tags/{slug}/"),
@@ -288,7 +253,7 @@ impl<'a> Renderer<'a> {
                         "tag",
                         json!({"count": count}),
                     )
-                    .listing(pages),
+                    .listing(tagged),
                 );
             }
         }
@@ -368,12 +333,4 @@ impl<'a> View<'a> {
             ..self
         }
     }
-}
-
-/// The pages of a country.
-#[derive(Default)]
-struct CountryPages<'a> {
-    practices: Vec<&'a Entry>,
-    members: Vec<&'a Entry>,
-    coordinators: Vec<&'a Entry>,
 }

@@ -224,30 +224,17 @@ impl<'a> Renderer<'a> {
             .flat_map(|l| self.listing_views(&l.code, members, only))
             .flat_map(|v| self.paginate(v))
             .collect();
-        let entries: Vec<&Entry> = site
-            .config
-            .languages
-            .iter()
-            .flat_map(|l| site.entries_in(&l.code))
-            .collect();
-        let mut paths: HashSet<&str> = listings.iter().map(|v| v.path.as_str()).collect();
-        paths.extend(entries.iter().map(|e| e.path.as_str()));
+        let listing_paths: HashSet<&str> = listings.iter().map(|v| v.path.as_str()).collect();
         let (keys, before) = match scope {
             Scope::All | Scope::Tracked => (None, None),
             Scope::Changed { keys, listings, .. } => (Some(*keys), Some(*listings)),
         };
         let tracking = !matches!(scope, Scope::All);
         // Pages that list others (home, sections, thematic areas) are tracked like listings.
-        let lists = |entry: &Entry| {
-            matches!(
-                site.page(entry).kind,
-                Kind::Home | Kind::Section | Kind::Theme(_)
-            )
-        };
+        let lists = |page: &Page| matches!(page.kind, Kind::Home | Kind::Section | Kind::Theme(_));
         // Of those, an edit that keeps memberships can change only the home page, its own
         // sections' pages and its thematic areas' pages.
-        let may_list_the_edit = |entry: &Entry| {
-            let page = site.page(entry);
+        let may_list_the_edit = |page: &Page| {
             only.is_none_or(|t| {
                 let top = page.dir.split('/').next().unwrap_or("");
                 page.dir.is_empty()
@@ -255,14 +242,25 @@ impl<'a> Renderer<'a> {
                     || matches!(page.kind, Kind::Theme(_)) && t.themes.contains(page.slug_of_key())
             })
         };
-        let entries: Vec<&Entry> = entries
-            .into_iter()
-            .filter(|e| {
-                keys.is_none_or(|k| {
-                    k.contains(&site.page(e).key) || lists(e) && may_list_the_edit(e)
-                })
-            })
-            .collect();
+        let languages = site.config.languages.iter().map(|l| l.code.as_str());
+        let entries: Vec<&Entry> = match keys {
+            None => languages.flat_map(|l| site.entries_in(l)).collect(),
+            // The changed pages, and the pages that may list them.
+            Some(keys) => {
+                let listing = site
+                    .pages
+                    .iter()
+                    .filter(|p| lists(p) && may_list_the_edit(p));
+                let wanted: std::collections::BTreeSet<&str> = keys
+                    .iter()
+                    .map(String::as_str)
+                    .chain(listing.map(|p| p.key.as_str()))
+                    .collect();
+                languages
+                    .flat_map(|l| wanted.iter().filter_map(move |k| site.entry(l, k)))
+                    .collect()
+            }
+        };
         // Renders `view` unless it is tracked and unchanged (the same fingerprint, and none of
         // the pages it lists changed); returns its fingerprint if tracked.
         let put = |view: &View,
@@ -274,7 +272,7 @@ impl<'a> Renderer<'a> {
                 .is_some_and(|f| before.is_some_and(|b| b.get(&view.path) == Some(&f)))
                 && !keys.is_some_and(|k| view.lists_any(k, site));
             if !unchanged {
-                match self.render_view(view, &paths) {
+                match self.render_view(view, &listing_paths) {
                     Ok(file) => sink.put(file)?,
                     Err(d) => problems.push(d),
                 }
@@ -290,7 +288,7 @@ impl<'a> Renderer<'a> {
             let (view, mut problems) = self.page_view(entry);
             let mut fingerprints = Vec::new();
             for view in self.paginate(view) {
-                fingerprints.extend(put(&view, lists(entry), &mut problems)?);
+                fingerprints.extend(put(&view, lists(site.page(entry)), &mut problems)?);
             }
             Ok((problems, fingerprints))
         });
@@ -348,7 +346,7 @@ impl<'a> Renderer<'a> {
         views.iter().map(|v| self.render_view(v, &paths)).collect()
     }
 
-    fn render_view(&self, view: &View, paths: &HashSet<&str>) -> Result<OutputFile, Diagnostic> {
+    fn render_view(&self, view: &View, listings: &HashSet<&str>) -> Result<OutputFile, Diagnostic> {
         let lang = view
             .path
             .trim_start_matches('/')
@@ -367,7 +365,7 @@ impl<'a> Renderer<'a> {
             &view.path,
             view.key.as_deref(),
             &view.title,
-            paths,
+            listings,
         );
         let html = self.tera.render(&view.template, &context).map_err(|e| {
             let mut message = e.to_string();
@@ -382,8 +380,9 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// What every page has: language, strings, navigation, switcher and alternates.
-    /// `paths` are all pages made, so the switcher never links to a page another language lacks.
+    /// What every page has: language, strings, navigation, switcher and alternates. A
+    /// listing's switcher links to the same address in another language when a listing of
+    /// `listings` or a page is there, and never to a page another language lacks.
     fn add_chrome(
         &self,
         context: &mut Context,
@@ -391,7 +390,7 @@ impl<'a> Renderer<'a> {
         path: &str,
         key: Option<&str>,
         title: &str,
-        paths: &HashSet<&str>,
+        listings: &HashSet<&str>,
     ) {
         let site = self.site;
         let config = &site.config;
@@ -404,7 +403,7 @@ impl<'a> Renderer<'a> {
                     Some(k) => site.entry(&l.code, k).map(|e| e.path.clone()).unwrap_or(format!("/{}/", l.code)),
                     None => {
                         let same = path.replacen(&format!("/{lang}/"), &format!("/{}/", l.code), 1);
-                        if paths.contains(same.as_str()) { same } else { format!("/{}/", l.code) }
+                        if listings.contains(same.as_str()) || site.addresses.contains(&same) { same } else { format!("/{}/", l.code) }
                     }
                 };
                 json!({"code": l.code, "name": l.name, "url": config.link(&target), "current": l.code == lang})
@@ -501,11 +500,12 @@ impl<'a> Renderer<'a> {
         keep: impl Fn(&crate::parse::Practice, &Page) -> bool,
     ) -> Vec<&'a Entry> {
         let site = self.site;
-        let practices = site.entries_in(lang).filter(|e| {
+        let mut practices = site.entries_of(lang, &site.groups(lang).practices);
+        practices.retain(|e| {
             let page = site.page(e);
             matches!(&page.kind, Kind::Practice(p) if keep(p, page))
         });
-        self.newest_first(practices.collect())
+        self.newest_first(practices)
     }
 
     /// The `n` newest practices of a language, as items.
