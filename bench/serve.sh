@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times `aspnet-kb serve` on the standard corpus (../shared/bench/gen_corpus.py): the first
 # build into memory, then from saving a practice file to the reload event reaching a browser,
-# over 20 edits (bench/serve_latency.py).   bench/serve.sh [EDITS]
+# over 20 edits of each kind (bench/serve_latency.py).   bench/serve.sh [EDITS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 edits=${1:-20}

@@ -458,3 +458,49 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
     assert_eq!(get(&server, "/aspnet/en/practices/peace/").0, 200);
     assert_eq!(get(&server, "/aspnet/fr/members/ke/").0, 200);
 }
+
+#[test]
+fn an_edit_moving_a_page_between_terms_updates_both_and_drops_emptied_listings() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    assert_eq!(get(&server, "/aspnet/en/tags/climate/").0, 200);
+    assert_eq!(get(&server, "/aspnet/en/themes/gced/page/2/").0, 404);
+    // The only page tagged "climate" drops it, and joins a thematic area that then needs a
+    // second page (two per page in the fixture).
+    site.write(
+        "content/practices/water.md",
+        &water
+            .replace("tags: [water, climate]", "tags: [water, drought]")
+            .replace("themes: [esd]", "themes: [gced]"),
+    );
+    updated_files(&server);
+    assert_eq!(get(&server, "/aspnet/en/tags/climate/").0, 404);
+    assert_shows(
+        &server,
+        &["/aspnet/en/tags/drought/"],
+        "/aspnet/en/practices/water/",
+    );
+    assert_shows(&server, &["/aspnet/en/tags/"], "/aspnet/en/tags/drought/");
+    assert!(
+        !get(&server, "/aspnet/en/tags/")
+            .1
+            .contains("/tags/climate/")
+    );
+    assert_eq!(get(&server, "/aspnet/en/themes/gced/page/2/").0, 200);
+    assert!(
+        !get(&server, "/aspnet/en/themes/esd/")
+            .1
+            .contains("/aspnet/en/practices/water/")
+    );
+    // Back as it was: the second page goes again.
+    site.write("content/practices/water.md", &water);
+    updated_files(&server);
+    assert_eq!(get(&server, "/aspnet/en/themes/gced/page/2/").0, 404);
+    assert_eq!(get(&server, "/aspnet/en/tags/drought/").0, 404);
+    assert_shows(
+        &server,
+        &["/aspnet/en/tags/climate/", "/aspnet/en/themes/esd/"],
+        "/aspnet/en/practices/water/",
+    );
+}

@@ -135,8 +135,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Country, region, level and tag pages and their index pages. With `only`, just the
-    /// pages of the terms it names (the index pages list terms and counts, which an edit that
-    /// keeps its memberships cannot change).
+    /// pages of the terms it names, and the index pages (terms and counts) if counts changed.
     fn taxonomy_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View<'a>> {
         let site = self.site;
         let locale = self.locale(lang);
@@ -257,7 +256,7 @@ impl<'a> Renderer<'a> {
                 );
             }
         }
-        if only.is_none() {
+        if only.is_none_or(|t| t.counts) {
             for (folder, title, context) in [
                 (
                     "countries",

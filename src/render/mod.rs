@@ -68,15 +68,16 @@ pub enum Scope<'s> {
         listings: &'s HashMap<String, u64>,
         /// Whether a member institution's page is among the changes.
         members: bool,
-        /// The taxonomy terms the changed pages are in, when the change kept every page's
-        /// memberships, address, dates and aliases: only those terms' pages are remade, and
-        /// no sitemap or redirect. `None`: all of them.
+        /// What the changes touch, when they changed pages without adding or removing any:
+        /// only those listings are remade. `None`: all of them.
         only: Option<&'s Touched>,
     },
 }
 
-/// What an edit touches: its taxonomy terms (countries, levels, tag slugs; regions follow
-/// from the countries), its top-level sections and its thematic areas.
+/// What an edit touches: the taxonomy terms the edited pages were in or are in now
+/// (countries, levels, tag slugs; regions follow from the countries), their top-level
+/// sections and thematic areas; whether a term's count changed (then the taxonomy index pages
+/// are remade too) and whether an address, date or alias did (then sitemaps and redirects).
 #[derive(Debug, Default)]
 pub struct Touched {
     pub countries: HashSet<String>,
@@ -84,6 +85,48 @@ pub struct Touched {
     pub tags: HashSet<String>,
     pub sections: HashSet<String>,
     pub themes: HashSet<String>,
+    pub counts: bool,
+    pub addresses: bool,
+}
+
+impl Touched {
+    /// The first pages of the taxonomy listings of the touched terms in `lang`, whether they
+    /// still have pages or not.
+    fn term_listings(&self, lang: &str, site: &Site) -> Vec<String> {
+        let regions: HashSet<&str> = (self.countries.iter())
+            .filter_map(|c| site.regions.region_of(c))
+            .collect();
+        let terms = [
+            (
+                "countries",
+                self.countries.iter().map(String::as_str).collect(),
+            ),
+            ("regions", regions),
+            ("levels", self.levels.iter().map(String::as_str).collect()),
+            ("tags", self.tags.iter().map(String::as_str).collect()),
+        ];
+        terms
+            .iter()
+            .flat_map(|(taxonomy, terms)| {
+                terms
+                    .iter()
+                    .map(move |t| format!("/{lang}/{taxonomy}/{t}/"))
+            })
+            .collect()
+    }
+}
+
+/// The first page of a paginated listing page: `/en/tags/x/page/3/` → `/en/tags/x/`.
+fn first_page(path: &str) -> &str {
+    let Some(rest) = path.strip_suffix('/') else {
+        return path;
+    };
+    match rest.rsplit_once("/page/") {
+        Some((first, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            &path[..first.len() + 1]
+        }
+        _ => path,
+    }
 }
 
 /// The result of a render: its problems and (unless [`Scope::All`]) the fingerprint of every
@@ -222,6 +265,17 @@ impl<'a> Renderer<'a> {
             .languages
             .iter()
             .flat_map(|l| self.listing_views(&l.code, members, only))
+            .collect();
+        // With `only`, the listings looked at by their first page, touched terms included.
+        let mut looked_at: HashSet<String> = HashSet::new();
+        if let Some(touched) = only {
+            looked_at.extend(listings.iter().map(|v| v.path.clone()));
+            for lang in site.config.languages.iter() {
+                looked_at.extend(touched.term_listings(&lang.code, site));
+            }
+        }
+        let listings: Vec<View> = listings
+            .into_iter()
             .flat_map(|v| self.paginate(v))
             .collect();
         let listing_paths: HashSet<&str> = listings.iter().map(|v| v.path.as_str()).collect();
@@ -297,12 +351,17 @@ impl<'a> Renderer<'a> {
             .collect::<Result<_, EnvError>>()?;
         let mut problems = Vec::new();
         // What was not looked at this time keeps its fingerprint: the member directory when
-        // no member changed, the other terms' pages when memberships stayed as they were.
+        // no member changed, the listings the changes do not touch. (Those looked at and not
+        // made again are gone.)
+        if only.is_some() {
+            looked_at.extend(entries.iter().map(|e| e.path.clone()));
+        }
         let mut fingerprints: HashMap<String, u64> = match before {
             Some(before) => before
                 .iter()
-                .filter(|(path, _)| {
-                    only.is_some() || !members && path.split('/').nth(2) == Some("members")
+                .filter(|(path, _)| match only {
+                    Some(_) => !looked_at.contains(first_page(path)),
+                    None => !members && path.split('/').nth(2) == Some("members"),
                 })
                 .map(|(p, f)| (p.clone(), *f))
                 .collect(),
@@ -316,8 +375,8 @@ impl<'a> Renderer<'a> {
         // chooser as they are; feeds show titles and summaries. Static and bundle files
         // change only with a full run.
         let mut files = match only {
-            Some(_) => self.feeds(),
-            None => {
+            Some(touched) if !touched.addresses => self.feeds(),
+            _ => {
                 let mut files = self.site_wide_files(theme);
                 files.extend(self.feeds_and_sitemaps());
                 files

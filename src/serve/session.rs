@@ -68,44 +68,73 @@ impl Update {
     }
 }
 
-/// What decides the taxonomy pages and index pages a page is counted in (kind, language,
-/// draft, countries, levels, tag slugs), and what sitemaps and redirects show of it (slug,
-/// dates, aliases). An edit that keeps them all needs only its own terms' pages remade.
-#[derive(PartialEq)]
+/// What of a page decides the listings it is in: its taxonomy terms (countries, levels,
+/// tags, thematic areas) and its section; and what sitemaps and redirects show of it
+/// (address, dates, aliases, draft flag).
 struct Memberships {
-    kind: &'static str,
-    lang: String,
-    draft: bool,
     countries: Vec<String>,
     levels: Vec<String>,
-    tags: Vec<String>,
+    tags: Vec<(String, String)>,
     themes: Vec<String>,
     section: String,
-    address: (String, Option<Day>, Option<Day>, Vec<String>),
+    address: (String, Option<Day>, Option<Day>, Vec<String>, bool),
 }
 
-fn memberships(page: &Page) -> Memberships {
-    let (countries, levels, themes) = match &page.kind {
-        Kind::Practice(p) => (p.countries.clone(), p.levels.clone(), p.themes.clone()),
-        Kind::Member(m) => (vec![m.country.clone()], Vec::new(), m.themes.clone()),
-        Kind::Coordinator(c) => (vec![c.country.clone()], Vec::new(), Vec::new()),
-        _ => (Vec::new(), Vec::new(), Vec::new()),
-    };
-    Memberships {
-        kind: page.kind.name(),
-        lang: page.lang.clone(),
-        draft: page.draft,
-        countries,
-        levels,
-        tags: page.tags.iter().map(|t| t.slug.clone()).collect(),
-        themes,
-        section: page.dir.split('/').next().unwrap_or("").to_string(),
-        address: (
-            page.slug.clone(),
-            page.date,
-            page.updated,
-            page.aliases.clone(),
-        ),
+impl Memberships {
+    fn of(page: &Page) -> Memberships {
+        let (countries, levels, themes) = match &page.kind {
+            Kind::Practice(p) => (p.countries.clone(), p.levels.clone(), p.themes.clone()),
+            Kind::Member(m) => (vec![m.country.clone()], Vec::new(), m.themes.clone()),
+            Kind::Coordinator(c) => (vec![c.country.clone()], Vec::new(), Vec::new()),
+            _ => (Vec::new(), Vec::new(), Vec::new()),
+        };
+        Memberships {
+            countries,
+            levels,
+            tags: page
+                .tags
+                .iter()
+                .map(|t| (t.name.clone(), t.slug.clone()))
+                .collect(),
+            themes,
+            section: page.dir.split('/').next().unwrap_or("").to_string(),
+            address: (
+                page.slug.clone(),
+                page.date,
+                page.updated,
+                page.aliases.clone(),
+                page.draft,
+            ),
+        }
+    }
+
+    /// Whether a page's edit from `self` to `new` changes how many pages a term has (or a
+    /// tag's name, or whether the page is shown at all).
+    fn counts_change(&self, new: &Memberships) -> bool {
+        (
+            &self.countries,
+            &self.levels,
+            &self.tags,
+            &self.themes,
+            self.address.4,
+        ) != (
+            &new.countries,
+            &new.levels,
+            &new.tags,
+            &new.themes,
+            new.address.4,
+        )
+    }
+
+    /// Adds these terms and section to `touched`.
+    fn add_to(self, touched: &mut Touched) {
+        touched.countries.extend(self.countries);
+        touched.levels.extend(self.levels);
+        touched
+            .tags
+            .extend(self.tags.into_iter().map(|(_, slug)| slug));
+        touched.themes.extend(self.themes);
+        touched.sections.insert(self.section);
     }
 }
 
@@ -348,17 +377,15 @@ impl Session {
                         }
                         _ => None,
                     };
+                    // The listings of the terms the page was in and of those it is in now.
                     touched = match (touched, &old, &parse.0) {
-                        (Some(mut terms), Some(old), Some(new))
-                            if memberships(old) == memberships(new) =>
-                        {
-                            let new = memberships(new);
-                            terms.countries.extend(new.countries);
-                            terms.levels.extend(new.levels);
-                            terms.tags.extend(new.tags);
-                            terms.themes.extend(new.themes);
-                            terms.sections.insert(new.section);
-                            Some(terms)
+                        (Some(mut touched), Some(old), Some(new)) => {
+                            let (old, new) = (Memberships::of(old), Memberships::of(new));
+                            touched.counts |= old.counts_change(&new);
+                            touched.addresses |= old.address != new.address;
+                            old.add_to(&mut touched);
+                            new.add_to(&mut touched);
+                            Some(touched)
                         }
                         _ => None,
                     };
