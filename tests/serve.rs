@@ -504,3 +504,33 @@ fn an_edit_moving_a_page_between_terms_updates_both_and_drops_emptied_listings()
         "/aspnet/en/practices/water/",
     );
 }
+
+#[test]
+fn a_member_moving_country_moves_between_directory_pages() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let path = "content/members/ke/ke-0001.md";
+    let member = std::fs::read_to_string(site.root().join(path)).unwrap();
+    assert_eq!(get(&server, "/aspnet/en/members/tz/").0, 404);
+    site.write(path, &member.replace("country: ke", "country: tz"));
+    updated_files(&server);
+    // Kenya's only member left: its directory page goes, Tanzania's comes, and the
+    // directory and both countries' pages follow.
+    assert_eq!(get(&server, "/aspnet/en/members/ke/").0, 404);
+    assert_shows(
+        &server,
+        &["/aspnet/en/members/tz/", "/aspnet/fr/countries/tz/"],
+        "/members/ke/ke-0001/",
+    );
+    assert_shows(&server, &["/aspnet/en/members/"], "/aspnet/en/members/tz/");
+    assert!(
+        !get(&server, "/aspnet/en/members/")
+            .1
+            .contains("/members/ke/\"")
+    );
+    assert!(
+        !get(&server, "/aspnet/en/countries/ke/")
+            .1
+            .contains("/members/ke/ke-0001/")
+    );
+}

@@ -15,7 +15,7 @@ impl<'a> Renderer<'a> {
         let mut views = Vec::new();
         views.extend(self.taxonomy_views(lang, only));
         if members {
-            views.extend(self.member_directory_views(lang));
+            views.extend(self.member_directory_views(lang, only));
         }
         views.push(self.search_view(lang));
         views.push(View {
@@ -109,14 +109,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// One directory page per country, unless the site wrote its own `members/<cc>/_index.md`.
-    fn member_directory_views(&self, lang: &str) -> Vec<View<'a>> {
+    /// One directory page per country (with `only`, per country it names), unless the site
+    /// wrote its own `members/<cc>/_index.md`.
+    fn member_directory_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View<'a>> {
         let members = self.t(lang, "members");
-        self.member_directory(lang)
+        let shows = |code: &str| only.is_none_or(|t| t.countries.contains(code));
+        self.member_directory(lang, shows)
             .into_iter()
             .filter(|group| {
                 let code = group["code"].as_str().unwrap_or("");
-                self.site.entry(lang, &format!("members/{code}/_index")).is_none()
+                shows(code) && self.site.entry(lang, &format!("members/{code}/_index")).is_none()
             })
             .map(|group| {
                 let code = group["code"].as_str().unwrap_or("").to_string();
@@ -278,34 +280,33 @@ impl<'a> Renderer<'a> {
         views
     }
 
-    /// Member institutions grouped by country, countries and names in the locale's order. The
-    /// directory page lists the countries; each country's names are on `/{lang}/members/{cc}/`,
-    /// which keeps the directory light however large the network grows.
-    pub(super) fn member_directory(&self, lang: &str) -> Vec<Value> {
+    /// Member institutions grouped by country, countries and names in the locale's order,
+    /// with the names only for the countries `with_names` accepts. The directory page lists
+    /// the countries; each country's names are on `/{lang}/members/{cc}/`, which keeps the
+    /// directory light however large the network grows.
+    pub(super) fn member_directory(
+        &self,
+        lang: &str,
+        with_names: impl Fn(&str) -> bool,
+    ) -> Vec<Value> {
         let site = self.site;
         let locale = self.locale(lang);
-        let mut by_country: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-        for entry in site.entries_in(lang) {
-            if let Kind::Member(m) = &site.page(entry).kind {
-                by_country
-                    .entry(m.country.clone())
-                    .or_default()
-                    .push(self.item(entry));
-            }
-        }
-        let mut groups: Vec<(String, String, Vec<Item>)> = by_country
-            .into_iter()
-            .map(|(code, mut items)| {
-                items.sort_by(|a, b| locale.compare(&a.title, &b.title));
-                (locale.country_name(&code), code, items)
-            })
+        let countries = site.groups(lang).countries.iter();
+        let mut groups: Vec<(String, &str, &[String])> = countries
+            .filter(|(_, pages)| !pages.members.is_empty())
+            .map(|(code, pages)| (locale.country_name(code), code.as_str(), &pages.members[..]))
             .collect();
         groups.sort_by(|a, b| locale.compare(&a.0, &b.0));
         groups
             .into_iter()
-            .map(|(name, code, items)| {
+            .map(|(name, code, members)| {
+                let items = with_names(code).then(|| {
+                    let mut items = self.items(&site.entries_of(lang, members));
+                    items.sort_by(|a, b| locale.compare(&a.title, &b.title));
+                    items
+                });
                 json!({"name": name, "code": code, "url": site.config.link(&format!("/{lang}/members/{code}/")),
-                       "count": self.strings.plural(locale, "members_count", items.len()), "items": items})
+                       "count": self.strings.plural(locale, "members_count", members.len()), "items": items})
             })
             .collect()
     }

@@ -24,7 +24,7 @@ use crate::write::{Contents, OutputFile, Sink};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use tera::{Context, Tera};
 
@@ -90,17 +90,22 @@ pub struct Touched {
 }
 
 impl Touched {
-    /// The first pages of the taxonomy listings of the touched terms in `lang`, whether they
-    /// still have pages or not.
-    fn term_listings(&self, lang: &str, site: &Site) -> Vec<String> {
+    /// The first pages of the taxonomy listings of the touched terms in `lang` (and of the
+    /// touched countries' member directory pages, if `members`), whether they still have
+    /// pages or not.
+    fn term_listings(&self, lang: &str, site: &Site, members: bool) -> Vec<String> {
         let regions: HashSet<&str> = (self.countries.iter())
             .filter_map(|c| site.regions.region_of(c))
             .collect();
+        let countries: HashSet<&str> = self.countries.iter().map(String::as_str).collect();
+        let directories = if members {
+            countries.clone()
+        } else {
+            HashSet::new()
+        };
         let terms = [
-            (
-                "countries",
-                self.countries.iter().map(String::as_str).collect(),
-            ),
+            ("members", directories),
+            ("countries", countries),
             ("regions", regions),
             ("levels", self.levels.iter().map(String::as_str).collect()),
             ("tags", self.tags.iter().map(String::as_str).collect()),
@@ -271,7 +276,7 @@ impl<'a> Renderer<'a> {
         if let Some(touched) = only {
             looked_at.extend(listings.iter().map(|v| v.path.clone()));
             for lang in site.config.languages.iter() {
-                looked_at.extend(touched.term_listings(&lang.code, site));
+                looked_at.extend(touched.term_listings(&lang.code, site, members));
             }
         }
         let listings: Vec<View> = listings
@@ -727,11 +732,7 @@ impl<'a> Renderer<'a> {
             }
             (_, "practices") => self.practices(lang, |_, _| true),
             (_, "members") => {
-                let mut groups = self.member_directory(lang);
-                for group in &mut groups {
-                    group["items"] = Value::Null;
-                }
-                context["groups"] = Value::Array(groups);
+                context["groups"] = Value::Array(self.member_directory(lang, |_| false));
                 return None;
             }
             (_, "coordinators") => {
