@@ -288,12 +288,17 @@ fn an_open_page_reloads_itself_and_shows_errors_in_an_overlay() {
 
 /// The next "updated N files" line the server prints: N.
 fn updated_files(server: &Server) -> usize {
+    next_run(server, &["updated "])
+}
+
+/// Waits for the server to log a run starting with one of `kinds`; the files it changed.
+fn next_run(server: &Server, kinds: &[&str]) -> usize {
     loop {
         let line = server
             .log
             .recv_timeout(Duration::from_secs(60))
             .expect("an update");
-        if let Some(rest) = line.strip_prefix("updated ") {
+        if let Some(rest) = kinds.iter().find_map(|k| line.strip_prefix(k)) {
             return rest.split_whitespace().next().unwrap().parse().unwrap();
         }
     }
@@ -533,4 +538,60 @@ fn a_member_moving_country_moves_between_directory_pages() {
             .1
             .contains("/members/ke/ke-0001/")
     );
+}
+
+#[test]
+fn pages_added_and_removed_come_and_go_in_every_listing() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let rain = water
+        .replace("Clean water for all", "Rain gardens")
+        .replace("tags: [water, climate]", "tags: [rainfall]")
+        .replace("countries: [ke]", "countries: [tz]")
+        .replace("date: 2024-03-05", "date: 2030-01-01");
+    site.write("content/practices/rain.md", &rain);
+    updated_files(&server);
+    let url = "/aspnet/en/practices/rain/";
+    assert_shows(&server, &[url], "Rain gardens");
+    assert_shows(
+        &server,
+        &[
+            "/aspnet/en/practices/",
+            "/aspnet/en/tags/rainfall/",
+            "/aspnet/en/countries/tz/",
+            "/aspnet/en/",
+            "/aspnet/en/atom.xml",
+            "/aspnet/en/sitemap.xml",
+        ],
+        url,
+    );
+    assert_shows(&server, &["/aspnet/en/tags/"], "/aspnet/en/tags/rainfall/");
+    // A page in a folder of its own brings the folder's section page (a new folder is a
+    // full run: files made in it at once may precede its watch).
+    site.write(
+        "content/projects/kit.md",
+        "---\ntitle: Starter kit\n---\nA kit.\n",
+    );
+    next_run(&server, &["rebuilt "]);
+    // Events of the file that arrived during that run may bring one more update.
+    while server.log.recv_timeout(Duration::from_millis(500)).is_ok() {}
+    assert_shows(&server, &["/aspnet/en/projects/"], "Starter kit");
+    site.remove("content/projects/kit.md");
+    updated_files(&server);
+    assert_eq!(get(&server, "/aspnet/en/projects/").0, 404);
+    site.remove("content/practices/rain.md");
+    updated_files(&server);
+    for gone in [url, "/aspnet/en/tags/rainfall/", "/aspnet/en/countries/tz/"] {
+        assert_eq!(get(&server, gone).0, 404, "{gone}");
+    }
+    for listing in [
+        "/aspnet/en/practices/",
+        "/aspnet/en/",
+        "/aspnet/en/tags/",
+        "/aspnet/en/atom.xml",
+        "/aspnet/en/sitemap.xml",
+    ] {
+        assert!(!get(&server, listing).1.contains("rain"), "{listing}");
+    }
 }

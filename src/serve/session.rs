@@ -138,6 +138,31 @@ impl Memberships {
     }
 }
 
+/// `touched` with the listings an edit from `old` to `new` touches: those of the terms the page
+/// was in and of those it is in now. A page added or removed changes counts and addresses;
+/// `None` (every listing) when a listing page itself comes or goes.
+fn touch(touched: Option<Touched>, old: Option<&Page>, new: Option<&Page>) -> Option<Touched> {
+    let mut touched = touched?;
+    let lists = |page: &Page| matches!(page.kind, Kind::Home | Kind::Section | Kind::Theme(_));
+    match (old, new) {
+        (Some(old), Some(new)) => {
+            let (old, new) = (Memberships::of(old), Memberships::of(new));
+            touched.counts |= old.counts_change(&new);
+            touched.addresses |= old.address != new.address;
+            old.add_to(&mut touched);
+            new.add_to(&mut touched);
+        }
+        (Some(page), None) | (None, Some(page)) if !lists(page) => {
+            touched.counts = true;
+            touched.addresses = true;
+            Memberships::of(page).add_to(&mut touched);
+        }
+        (None, None) => {}
+        _ => return None,
+    }
+    Some(touched)
+}
+
 /// A file's parse, its page shared between the session and the sites made from it.
 fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
     let (page, problems) = parse::parse(file, &setup.config.default_language);
@@ -377,23 +402,12 @@ impl Session {
                         }
                         _ => None,
                     };
-                    // The listings of the terms the page was in and of those it is in now.
-                    touched = match (touched, &old, &parse.0) {
-                        (Some(mut touched), Some(old), Some(new)) => {
-                            let (old, new) = (Memberships::of(old), Memberships::of(new));
-                            touched.counts |= old.counts_change(&new);
-                            touched.addresses |= old.address != new.address;
-                            old.add_to(&mut touched);
-                            new.add_to(&mut touched);
-                            Some(touched)
-                        }
-                        _ => None,
-                    };
+                    touched = touch(touched, old.as_deref(), parse.0.as_deref());
                     self.parsed.insert(shown, parse);
                 }
                 Ok(None) => {
                     self.parsed.remove(&shown);
-                    touched = None;
+                    touched = touch(touched, old.as_deref(), None);
                     replacing = None;
                 }
                 Err(d) => {
@@ -410,6 +424,7 @@ impl Session {
             (Some(shown), Some(pages)) if !had_unshown => shown.with_pages_replaced(&pages),
             _ => None,
         };
+        let quick_resolved = quick.is_some();
         let (site, warnings) = match quick {
             Some((site, problems)) => {
                 diagnostics.extend(problems);
@@ -418,7 +433,20 @@ impl Session {
             None => self.resolve(),
         };
         diagnostics.extend(warnings.iter().cloned());
-        let touched = touched.filter(|_| !had_unshown);
+        // Section pages made for folders come and go with the folders' pages: then every
+        // listing is remade.
+        let sections_kept = || {
+            let generated = |site: &Site| -> Vec<String> {
+                let pages = site.pages.iter().filter(|p| p.generated);
+                pages.map(|p| p.key.clone()).collect()
+            };
+            quick_resolved
+                || self
+                    .site
+                    .as_deref()
+                    .is_some_and(|s| generated(s) == generated(&site))
+        };
+        let touched = touched.filter(|_| !had_unshown && sections_kept());
         let mut update =
             self.render(&site, diagnostics, Some((&keys, members, touched.as_ref())))?;
         if update.errors().next().is_some() {
