@@ -595,3 +595,23 @@ fn pages_added_and_removed_come_and_go_in_every_listing() {
         assert!(!get(&server, listing).1.contains("rain"), "{listing}");
     }
 }
+
+#[test]
+fn a_thematic_area_renamed_is_renamed_on_the_pages_naming_it() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let path = "content/themes/esd.md";
+    let esd = std::fs::read_to_string(site.root().join(path)).unwrap();
+    let title = esd.lines().find(|l| l.starts_with("title:")).unwrap();
+    site.write(
+        path,
+        &esd.replacen(title, "title: Learning for the planet", 1),
+    );
+    updated_files(&server);
+    assert_shows(
+        &server,
+        // Spanish has no translation of the area: it shows the English title.
+        &["/aspnet/en/practices/water/", "/aspnet/es/practices/water/"],
+        "Learning for the planet",
+    );
+}

@@ -163,6 +163,47 @@ fn touch(touched: Option<Touched>, old: Option<&Page>, new: Option<&Page>) -> Op
     Some(touched)
 }
 
+/// What other pages show of edited ones: member institutions' names (practices list their
+/// members), thematic areas' titles (pages name their areas) and guides' chapter titles
+/// (chapters show their neighbours').
+#[derive(Default)]
+struct ShownElsewhere {
+    member_ids: HashSet<String>,
+    themes: HashSet<String>,
+    guides: HashSet<String>,
+}
+
+impl ShownElsewhere {
+    fn note(&mut self, edited: &Page) {
+        match &edited.kind {
+            Kind::Member(m) => {
+                self.member_ids.insert(m.id.clone());
+            }
+            Kind::Theme(_) => {
+                self.themes.insert(edited.slug_of_key().to_string());
+            }
+            Kind::GuideChapter => {
+                self.guides.insert(edited.dir.clone());
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `page` shows something noted.
+    fn on(&self, page: &Page) -> bool {
+        let names_a_theme = |themes: &[String]| themes.iter().any(|t| self.themes.contains(t));
+        self.guides.contains(&page.dir)
+            || match &page.kind {
+                Kind::Practice(p) => {
+                    p.members.iter().any(|m| self.member_ids.contains(m))
+                        || names_a_theme(&p.themes)
+                }
+                Kind::Member(m) => names_a_theme(&m.themes),
+                _ => false,
+            }
+    }
+}
+
 /// A file's parse, its page shared between the session and the sites made from it.
 fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
     let (page, problems) = parse::parse(file, &setup.config.default_language);
@@ -355,22 +396,10 @@ impl Session {
         let (mut keys, mut members) = std::mem::take(&mut self.unshown);
         // Edits shown late may have changed memberships: then every taxonomy page is remade.
         let had_unshown = !keys.is_empty();
-        // The taxonomy terms of the edited pages, while no edit changes a membership.
+        // The listings the edits touch, while no listing page comes or goes.
         let mut touched = Some(Touched::default());
         let is_member = |page: &Page| matches!(page.kind, Kind::Member(_));
-        // What other pages may show of the edited ones: member ids (practices list their
-        // members) and guides (chapters show their neighbours' titles).
-        let mut member_ids = HashSet::new();
-        let mut guides = HashSet::new();
-        let mut note = |page: &Page| match &page.kind {
-            Kind::Member(m) => {
-                member_ids.insert(m.id.clone());
-            }
-            Kind::GuideChapter => {
-                guides.insert(page.dir.clone());
-            }
-            _ => {}
-        };
+        let mut shown_elsewhere = ShownElsewhere::default();
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(self.tree_problems.clone());
         // The edited pages, while each takes the place of a page on show.
@@ -385,7 +414,7 @@ impl Session {
             if let Some(old) = &old {
                 keys.insert(old.key.clone());
                 members |= is_member(old);
-                note(old);
+                shown_elsewhere.note(old);
             }
             match load::read_text(&self.root, path) {
                 Ok(Some(file)) => {
@@ -393,7 +422,7 @@ impl Session {
                     if let Some(page) = &parse.0 {
                         keys.insert(page.key.clone());
                         members |= is_member(page);
-                        note(page);
+                        shown_elsewhere.note(page);
                     }
                     replacing = match (replacing, &old, &parse.0) {
                         (Some(mut pages), Some(_), Some(new)) => {
@@ -417,7 +446,7 @@ impl Session {
                 }
             }
         }
-        keys.extend(self.dependents(&keys, &member_ids, &guides));
+        keys.extend(self.dependents(&keys, &shown_elsewhere));
         self.add_parse_problems(&mut diagnostics);
         // Edited pages that keep their place are resolved alone, on the site on show.
         let quick = match (&self.site, replacing) {
@@ -461,23 +490,13 @@ impl Session {
         Ok(Some(update))
     }
 
-    /// Pages that show something of the edited ones: those linking to them (`@/key…`), the
-    /// practices listing an edited member, the chapters of an edited guide.
-    fn dependents(
-        &self,
-        keys: &HashSet<String>,
-        member_ids: &HashSet<String>,
-        guides: &HashSet<String>,
-    ) -> Vec<String> {
+    /// Pages that show something of the edited ones: those linking to them (`@/key…`), and
+    /// those showing what `shown` names.
+    fn dependents(&self, keys: &HashSet<String>, shown: &ShownElsewhere) -> Vec<String> {
         self.parsed
             .values()
             .filter_map(|(page, _)| page.as_ref())
-            .filter(|page| {
-                guides.contains(&page.dir)
-                    || page.links.iter().any(|l| keys.contains(l))
-                    || matches!(&page.kind, Kind::Practice(p)
-                        if p.members.iter().any(|m| member_ids.contains(m)))
-            })
+            .filter(|page| page.links.iter().any(|l| keys.contains(l)) || shown.on(page))
             .map(|page| page.key.clone())
             .collect()
     }
