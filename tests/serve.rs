@@ -615,3 +615,24 @@ fn a_thematic_area_renamed_is_renamed_on_the_pages_naming_it() {
         "Learning for the planet",
     );
 }
+
+#[test]
+fn a_guide_cover_renamed_is_renamed_on_its_chapters() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let path = "content/guides/coord/_index.md";
+    let cover = std::fs::read_to_string(site.root().join(path)).unwrap();
+    site.write(
+        path,
+        &cover.replacen("Guide for coordinators", "Handbook for coordinators", 1),
+    );
+    updated_files(&server);
+    assert_shows(
+        &server,
+        &[
+            "/aspnet/en/guides/coord/01-role/",
+            "/aspnet/en/guides/coord/02-network/",
+        ],
+        "Handbook for coordinators",
+    );
+}

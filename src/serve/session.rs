@@ -164,8 +164,8 @@ fn touch(touched: Option<Touched>, old: Option<&Page>, new: Option<&Page>) -> Op
 }
 
 /// What other pages show of edited ones: member institutions' names (practices list their
-/// members), thematic areas' titles (pages name their areas) and guides' chapter titles
-/// (chapters show their neighbours').
+/// members), thematic areas' titles (pages name their areas) and guides' cover and chapter
+/// titles (every chapter shows them).
 #[derive(Default)]
 struct ShownElsewhere {
     member_ids: HashSet<String>,
@@ -182,7 +182,8 @@ impl ShownElsewhere {
             Kind::Theme(_) => {
                 self.themes.insert(edited.slug_of_key().to_string());
             }
-            Kind::GuideChapter => {
+            // A guide's cover and chapters are shown on every chapter.
+            Kind::GuideChapter | Kind::Section if edited.dir.starts_with("guides/") => {
                 self.guides.insert(edited.dir.clone());
             }
             _ => {}
