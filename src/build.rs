@@ -123,7 +123,8 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
                     .as_ref()
                     .map_or(Ok(()), |staging| write_search_index(staging, &documents))
             });
-            let browser = search::browser_indexes(site, &documents);
+            let (files, indexes) = search::browser_indexes(site, &documents);
+            let browser = (files, search::manifests(&indexes));
             (browser, joined(indexing, &search_index_dir(&options.root)))
         });
         search_seconds += search_started.elapsed().as_secs_f64();

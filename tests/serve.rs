@@ -287,6 +287,31 @@ fn an_open_page_reloads_itself_and_shows_errors_in_an_overlay() {
 }
 
 /// The next "updated N files" line the server prints: N.
+/// The folder of the English browser search index, as the search page names it.
+fn search_dir(server: &Server) -> String {
+    let page = get(server, "/aspnet/en/search/").1;
+    page.split("\"dir\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
+/// Whether `word` reaches the English browser index (its shard) within ten seconds.
+fn eventually_searchable(server: &Server, word: &str) -> bool {
+    let shard: String = word.chars().take(2).collect();
+    for _ in 0..100 {
+        let (_, body) = get_bytes(server, &format!("{}s/{shard}.jsz", search_dir(server)));
+        let mut json = String::new();
+        let _ = flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut json);
+        if json.contains(word) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
 fn updated_files(server: &Server) -> usize {
     next_run(server, &["updated "])
 }
@@ -364,25 +389,10 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
         "/aspnet/en/countries/eg/",
     );
     // The search index follows on its own thread.
-    let mut found = false;
-    for _ in 0..100 {
-        let page = get(&server, "/aspnet/en/search/").1;
-        let dir = page
-            .split("\"dir\":\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap()
-            .to_string();
-        let (_, body) = get_bytes(&server, &format!("{dir}s/za.jsz"));
-        let mut shard = String::new();
-        let _ = flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut shard);
-        if shard.contains("zanzibarite") {
-            found = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(found, "the new word reaches the browser index");
+    assert!(
+        eventually_searchable(&server, "zanzibarite"),
+        "the new word reaches the browser index"
+    );
     // The member directory, untouched by a practice edit, is still there; a member edit
     // updates it.
     assert_eq!(get(&server, "/aspnet/en/members/ke/").0, 200);
@@ -635,4 +645,24 @@ fn a_guide_cover_renamed_is_renamed_on_its_chapters() {
         ],
         "Handbook for coordinators",
     );
+}
+
+#[test]
+fn the_search_index_follows_an_edit_in_its_own_folder() {
+    let site = Site::fixture("basic");
+    let server = start(&site);
+    let folder = search_dir(&server);
+    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    site.write(
+        "content/practices/water.md",
+        &water.replace("measured the water", "measured the quokkawater"),
+    );
+    updated_files(&server);
+    assert!(eventually_searchable(&server, "quokkawater"));
+    // Only the files holding the page's words were made again, in the same folder.
+    assert_eq!(search_dir(&server), folder);
+    let (_, body) = get_bytes(&server, &format!("{folder}s/me.jsz"));
+    let mut shard = String::new();
+    let _ = flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut shard);
+    assert!(shard.contains("measur"), "{shard}");
 }

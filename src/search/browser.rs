@@ -137,7 +137,7 @@ fn compress(value: &impl Serialize) -> Vec<u8> {
 /// One shard file: surface → term, term → postings columns, doc → record.
 #[derive(Serialize, Default)]
 struct Shard<'a> {
-    w: BTreeMap<&'a str, &'a str>,
+    w: BTreeMap<&'a str, &'a String>,
     p: BTreeMap<&'a str, [Vec<u64>; 3]>,
     r: BTreeMap<usize, &'a RawValue>,
 }
@@ -156,215 +156,529 @@ pub fn shard_key(folded: &str) -> String {
     folded.chars().take(2).collect()
 }
 
-/// Every term's occurrences: term → `(doc, in title, elsewhere)` in document order; each
-/// document's length in words (title, elsewhere); every folded surface form → its term.
-struct TermCounts {
-    tf: HashMap<String, Vec<(u32, u32, u32)>>,
-    lengths: Vec<(u32, u32)>,
-    surfaces: HashMap<String, String>,
+/// A document's words: term → (occurrences in the title, elsewhere), and its length in words
+/// (title, elsewhere). `stem` maps a folded word to its term.
+fn analyse(
+    doc: &SearchDoc,
+    mut stem: impl FnMut(String) -> String,
+) -> (HashMap<String, (u32, u32)>, (u32, u32)) {
+    let mut terms: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut length = (0, 0);
+    for (folded, (in_title, elsewhere)) in fold_words(doc) {
+        let count = terms.entry(stem(folded)).or_default();
+        count.0 += in_title;
+        count.1 += elsewhere;
+        length.0 += in_title;
+        length.1 += elsewhere;
+    }
+    (terms, length)
+}
+
+/// A document's folded words with their counts in the title and elsewhere.
+fn fold_words(doc: &SearchDoc) -> HashMap<String, (u32, u32)> {
+    let other = format!("{} {} {}", doc.summary, doc.tags.join(" "), doc.body);
+    let mut found: HashMap<String, (u32, u32)> = HashMap::new();
+    for (text, in_title) in [(&doc.title, true), (&other, false)] {
+        for word in words(text) {
+            let count = found.entry(word.folded).or_default();
+            if in_title {
+                count.0 += 1;
+            } else {
+                count.1 += 1;
+            }
+        }
+    }
+    found
 }
 
 /// Documents analysed at a time, in parallel, before their words are merged in.
 const ANALYSIS_BATCH: usize = 256;
 
-fn count_terms(analyzer: &Analyzer, docs: &[SearchDoc]) -> TermCounts {
-    let mut counts = TermCounts {
-        tf: HashMap::new(),
-        lengths: vec![(0, 0); docs.len()],
-        surfaces: HashMap::new(),
-    };
-    for (batch, batch_docs) in docs.chunks(ANALYSIS_BATCH).enumerate() {
-        // Segmenting and folding in parallel: each document's folded words with their counts.
-        let analysed: Vec<HashMap<String, (u32, u32)>> = batch_docs
-            .par_iter()
-            .map(|doc| {
-                let other = format!("{} {} {}", doc.summary, doc.tags.join(" "), doc.body);
-                let mut found: HashMap<String, (u32, u32)> = HashMap::new();
-                for (text, in_title) in [(&doc.title, true), (&other, false)] {
-                    for word in words(text) {
-                        let count = found.entry(word.folded).or_default();
-                        if in_title {
-                            count.0 += 1;
-                        } else {
-                            count.1 += 1;
-                        }
-                    }
-                }
-                found
-            })
-            .collect();
-        for (offset, found) in analysed.into_iter().enumerate() {
-            let i = batch * ANALYSIS_BATCH + offset;
-            for (folded, (in_title, elsewhere)) in found {
-                // Each distinct word is stemmed once.
-                let term = counts
-                    .surfaces
-                    .entry(folded)
-                    .or_insert_with_key(|folded| analyzer.term(folded))
-                    .clone();
-                let list = counts.tf.entry(term).or_default();
-                match list.last_mut() {
-                    Some(last) if last.0 == i as u32 => {
-                        last.1 += in_title;
-                        last.2 += elsewhere;
-                    }
-                    _ => list.push((i as u32, in_title, elsewhere)),
-                }
-                counts.lengths[i].0 += in_title;
-                counts.lengths[i].1 += elsewhere;
-            }
-        }
-    }
-    counts
+/// The browser index of one language, and what it was made from: `serve` keeps it, so that
+/// an edit re-exports only the files holding the edited page's words (see
+/// [`LanguageIndex::replace`]). The corpus' average lengths stay those of the first export
+/// until the next full one.
+pub struct LanguageIndex {
+    analyzer: Analyzer,
+    /// The language's root folder (`/aspnet/fr/`), to which records' URLs are relative.
+    root: String,
+    /// The files' folder, site-absolute (`/aspnet/fr/search/<hash>/`) and in the output.
+    dir: String,
+    relative_dir: String,
+    themes: Vec<String>,
+    /// Each document's key and URL, by document number.
+    documents: Vec<(String, String)>,
+    numbers: HashMap<String, usize>,
+    lengths: Vec<(u32, u32)>,
+    average: (f64, f64),
+    /// term → `(doc, in title, elsewhere)`, in document order.
+    tf: HashMap<String, Vec<(u32, u32, u32)>>,
+    /// term → its best postings `(doc, score)`, in document order.
+    postings: HashMap<String, Vec<(usize, u64)>>,
+    /// Shard key → folded surface form → term.
+    shards: BTreeMap<String, BTreeMap<String, String>>,
+    /// term → the shards whose surface forms lead to it.
+    term_shards: HashMap<String, Vec<String>>,
+    masks: Vec<u64>,
+    records: Vec<Box<RawValue>>,
+    doc_countries: Vec<Vec<String>>,
+    by_country: BTreeMap<String, Vec<usize>>,
 }
 
-/// Builds the browser index of one language; returns its files (paths relative to the
-/// output) and the manifest for the search page. `search_path` is the search page's
-/// site-absolute path (`/en/search/`), `base_path` the base URL's path (`/aspnet/`).
-pub fn export(
-    lang: &str,
-    docs: &[SearchDoc],
-    themes: &[String],
-    search_path: &str,
-    base_path: &str,
-) -> (Vec<OutputFile>, Manifest) {
-    let n = docs.len().max(1) as f64;
-    let root = format!("{base_path}{lang}/");
-    let TermCounts {
-        tf,
-        lengths,
-        surfaces,
-    } = count_terms(&Analyzer::for_language(lang), docs);
-    let avg = |pick: fn(&(u32, u32)) -> u32| lengths.iter().map(pick).sum::<u32>() as f64 / n;
-    let (avg_title, avg_other) = (avg(|l| l.0).max(1.0), avg(|l| l.1).max(1.0));
-    let bm25 = |f: u32, len: u32, avg_len: f64| {
-        let f = f as f64;
-        f * 2.2 / (f + 1.2 * (0.25 + 0.75 * len as f64 / avg_len))
-    };
-    let masks: Vec<u64> = docs.iter().map(|d| mask(d, themes)).collect();
-    // term → postings, best first.
-    let postings: HashMap<&str, Vec<(usize, u64)>> = tf
-        .iter()
-        .map(|(term, by_doc)| {
-            let idf = (1.0 + (n - by_doc.len() as f64 + 0.5) / (by_doc.len() as f64 + 0.5)).ln();
-            let mut list: Vec<(usize, u64)> = by_doc
+impl LanguageIndex {
+    /// Builds the browser index of one language and returns its files (paths relative to the
+    /// output). `search_path` is the search page's site-absolute path (`/en/search/`),
+    /// `base_path` the base URL's path (`/aspnet/`).
+    pub fn export(
+        lang: &str,
+        docs: &[SearchDoc],
+        themes: &[String],
+        search_path: &str,
+        base_path: &str,
+    ) -> (LanguageIndex, Vec<OutputFile>) {
+        let mut index = LanguageIndex {
+            analyzer: Analyzer::for_language(lang),
+            root: format!("{base_path}{lang}/"),
+            dir: String::new(),
+            relative_dir: String::new(),
+            themes: themes.to_vec(),
+            documents: docs
                 .iter()
-                .map(|&(doc, t, o)| {
-                    let doc = doc as usize;
-                    let score = idf
-                        * (TITLE_WEIGHT * bm25(t, lengths[doc].0, avg_title)
-                            + bm25(o, lengths[doc].1, avg_other));
-                    (doc, two_digits((score * 100.0).round().max(1.0) as u64))
-                })
-                .collect();
-            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            list.truncate(MAX_POSTINGS);
-            list.sort_unstable();
-            (term.as_str(), list)
-        })
-        .collect();
-
-    // Files are compressed as they are made, so only those being made are held as JSON.
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
-    for (surface, term) in &surfaces {
-        shards
-            .entry(shard_key(surface))
-            .or_default()
-            .push((surface, term));
-    }
-    for words_in_shard in shards.values_mut() {
-        words_in_shard.sort_unstable();
-    }
-    // Each record is serialized once, then copied into every shard and chunk that holds it.
-    let records: Vec<Box<RawValue>> = docs
-        .iter()
-        .map(|d| {
-            serde_json::value::to_raw_value(&record(d, &root))
-                .expect("a record of strings serializes")
-        })
-        .collect();
-    let shard_files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
-        .map(|(key, words_in_shard)| {
-            let mut shard = Shard::default();
-            for &(surface, term) in words_in_shard {
-                shard.w.insert(surface, term);
-                if shard.p.contains_key(term) {
-                    continue;
-                }
-                let list = &postings[term];
-                let gaps = list
-                    .iter()
-                    .scan(0, |previous, &(d, _)| {
-                        Some((d - std::mem::replace(previous, d)) as u64)
-                    })
-                    .collect();
-                let scores = list.iter().map(|&(_, s)| s).collect();
-                let doc_masks = list.iter().map(|&(d, _)| masks[d]).collect();
-                shard.p.insert(term, [gaps, scores, doc_masks]);
-                let mut best = list.clone();
-                best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                for &(d, _) in best.iter().take(PAGE) {
-                    shard.r.insert(d, &records[d]);
+                .map(|d| (d.key.clone(), d.url.clone()))
+                .collect(),
+            numbers: docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.key.clone(), i))
+                .collect(),
+            lengths: vec![(0, 0); docs.len()],
+            average: (1.0, 1.0),
+            tf: HashMap::new(),
+            postings: HashMap::new(),
+            shards: BTreeMap::new(),
+            term_shards: HashMap::new(),
+            masks: docs.iter().map(|d| mask(d, themes)).collect(),
+            records: Vec::new(),
+            doc_countries: docs.iter().map(|d| d.countries.clone()).collect(),
+            by_country: BTreeMap::new(),
+        };
+        index.records = docs.iter().map(|d| index.record(d)).collect();
+        for (batch, batch_docs) in docs.chunks(ANALYSIS_BATCH).enumerate() {
+            // Segmenting and folding in parallel; each distinct word is stemmed once.
+            let folded: Vec<HashMap<String, (u32, u32)>> =
+                batch_docs.par_iter().map(fold_words).collect();
+            for (offset, found) in folded.into_iter().enumerate() {
+                let doc = batch * ANALYSIS_BATCH + offset;
+                for (word, (in_title, elsewhere)) in found {
+                    let term = index.stem(word);
+                    let list = index.tf.entry(term).or_default();
+                    match list.last_mut() {
+                        Some(last) if last.0 == doc as u32 => {
+                            last.1 += in_title;
+                            last.2 += elsewhere;
+                        }
+                        _ => list.push((doc as u32, in_title, elsewhere)),
+                    }
+                    index.lengths[doc].0 += in_title;
+                    index.lengths[doc].1 += elsewhere;
                 }
             }
-            (format!("s/{key}.jsz"), compress(&shard))
-        })
-        .collect();
-    files.extend(shard_files);
-    files.par_extend(
-        records
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(i, chunk)| (format!("r/{i}.jsz"), compress(&chunk))),
-    );
-    let mut by_country: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, doc) in docs.iter().enumerate() {
-        for c in &doc.countries {
-            by_country.entry(c).or_default().push(i);
+        }
+        let n = docs.len().max(1) as f64;
+        let average = |pick: fn(&(u32, u32)) -> u32| {
+            (index.lengths.iter().map(pick).sum::<u32>() as f64 / n).max(1.0)
+        };
+        index.average = (average(|l| l.0), average(|l| l.1));
+        index.postings = index
+            .tf
+            .par_iter()
+            .map(|(term, by_doc)| (term.clone(), index.best_postings(by_doc)))
+            .collect();
+        for (i, countries) in index.doc_countries.iter().enumerate() {
+            for c in countries {
+                index.by_country.entry(c.clone()).or_default().push(i);
+            }
+        }
+        let mut files: Vec<(String, Vec<u8>)> = index
+            .shards
+            .par_iter()
+            .map(|(key, _)| index.shard_file(key))
+            .collect();
+        files.par_extend(
+            (0..index.records.len().div_ceil(CHUNK))
+                .into_par_iter()
+                .map(|i| index.chunk_file(i)),
+        );
+        files.extend(index.by_country.keys().map(|c| index.country_file(c)));
+        // The folder is named by everything in it, so every file can be cached forever.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (path, bytes) in &files {
+            path.hash(&mut hasher);
+            bytes.hash(&mut hasher);
+        }
+        index.relative_dir = format!(
+            "{}{:016x}/",
+            search_path.trim_start_matches('/'),
+            hasher.finish()
+        );
+        index.dir = format!("{base_path}{}", index.relative_dir);
+        let files = index.outputs(files);
+        (index, files)
+    }
+
+    /// Whether the index has a document of `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.numbers.contains_key(key)
+    }
+
+    /// What the search page needs to find the index.
+    pub fn manifest(&self) -> Manifest {
+        Manifest {
+            dir: self.dir.clone(),
+            root: self.root.clone(),
+            chunk: CHUNK,
+            page: PAGE,
+            docs: self.documents.len(),
+            themes: self.themes.clone(),
+            levels: LEVELS.iter().map(|s| s.to_string()).collect(),
+            regions: REGIONS.iter().map(|s| s.to_string()).collect(),
+            kinds: KINDS.iter().map(|s| s.to_string()).collect(),
+            countries: self.by_country.keys().cloned().collect(),
         }
     }
-    for (country, list) in &by_country {
-        files.push((format!("c/{country}.jsz"), compress(list)));
+
+    /// Puts `doc` in place of the document of the same key and returns the files that
+    /// changed: the shards of the words whose postings changed (all the words it had and has
+    /// when its record or filters changed, with its records chunk), its countries' files.
+    /// `None` when the index has no document of that key at that URL, or its countries would
+    /// add or empty a country's file: then only a new export will do.
+    pub fn replace(&mut self, doc: &SearchDoc) -> Option<Vec<OutputFile>> {
+        let i = *self.numbers.get(&doc.key)?;
+        if self.documents[i].1 != doc.url {
+            return None;
+        }
+        let countries_kept = doc
+            .countries
+            .iter()
+            .all(|c| self.by_country.contains_key(c))
+            && self.doc_countries[i].iter().all(|c| {
+                doc.countries.contains(c) || self.by_country.get(c).is_some_and(|l| l.len() > 1)
+            });
+        if !countries_kept {
+            return None;
+        }
+        // The words it had, found in the postings; those it has now.
+        let had: Vec<String> = self
+            .tf
+            .iter()
+            .filter(|(_, list)| list.binary_search_by_key(&(i as u32), |p| p.0).is_ok())
+            .map(|(term, _)| term.clone())
+            .collect();
+        for term in &had {
+            if let Some(list) = self.tf.get_mut(term) {
+                list.retain(|p| p.0 != i as u32);
+            }
+        }
+        // Shards that learn a word form (of a term whose postings may not change).
+        let mut learning = Vec::new();
+        let (terms, length) = analyse(doc, |word| {
+            let key = shard_key(&word);
+            if !self.shards.get(&key).is_some_and(|s| s.contains_key(&word)) {
+                learning.push(key);
+            }
+            self.stem(word)
+        });
+        self.lengths[i] = length;
+        for (term, (in_title, elsewhere)) in &terms {
+            let list = self.tf.entry(term.clone()).or_default();
+            let at = list.partition_point(|p| p.0 < i as u32);
+            list.insert(at, (i as u32, *in_title, *elsewhere));
+        }
+        let mut touched: Vec<String> = had;
+        touched.extend(terms.into_keys());
+        touched.sort_unstable();
+        touched.dedup();
+        // Scores keep two digits: most of the words' postings come out as they were.
+        let mut changed_terms = Vec::new();
+        for term in &touched {
+            let best = match self.tf.get(term).filter(|list| !list.is_empty()) {
+                Some(list) => Some(self.best_postings(list)),
+                None => {
+                    self.tf.remove(term);
+                    None
+                }
+            };
+            if self.postings.get(term) != best.as_ref() {
+                changed_terms.push(term);
+            }
+            match best {
+                Some(best) => self.postings.insert(term.clone(), best),
+                None => self.postings.remove(term),
+            };
+        }
+        let (mask, record) = (mask(doc, &self.themes), self.record(doc));
+        let shown_differently = self.masks[i] != mask || self.records[i].get() != record.get();
+        self.masks[i] = mask;
+        self.records[i] = record;
+        let countries_changed = self.doc_countries[i] != doc.countries;
+        let mut countries: Vec<String> = self.doc_countries[i].clone();
+        countries.extend(doc.countries.iter().cloned());
+        for c in &self.doc_countries[i] {
+            if let Some(list) = self.by_country.get_mut(c) {
+                list.retain(|&d| d != i);
+            }
+        }
+        for c in &doc.countries {
+            if let Some(list) = self.by_country.get_mut(c) {
+                let at = list.partition_point(|&d| d < i);
+                list.insert(at, i);
+            }
+        }
+        self.doc_countries[i] = doc.countries.clone();
+        let remade = if shown_differently {
+            touched.iter().collect()
+        } else {
+            changed_terms
+        };
+        let mut shard_keys: Vec<&String> = remade
+            .into_iter()
+            .filter_map(|t| self.term_shards.get(t))
+            .flatten()
+            .chain(&learning)
+            .collect();
+        shard_keys.sort_unstable();
+        shard_keys.dedup();
+        let mut files: Vec<(String, Vec<u8>)> =
+            shard_keys.par_iter().map(|k| self.shard_file(k)).collect();
+        if shown_differently {
+            files.push(self.chunk_file(i / CHUNK));
+        }
+        if countries_changed {
+            countries.sort_unstable();
+            countries.dedup();
+            files.extend(countries.iter().map(|c| self.country_file(c)));
+        }
+        Some(self.outputs(files))
     }
-    let compressed = files;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for (path, bytes) in &compressed {
-        path.hash(&mut hasher);
-        bytes.hash(&mut hasher);
+
+    /// The term of a folded word, remembering the shard it is found through.
+    fn stem(&mut self, folded: String) -> String {
+        let key = shard_key(&folded);
+        let shard = self.shards.entry(key).or_default();
+        if let Some(term) = shard.get(&folded) {
+            return term.clone();
+        }
+        let term = self.analyzer.term(&folded);
+        let key = shard_key(&folded);
+        shard.insert(folded, term.clone());
+        let in_shards = self.term_shards.entry(term.clone()).or_default();
+        if !in_shards.contains(&key) {
+            in_shards.push(key);
+        }
+        term
     }
-    let relative_dir = format!(
-        "{}{:016x}/",
-        search_path.trim_start_matches('/'),
-        hasher.finish()
-    );
-    let dir = format!("{base_path}{relative_dir}");
-    let outputs = compressed
-        .into_iter()
-        .map(|(path, bytes)| OutputFile {
-            path: format!("{relative_dir}{path}"),
-            contents: Contents::Bytes(bytes),
-        })
-        .collect();
-    let manifest = Manifest {
-        dir,
-        root,
-        chunk: CHUNK,
-        page: PAGE,
-        docs: docs.len(),
-        themes: themes.to_vec(),
-        levels: LEVELS.iter().map(|s| s.to_string()).collect(),
-        regions: REGIONS.iter().map(|s| s.to_string()).collect(),
-        kinds: KINDS.iter().map(|s| s.to_string()).collect(),
-        countries: by_country.keys().map(|s| s.to_string()).collect(),
-    };
-    (outputs, manifest)
+
+    /// A term's best postings (BM25, title matches weighted), in document order.
+    fn best_postings(&self, by_doc: &[(u32, u32, u32)]) -> Vec<(usize, u64)> {
+        let n = self.documents.len().max(1) as f64;
+        let df = by_doc.len() as f64;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let bm25 = |f: u32, len: u32, average: f64| {
+            let f = f as f64;
+            f * 2.2 / (f + 1.2 * (0.25 + 0.75 * len as f64 / average))
+        };
+        let mut list: Vec<(usize, u64)> = by_doc
+            .iter()
+            .map(|&(doc, t, o)| {
+                let doc = doc as usize;
+                let (title, other) = self.lengths[doc];
+                let score = idf
+                    * (TITLE_WEIGHT * bm25(t, title, self.average.0)
+                        + bm25(o, other, self.average.1));
+                (doc, two_digits((score * 100.0).round().max(1.0) as u64))
+            })
+            .collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+        list.sort_unstable();
+        list
+    }
+
+    /// The record of a document, serialized once for every shard and chunk that holds it.
+    fn record(&self, doc: &SearchDoc) -> Box<RawValue> {
+        serde_json::value::to_raw_value(&record(doc, &self.root))
+            .expect("a record of strings serializes")
+    }
+
+    /// One shard: its surface forms' terms, their postings and best documents' records.
+    fn shard_file(&self, key: &str) -> (String, Vec<u8>) {
+        let mut shard = Shard::default();
+        for (surface, term) in self.shards.get(key).into_iter().flatten() {
+            // A word no document has any more.
+            let Some(list) = self.postings.get(term) else {
+                continue;
+            };
+            shard.w.insert(surface, term);
+            if shard.p.contains_key(term.as_str()) {
+                continue;
+            }
+            let gaps = list
+                .iter()
+                .scan(0, |previous, &(d, _)| {
+                    Some((d - std::mem::replace(previous, d)) as u64)
+                })
+                .collect();
+            let scores = list.iter().map(|&(_, s)| s).collect();
+            let doc_masks = list.iter().map(|&(d, _)| self.masks[d]).collect();
+            shard.p.insert(term, [gaps, scores, doc_masks]);
+            let mut best = list.clone();
+            best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            for &(d, _) in best.iter().take(PAGE) {
+                shard.r.insert(d, &self.records[d]);
+            }
+        }
+        (format!("s/{key}.jsz"), compress(&shard))
+    }
+
+    /// The records of documents `n*CHUNK ..`.
+    fn chunk_file(&self, n: usize) -> (String, Vec<u8>) {
+        let end = ((n + 1) * CHUNK).min(self.records.len());
+        let chunk = &self.records[(n * CHUNK).min(end)..end];
+        (format!("r/{n}.jsz"), compress(&chunk))
+    }
+
+    /// The documents of a country.
+    fn country_file(&self, country: &str) -> (String, Vec<u8>) {
+        let list = self.by_country.get(country).map_or(&[][..], |l| l);
+        (format!("c/{country}.jsz"), compress(&list))
+    }
+
+    fn outputs(&self, files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
+        files
+            .into_iter()
+            .map(|(path, bytes)| OutputFile {
+                path: format!("{}{path}", self.relative_dir),
+                contents: Contents::Bytes(bytes),
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{EXCERPT_CHARS, excerpt, two_digits};
+    use super::*;
+
+    fn doc(key: &str, title: &str, body: &str, countries: &[&str]) -> SearchDoc {
+        SearchDoc {
+            key: key.into(),
+            lang: "en".into(),
+            content_lang: "en".into(),
+            url: format!("/en/{key}/"),
+            kind: "practice",
+            title: title.into(),
+            // Records show the summary: edits to the body leave them as they are.
+            summary: "A story.".into(),
+            body: body.into(),
+            tags: Vec::new(),
+            themes: Vec::new(),
+            countries: countries.iter().map(|c| c.to_string()).collect(),
+            regions: Vec::new(),
+            levels: Vec::new(),
+        }
+    }
+
+    fn by_path(files: Vec<OutputFile>) -> BTreeMap<String, Vec<u8>> {
+        let unzip = |bytes: Vec<u8>| {
+            let mut json = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut json)
+                .expect("gzip");
+            json
+        };
+        let bytes = |f: OutputFile| match f.contents {
+            Contents::Bytes(b) => unzip(b),
+            Contents::CopyOf(_) => Vec::new(),
+        };
+        files
+            .into_iter()
+            .map(|f| (f.path.clone(), bytes(f)))
+            .collect()
+    }
+
+    #[test]
+    fn a_replaced_document_changes_the_files_a_new_export_would() {
+        let export =
+            |docs: &[SearchDoc]| LanguageIndex::export("en", docs, &[], "/en/search/", "/");
+        let before = [
+            doc(
+                "a",
+                "Rain gardens",
+                "pupils plant rain gardens at school",
+                &["ke"],
+            ),
+            doc(
+                "b",
+                "Water walks",
+                "a walk along the river with water tests",
+                &["ke", "fr"],
+            ),
+            doc("c", "Peace songs", "songs of peace sung together", &["fr"]),
+        ];
+        // As many words as before, so the corpus' averages stay as they were.
+        let edited = doc(
+            "b",
+            "Water walks",
+            "a walk along the canal with soil tests",
+            &["fr"],
+        );
+        let (mut index, old_files) = export(&before);
+        let changed = by_path(index.replace(&edited).expect("same place"));
+        let after = [before[0].clone(), edited, before[2].clone()];
+        let (fresh, new_files) = export(&after);
+        let old_files = by_path(old_files);
+        // The same folder while serving: compare by the path within it.
+        let within = |files: BTreeMap<String, Vec<u8>>, dir: &str| -> BTreeMap<String, Vec<u8>> {
+            files
+                .into_iter()
+                .map(|(p, b)| (p.replacen(dir, "", 1), b))
+                .collect()
+        };
+        let changed = within(changed, &index.relative_dir);
+        let old_files = within(old_files, &index.relative_dir);
+        let new_files = within(by_path(new_files), &fresh.relative_dir);
+        assert!(changed.contains_key("s/ca.jsz") && changed.contains_key("s/ri.jsz"));
+        for (path, bytes) in &new_files {
+            let shown = changed.get(path).or(old_files.get(path));
+            assert_eq!(
+                shown.map(|b| String::from_utf8_lossy(b).into_owned()),
+                Some(String::from_utf8_lossy(bytes).into_owned()),
+                "{path}"
+            );
+        }
+        assert!(!changed.contains_key("s/pe.jsz"), "untouched shards stay");
+        // A new form of a word the page had: the same postings, and the shard learns it.
+        let reworded = doc(
+            "a",
+            "Rain gardens",
+            "pupils plant rain gardening at school",
+            &["ke"],
+        );
+        let files = by_path(index.replace(&reworded).expect("same place"));
+        let shard = &files[&format!("{}s/ga.jsz", index.relative_dir)];
+        assert!(
+            String::from_utf8_lossy(shard).contains("\"gardening\":\"garden\""),
+            "{}",
+            String::from_utf8_lossy(shard)
+        );
+        // Adding a country's first document needs a new export.
+        let moved = doc(
+            "b",
+            "Water walks",
+            "a walk along the canal with soil tests",
+            &["tz"],
+        );
+        assert!(index.replace(&moved).is_none());
+        assert!(index.replace(&doc("d", "New", "new page", &[])).is_none());
+    }
 
     #[test]
     fn excerpts_end_between_words() {

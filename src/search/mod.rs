@@ -10,14 +10,17 @@ pub mod query;
 
 use crate::markdown;
 use crate::parse::Kind;
-use crate::resolve::Site;
+use crate::resolve::{Entry, Site};
 use crate::write::OutputFile;
+use browser::LanguageIndex;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// One page as search sees it, in one language's site.
 #[derive(Debug, Clone)]
 pub struct SearchDoc {
+    /// The page's translation key.
+    pub key: String,
     /// The reader's language (which index the document is in).
     pub lang: String,
     /// The language the text is written in (differs for fallback pages).
@@ -37,47 +40,51 @@ pub struct SearchDoc {
 /// The searchable pages of one language: everything but section indexes and the home page.
 pub fn documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
     site.entries_in(lang)
-        .filter_map(|entry| {
-            let page = site.page(entry);
-            let (themes, countries, levels) = match &page.kind {
-                Kind::Home | Kind::Section => return None,
-                Kind::Practice(p) => (p.themes.clone(), p.countries.clone(), p.levels.clone()),
-                Kind::Member(m) => (m.themes.clone(), vec![m.country.clone()], m.levels.clone()),
-                Kind::Coordinator(c) => (Vec::new(), vec![c.country.clone()], Vec::new()),
-                Kind::Theme(_) => (vec![page.slug_of_key().to_string()], Vec::new(), Vec::new()),
-                Kind::Page | Kind::GuideChapter => (Vec::new(), Vec::new(), Vec::new()),
-            };
-            let mut regions: Vec<String> = countries
-                .iter()
-                .filter_map(|c| site.regions.region_of(c).map(str::to_string))
-                .collect();
-            regions.sort();
-            regions.dedup();
-            let body = match &page.kind {
-                Kind::Member(m) => {
-                    format!("{} {} {}", m.city, m.name, markdown::plain_text(&page.body))
-                }
-                Kind::Coordinator(c) => {
-                    format!("{} {}", c.organization, markdown::plain_text(&page.body))
-                }
-                _ => markdown::plain_text(&page.body),
-            };
-            Some(SearchDoc {
-                lang: lang.to_string(),
-                content_lang: page.lang.clone(),
-                url: site.config.link(&entry.path),
-                kind: page.kind.name(),
-                title: page.title.clone(),
-                summary: page.summary.clone().unwrap_or_default(),
-                body,
-                tags: page.tags.iter().map(|t| t.name.clone()).collect(),
-                themes,
-                countries,
-                regions,
-                levels,
-            })
-        })
+        .filter_map(|entry| document(site, entry))
         .collect()
+}
+
+/// A page shown in a language as search sees it; `None` for section indexes and the home page.
+pub fn document(site: &Site, entry: &Entry) -> Option<SearchDoc> {
+    let page = site.page(entry);
+    let (themes, countries, levels) = match &page.kind {
+        Kind::Home | Kind::Section => return None,
+        Kind::Practice(p) => (p.themes.clone(), p.countries.clone(), p.levels.clone()),
+        Kind::Member(m) => (m.themes.clone(), vec![m.country.clone()], m.levels.clone()),
+        Kind::Coordinator(c) => (Vec::new(), vec![c.country.clone()], Vec::new()),
+        Kind::Theme(_) => (vec![page.slug_of_key().to_string()], Vec::new(), Vec::new()),
+        Kind::Page | Kind::GuideChapter => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    let mut regions: Vec<String> = countries
+        .iter()
+        .filter_map(|c| site.regions.region_of(c).map(str::to_string))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    let body = match &page.kind {
+        Kind::Member(m) => {
+            format!("{} {} {}", m.city, m.name, markdown::plain_text(&page.body))
+        }
+        Kind::Coordinator(c) => {
+            format!("{} {}", c.organization, markdown::plain_text(&page.body))
+        }
+        _ => markdown::plain_text(&page.body),
+    };
+    Some(SearchDoc {
+        key: page.key.clone(),
+        lang: entry.lang.clone(),
+        content_lang: page.lang.clone(),
+        url: site.config.link(&entry.path),
+        kind: page.kind.name(),
+        title: page.title.clone(),
+        summary: page.summary.clone().unwrap_or_default(),
+        body,
+        tags: page.tags.iter().map(|t| t.name.clone()).collect(),
+        themes,
+        countries,
+        regions,
+        levels,
+    })
 }
 
 /// The search documents of every published language.
@@ -89,26 +96,35 @@ pub fn all_documents(site: &Site) -> Vec<(String, Vec<SearchDoc>)> {
         .collect()
 }
 
-/// The browser index of every language: its files, and each language's manifest.
+/// The browser index of every language: its files, and each language's index (whose
+/// manifest the search page embeds).
 pub fn browser_indexes(
     site: &Site,
     documents: &[(String, Vec<SearchDoc>)],
-) -> (Vec<OutputFile>, HashMap<String, browser::Manifest>) {
+) -> (Vec<OutputFile>, HashMap<String, LanguageIndex>) {
     let themes = site.theme_codes();
-    let exported: Vec<(String, Vec<OutputFile>, browser::Manifest)> = documents
+    let exported: Vec<(String, LanguageIndex, Vec<OutputFile>)> = documents
         .par_iter()
         .map(|(lang, docs)| {
             let search_path = format!("/{lang}/search/");
-            let (files, manifest) =
-                browser::export(lang, docs, &themes, &search_path, &site.config.base_path);
-            (lang.clone(), files, manifest)
+            let (index, files) =
+                LanguageIndex::export(lang, docs, &themes, &search_path, &site.config.base_path);
+            (lang.clone(), index, files)
         })
         .collect();
     let mut files = Vec::new();
-    let mut manifests = HashMap::new();
-    for (lang, mut f, manifest) in exported {
+    let mut indexes = HashMap::new();
+    for (lang, index, mut f) in exported {
         files.append(&mut f);
-        manifests.insert(lang, manifest);
+        indexes.insert(lang, index);
     }
-    (files, manifests)
+    (files, indexes)
+}
+
+/// Each language's manifest.
+pub fn manifests(indexes: &HashMap<String, LanguageIndex>) -> HashMap<String, browser::Manifest> {
+    indexes
+        .iter()
+        .map(|(lang, index)| (lang.clone(), index.manifest()))
+        .collect()
 }

@@ -4,15 +4,16 @@
 //! the terminal, until a later change fixes them.
 
 pub mod http;
+pub mod search;
 pub mod session;
 
 use crate::config::Overrides;
 use crate::diagnostic::EnvError;
-use crate::search::browser::Manifest;
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
-use session::{Files, SearchJob, Session, Update};
-use std::collections::HashMap;
+use search::Searched;
+use session::{Files, Session, Update};
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -119,29 +120,8 @@ fn show(preview: &Preview, update: Update, full: bool) -> bool {
 /// What the watcher loop waits for.
 enum Message {
     Changed(notify::Event),
-    /// A search index, made on the search thread for the site of `generation`.
-    Searched(u64, Files, HashMap<String, Manifest>),
-}
-
-/// How long edits must pause before the search index is remade: while someone is typing,
-/// the pages come first.
-const SEARCH_PAUSE: Duration = Duration::from_secs(2);
-
-/// Makes search indexes one at a time, for the latest job once edits pause.
-fn search_worker(jobs: Receiver<(u64, SearchJob)>, done: Sender<Message>) {
-    while let Ok(mut job) = jobs.recv() {
-        while let Ok(newer) = jobs.recv_timeout(SEARCH_PAUSE) {
-            job = newer;
-        }
-        let (generation, job) = job;
-        let (files, manifests) = job.run();
-        if done
-            .send(Message::Searched(generation, files, manifests))
-            .is_err()
-        {
-            return;
-        }
-    }
+    /// What the search thread made, in the order of the jobs.
+    Searched(Searched),
 }
 
 /// Whether `event` ends a save: a file closed after writing, or moved into place.
@@ -217,13 +197,18 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         }
     }
     let (search_jobs, search_inbox) = channel();
-    std::thread::spawn(move || search_worker(search_inbox, messages));
+    std::thread::spawn(move || search::worker(search_inbox, messages));
 
     // Watching starts before the first build, so no change after it is missed.
     let started = Instant::now();
-    let (mut session, update) = Session::start(root, &overrides)?;
+    let (mut session, mut update) = Session::start(root, &overrides)?;
     let files = update.files.len();
-    show(&preview, update, true);
+    let search_job = update.search.take();
+    if show(&preview, update, true)
+        && let Some(job) = search_job
+    {
+        let _ = search_jobs.send(job);
+    }
     eprintln!(
         "built {files} files in {} ms",
         started.elapsed().as_millis()
@@ -239,29 +224,49 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                 || path.starts_with(root.join("themes"))
                 || path == site_yaml)
     };
-    let mut generation = 0u64;
     // The search files on show, and those of the index before (an open search page may
     // still read them until it reloads).
-    let mut search_paths: (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let mut search_paths: (BTreeSet<String>, Vec<String>) = (BTreeSet::new(), Vec::new());
     // Messages that arrived while a save's events were being gathered.
     let mut deferred = std::collections::VecDeque::new();
     while let Some(message) = deferred.pop_front().or_else(|| inbox.recv().ok()) {
         let event = match message {
             Message::Changed(event) => event,
-            Message::Searched(made_for, files, manifests) => {
-                if made_for != generation {
-                    continue;
-                }
-                if let Some(session) = session.as_mut() {
-                    let mut update = session.search_ready(manifests)?;
-                    update.removed = std::mem::take(&mut search_paths.1);
-                    search_paths.1 =
-                        std::mem::replace(&mut search_paths.0, files.keys().cloned().collect());
-                    update.files.extend(files);
-                    // A new search index is no reason to reload open pages.
-                    if update.errors().next().is_none() {
-                        preview.apply(update.files, &update.removed, false);
+            // A new search index is no reason to reload open pages.
+            Message::Searched(Searched {
+                files,
+                manifests,
+                took,
+            }) => {
+                eprintln!(
+                    "search index: {} {} files in {} ms",
+                    if manifests.is_some() {
+                        "made"
+                    } else {
+                        "updated"
+                    },
+                    files.len(),
+                    took.as_millis()
+                );
+                match (manifests, session.as_mut()) {
+                    // Documents put in place, in the folder on show.
+                    (None, _) => {
+                        search_paths.0.extend(files.keys().cloned());
+                        preview.apply(files, &[], false);
                     }
+                    // A new folder, which the search pages now name.
+                    (Some(manifests), Some(session)) => {
+                        let mut update = session.search_ready(manifests)?;
+                        update.removed = std::mem::take(&mut search_paths.1);
+                        let made = files.keys().cloned().collect();
+                        let before = std::mem::replace(&mut search_paths.0, made);
+                        search_paths.1 = before.into_iter().collect();
+                        update.files.extend(files);
+                        if update.errors().next().is_none() {
+                            preview.apply(update.files, &update.removed, false);
+                        }
+                    }
+                    (Some(_), None) => {}
                 }
                 continue;
             }
@@ -318,8 +323,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                 started.elapsed().as_millis()
             );
             if let Some(job) = search {
-                generation += 1;
-                let _ = search_jobs.send((generation, job));
+                let _ = search_jobs.send(job);
             }
         } else {
             eprintln!("kept the last good site: fix the errors above");

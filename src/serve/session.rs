@@ -6,6 +6,7 @@
 //! countries, member directory, home), the feeds and sitemaps. The search index follows on
 //! a thread of its own ([`SearchJob`]), so the page reloads without waiting for it.
 
+use super::search::SearchJob;
 use crate::build::{self, Setup};
 use crate::config::Overrides;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
@@ -13,8 +14,7 @@ use crate::load::{self, Asset};
 use crate::parse::{self, Day, Kind, Page};
 use crate::render::{Renderer, Scope, Touched, output_path};
 use crate::resolve::{self, Site};
-use crate::search::browser::Manifest;
-use crate::search::{self, SearchDoc};
+use crate::search::{self, browser::Manifest};
 use crate::write::{Contents, OutputFile, Sink};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -211,20 +211,8 @@ fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, V
     (page.map(Arc::new), problems)
 }
 
-/// A site whose browser search index is to be made, on another thread.
-pub struct SearchJob {
-    site: Arc<Site>,
-}
-
-/// The browser index of `site`: its files and each language's manifest.
-fn search_index(site: &Site) -> (Files, HashMap<String, Manifest>) {
-    let documents: Vec<(String, Vec<SearchDoc>)> = search::all_documents(site);
-    let (files, manifests) = search::browser_indexes(site, &documents);
-    (in_memory(files), manifests)
-}
-
 /// Rendered files by path (search files and pages are always bytes).
-fn in_memory(files: Vec<OutputFile>) -> Files {
+pub(super) fn in_memory(files: Vec<OutputFile>) -> Files {
     files
         .into_iter()
         .filter_map(|f| match f.contents {
@@ -232,12 +220,6 @@ fn in_memory(files: Vec<OutputFile>) -> Files {
             Contents::CopyOf(_) => None,
         })
         .collect()
-}
-
-impl SearchJob {
-    pub fn run(self) -> (Files, HashMap<String, Manifest>) {
-        search_index(&self.site)
-    }
 }
 
 pub struct Session {
@@ -298,10 +280,11 @@ impl Session {
         session.add_parse_problems(&mut diagnostics);
         let (site, warnings) = session.resolve();
         diagnostics.extend(warnings.iter().cloned());
-        let (search_files, manifests) = search_index(&site);
-        session.manifests = manifests;
+        let (search_files, indexes) = super::search::whole_index(&site);
+        session.manifests = search::manifests(&indexes);
         let mut update = session.render(&site, diagnostics, None)?;
         update.files.extend(search_files);
+        update.search = Some(SearchJob::Made(indexes));
         if update.errors().next().is_none() {
             session.site = Some(Arc::new(site));
             session.site_warnings = warnings;
@@ -486,7 +469,10 @@ impl Session {
             let site = Arc::new(site);
             self.site = Some(Arc::clone(&site));
             self.site_warnings = warnings;
-            update.search = Some(SearchJob { site });
+            update.search = Some(SearchJob::Update {
+                site,
+                changed: Some(keys),
+            });
         }
         Ok(Some(update))
     }

@@ -1,0 +1,132 @@
+//! The browser search index while serving. It is made again on a thread of its own once
+//! edits pause: for the documents of the edited pages only (their words' shards, their
+//! records), while the pages searched stay the same; whole, in a new folder, when pages come
+//! or go.
+
+use super::Message;
+use super::session::{Files, in_memory};
+use crate::resolve::Site;
+use crate::search::{self, browser::LanguageIndex, browser::Manifest};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// Work for the search thread.
+pub enum SearchJob {
+    /// The index a full run made: updates start from it.
+    Made(HashMap<String, LanguageIndex>),
+    /// Bring the index up to `site`: the documents of the `changed` keys, or (`None`) all.
+    Update {
+        site: Arc<Site>,
+        changed: Option<HashSet<String>>,
+    },
+}
+
+/// What the search thread made: files to put on show, and each language's manifest when
+/// the index is whole and new (a new folder, which the search pages must name).
+pub struct Searched {
+    pub files: Files,
+    pub manifests: Option<HashMap<String, Manifest>>,
+    /// How long making them took.
+    pub took: Duration,
+}
+
+/// How long edits must pause before the search index is made again: while someone is typing,
+/// the pages come first.
+const SEARCH_PAUSE: Duration = Duration::from_secs(2);
+
+/// The whole browser index of `site`: its files, and each language's index.
+pub fn whole_index(site: &Site) -> (Files, HashMap<String, LanguageIndex>) {
+    let documents = search::all_documents(site);
+    let (files, indexes) = search::browser_indexes(site, &documents);
+    (in_memory(files), indexes)
+}
+
+/// Runs jobs one at a time, the updates that come together as one once edits pause, and
+/// sends what they made to `done`.
+pub(super) fn worker(jobs: Receiver<SearchJob>, done: Sender<Message>) {
+    let mut indexes = HashMap::new();
+    // The site to index, and the keys changed since the index was last brought up to date.
+    let mut pending: Option<(Arc<Site>, Option<HashSet<String>>)> = None;
+    loop {
+        let job = match pending {
+            Some(_) => jobs.recv_timeout(SEARCH_PAUSE),
+            None => jobs.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match job {
+            Ok(SearchJob::Made(made)) => {
+                indexes = made;
+                pending = None;
+            }
+            Ok(SearchJob::Update { site, changed }) => {
+                let changed = match (pending.take(), changed) {
+                    (Some((_, Some(mut before))), Some(now)) => {
+                        before.extend(now);
+                        Some(before)
+                    }
+                    (None, changed) => changed,
+                    _ => None,
+                };
+                pending = Some((site, changed));
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some((site, changed)) = pending.take() {
+                    let started = Instant::now();
+                    let mut searched = bring_up_to_date(&mut indexes, &site, changed.as_ref());
+                    searched.took = started.elapsed();
+                    if done.send(Message::Searched(searched)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// Updates `indexes` to `site`: only the documents of `changed` when every one of them
+/// keeps its place in its index, otherwise the whole index.
+fn bring_up_to_date(
+    indexes: &mut HashMap<String, LanguageIndex>,
+    site: &Site,
+    changed: Option<&HashSet<String>>,
+) -> Searched {
+    if let Some(files) = changed.and_then(|keys| replace_documents(indexes, site, keys)) {
+        return Searched {
+            files,
+            manifests: None,
+            took: Duration::ZERO,
+        };
+    }
+    let (files, made) = whole_index(site);
+    *indexes = made;
+    Searched {
+        files,
+        manifests: Some(search::manifests(indexes)),
+        took: Duration::ZERO,
+    }
+}
+
+/// The files of the documents of `keys` put in place in every language; `None` when a page
+/// came, went or moved (then the whole index is made again).
+fn replace_documents(
+    indexes: &mut HashMap<String, LanguageIndex>,
+    site: &Site,
+    keys: &HashSet<String>,
+) -> Option<Files> {
+    let mut files = Files::new();
+    for (lang, index) in indexes.iter_mut() {
+        for key in keys {
+            let document = site
+                .entry(lang, key)
+                .and_then(|entry| search::document(site, entry));
+            match document {
+                Some(document) => files.extend(in_memory(index.replace(&document)?)),
+                None if index.has(key) => return None,
+                None => {}
+            }
+        }
+    }
+    Some(files)
+}
