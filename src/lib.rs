@@ -3,7 +3,7 @@
 //! The build is one chain of stages, each a module with a narrow input and output:
 //! [`load`] (files) → [`parse`] (typed pages) → [`resolve`] (a read-only [`resolve::Site`]:
 //! translations, sections, taxonomies, links) → [`render`] (HTML and feeds, in parallel) →
-//! [`write`] (atomic swap of the output folder). [`build`] runs the chain; [`serve`] runs it
+//! [`write`](mod@write) (atomic swap of the output folder). [`build`] runs the chain; [`serve`] runs it
 //! into memory and again, incrementally, after each edit. [`authoring`] writes content
 //! (new pages, directory imports) and reports on translations.
 

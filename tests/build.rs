@@ -93,7 +93,7 @@ fn translations_switch_and_fallbacks_are_marked() {
 #[test]
 fn no_fallback_means_no_untranslated_pages() {
     let site = Site::fixture("basic");
-    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let config = site.source("site.yaml");
     site.write(
         "site.yaml",
         &config.replace("translation_fallback: true", "translation_fallback: false"),

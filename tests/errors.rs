@@ -266,7 +266,7 @@ fn scripts_in_front_matter_and_markdown_are_neutralised() {
 #[test]
 fn raw_html_is_kept_when_the_site_allows_it() {
     let site = Site::fixture("basic");
-    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let config = site.source("site.yaml");
     site.write("site.yaml", &format!("{config}allow_raw_html: true\n"));
     site.write(
         PRACTICE,

@@ -158,7 +158,7 @@ fn human_output_marks_the_matched_words() {
 fn a_language_without_a_stemmer_is_searched_word_for_word() {
     // A mirror's own language (Swahili) has no Snowball stemmer: words are folded, not stemmed.
     let site = built();
-    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let config = site.source("site.yaml");
     site.write(
         "site.yaml",
         &config.replace("languages:\n", "languages:\n  sw: { name: Kiswahili }\n"),

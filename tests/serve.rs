@@ -157,7 +157,7 @@ fn edits_reload_errors_keep_the_last_good_site_and_traversal_is_refused() {
     );
 
     let stream = events(&server);
-    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let water = site.source("content/practices/water.md");
     site.write(
         "content/practices/water.md",
         &water.replace("Clean water for all", "Clean water for every school"),
@@ -194,7 +194,7 @@ fn edits_reload_errors_keep_the_last_good_site_and_traversal_is_refused() {
     assert!(wait_for(&late, "problems").contains("kx"));
 
     // Another page edited while the site has errors shows once they are fixed.
-    let peace = std::fs::read_to_string(site.root().join("content/practices/peace.md")).unwrap();
+    let peace = site.source("content/practices/peace.md");
     let peace_title = peace
         .lines()
         .find_map(|l| l.strip_prefix("title: "))
@@ -260,7 +260,7 @@ fn an_open_page_reloads_itself_and_shows_errors_in_an_overlay() {
         }
         panic!("never true: {script}");
     };
-    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let water = site.source("content/practices/water.md");
     // Mark the page: a reload clears the mark.
     browser.run("window.notReloaded = true;");
     site.write(
@@ -333,7 +333,7 @@ fn next_run(server: &Server, kinds: &[&str]) -> usize {
 fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
     let site = Site::fixture("basic");
     let server = start(&site);
-    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let water = site.source("content/practices/water.md");
     site.write(
         "content/practices/water.md",
         &water
@@ -396,8 +396,7 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
     // The member directory, untouched by a practice edit, is still there; a member edit
     // updates it.
     assert_eq!(get(&server, "/aspnet/en/members/ke/").0, 200);
-    let member =
-        std::fs::read_to_string(site.root().join("content/members/ke/ke-0001.md")).unwrap();
+    let member = site.source("content/members/ke/ke-0001.md");
     let name = member
         .lines()
         .find_map(|l| l.strip_prefix("name: "))
@@ -421,8 +420,7 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
         "Renamed Academy of Nairobi",
     );
     // …and a page linking to one whose address changed.
-    let sandwatch =
-        std::fs::read_to_string(site.root().join("content/practices/sandwatch/index.md")).unwrap();
+    let sandwatch = site.source("content/practices/sandwatch/index.md");
     site.write(
         "content/practices/sandwatch/index.md",
         &sandwatch.replacen("---\n", "---\nslug: sand-watch\n", 1),
@@ -453,7 +451,7 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
 #[test]
 fn a_site_broken_from_the_start_is_served_once_fixed() {
     let site = Site::fixture("basic");
-    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let water = site.source("content/practices/water.md");
     site.write(
         "content/practices/water.md",
         &water.replace("countries: [ke]", "countries: [kx]"),
@@ -478,7 +476,7 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
 fn an_edit_moving_a_page_between_terms_updates_both_and_drops_emptied_listings() {
     let site = Site::fixture("basic");
     let server = start(&site);
-    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let water = site.source("content/practices/water.md");
     assert_eq!(get(&server, "/aspnet/en/tags/climate/").0, 200);
     assert_eq!(get(&server, "/aspnet/en/themes/gced/page/2/").0, 404);
     // The only page tagged "climate" drops it, and joins a thematic area that then needs a
@@ -525,7 +523,7 @@ fn a_member_moving_country_moves_between_directory_pages() {
     let site = Site::fixture("basic");
     let server = start(&site);
     let path = "content/members/ke/ke-0001.md";
-    let member = std::fs::read_to_string(site.root().join(path)).unwrap();
+    let member = site.source(path);
     assert_eq!(get(&server, "/aspnet/en/members/tz/").0, 404);
     site.write(path, &member.replace("country: ke", "country: tz"));
     updated_files(&server);
@@ -554,7 +552,7 @@ fn a_member_moving_country_moves_between_directory_pages() {
 fn pages_added_and_removed_come_and_go_in_every_listing() {
     let site = Site::fixture("basic");
     let server = start(&site);
-    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let water = site.source("content/practices/water.md");
     let rain = water
         .replace("Clean water for all", "Rain gardens")
         .replace("tags: [water, climate]", "tags: [rainfall]")
@@ -611,7 +609,7 @@ fn a_thematic_area_renamed_is_renamed_on_the_pages_naming_it() {
     let site = Site::fixture("basic");
     let server = start(&site);
     let path = "content/themes/esd.md";
-    let esd = std::fs::read_to_string(site.root().join(path)).unwrap();
+    let esd = site.source(path);
     let title = esd.lines().find(|l| l.starts_with("title:")).unwrap();
     site.write(
         path,
@@ -631,7 +629,7 @@ fn a_guide_cover_renamed_is_renamed_on_its_chapters() {
     let site = Site::fixture("basic");
     let server = start(&site);
     let path = "content/guides/coord/_index.md";
-    let cover = std::fs::read_to_string(site.root().join(path)).unwrap();
+    let cover = site.source(path);
     site.write(
         path,
         &cover.replacen("Guide for coordinators", "Handbook for coordinators", 1),
@@ -652,7 +650,7 @@ fn the_search_index_follows_an_edit_in_its_own_folder() {
     let site = Site::fixture("basic");
     let server = start(&site);
     let folder = search_dir(&server);
-    let water = std::fs::read_to_string(site.root().join("content/practices/water.md")).unwrap();
+    let water = site.source("content/practices/water.md");
     site.write(
         "content/practices/water.md",
         &water.replace("measured the water", "measured the quokkawater"),

@@ -1,10 +1,11 @@
 //! Incremental rebuilds for `serve`. A [`Session`] keeps what a full run made — setup,
-//! every page's parse, the listings' fingerprints, the search manifests — so that an edit to
-//! Markdown re-reads and re-parses only the files that changed, resolves the site again (cheap:
-//! no rendering) and renders only the edited pages in every language (their language
-//! switchers included), the listings whose contents changed (sections, taxonomies,
-//! countries, member directory, home), the feeds and sitemaps. The search index follows on
-//! a thread of its own ([`SearchJob`]), so the page reloads without waiting for it.
+//! every page's parse, the site on show, the listings' fingerprints, the search manifests —
+//! so that an edit to Markdown re-reads and re-parses only the files that changed, resolves
+//! only those pages when they keep their place ([`Site::with_pages_replaced`]), and renders
+//! the edited pages in every language (their language switchers included), the pages showing
+//! them, the listings they were or are in ([`Touched`]), the feeds, and sitemaps when an
+//! address changed. The search index follows on a thread of its own ([`SearchJob`]), so the
+//! page reloads without waiting for it.
 
 use super::search::SearchJob;
 use crate::build::{self, Setup};

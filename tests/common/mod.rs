@@ -78,8 +78,15 @@ impl Site {
         run
     }
 
+    /// A file of the output.
     pub fn read(&self, path: &str) -> String {
         let full = self.public().join(path);
+        fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+    }
+
+    /// A file of the site's sources.
+    pub fn source(&self, path: &str) -> String {
+        let full = self.root().join(path);
         fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
     }
 
