@@ -334,6 +334,12 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
     let site = Site::fixture("basic");
     let server = start(&site);
     let water = site.source("content/practices/water.md");
+    // An edit listings do not show (the body) leaves them alone.
+    site.write(
+        "content/practices/water.md",
+        &water.replace("measured the water", "measured the zanzibarite water"),
+    );
+    let body_only = updated_files(&server);
     site.write(
         "content/practices/water.md",
         &water
@@ -341,6 +347,11 @@ fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
             .replace("measured the water", "measured the zanzibarite water"),
     );
     let updated = updated_files(&server);
+    // The title is in some twenty listing pages of the three languages; the body in none.
+    assert!(
+        body_only * 2 < updated,
+        "{body_only} files for the body, {updated} with the title"
+    );
     // The page in three languages, listings it appears in, feeds and sitemaps: not the site.
     assert!(updated < 60, "{updated} files for one edit");
     assert_shows(

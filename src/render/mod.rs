@@ -65,6 +65,9 @@ pub enum Scope<'s> {
     /// sitemaps and other site-wide files. Static and bundle files are left as they are.
     Changed {
         keys: &'s HashSet<String>,
+        /// Keys of those changed pages that listings show differently (see [`listed_as`]):
+        /// a listing showing one is remade even when its fingerprint is the same.
+        relisted: &'s HashSet<String>,
         listings: &'s HashMap<String, u64>,
         /// Whether a member institution's page is among the changes.
         members: bool,
@@ -284,9 +287,14 @@ impl<'a> Renderer<'a> {
             .flat_map(|v| self.paginate(v))
             .collect();
         let listing_paths: HashSet<&str> = listings.iter().map(|v| v.path.as_str()).collect();
-        let (keys, before) = match scope {
-            Scope::All | Scope::Tracked => (None, None),
-            Scope::Changed { keys, listings, .. } => (Some(*keys), Some(*listings)),
+        let (keys, relisted, before) = match scope {
+            Scope::All | Scope::Tracked => (None, None, None),
+            Scope::Changed {
+                keys,
+                relisted,
+                listings,
+                ..
+            } => (Some(*keys), Some(*relisted), Some(*listings)),
         };
         let tracking = !matches!(scope, Scope::All);
         // Pages that list others (home, sections, thematic areas) are tracked like listings.
@@ -329,7 +337,7 @@ impl<'a> Renderer<'a> {
             let fingerprint = (tracking && track).then(|| view.fingerprint());
             let unchanged = fingerprint
                 .is_some_and(|f| before.is_some_and(|b| b.get(&view.path) == Some(&f)))
-                && !keys.is_some_and(|k| view.lists_any(k, site));
+                && !relisted.is_some_and(|k| view.lists_any(k, site));
             if !unchanged {
                 match self.render_view(view, &listing_paths) {
                     Ok(file) => sink.put(file)?,
@@ -538,7 +546,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The line under an item's title: where and when.
+    /// The line under an item's title: where and when (see [`listed_as`]).
     fn meta(&self, entry: &Entry) -> String {
         let page = self.site.page(entry);
         let locale = self.locale(&entry.lang);
@@ -902,6 +910,35 @@ impl<'a> Renderer<'a> {
                 View { path: page_path(n), template: view.template.clone(), key: view.key.clone(), title: view.title.clone(), context, items: Some(chunk) }
             })
             .collect()
+    }
+}
+
+/// What a listing shows of a page before formatting ([`Renderer::item`]): two versions of
+/// a page alike here are listed alike.
+#[derive(PartialEq)]
+pub struct ListedAs<'p> {
+    title: &'p str,
+    generated: bool,
+    summary: Option<&'p str>,
+    lang: &'p str,
+    date: Option<crate::parse::Day>,
+    place: Vec<&'p str>,
+}
+
+pub fn listed_as(page: &Page) -> ListedAs<'_> {
+    let place = match &page.kind {
+        Kind::Practice(p) => p.countries.iter().map(String::as_str).collect(),
+        Kind::Member(m) => vec![m.city.as_str(), &m.country],
+        Kind::Coordinator(c) => vec![c.organization.as_str(), &c.country],
+        _ => Vec::new(),
+    };
+    ListedAs {
+        title: &page.title,
+        generated: page.generated,
+        summary: page.summary.as_deref(),
+        lang: &page.lang,
+        date: page.date,
+        place,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::config::Overrides;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
 use crate::parse::{self, Day, Kind, Page};
-use crate::render::{Renderer, Scope, Touched, output_path};
+use crate::render::{Renderer, Scope, Touched, listed_as, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
 use crate::write::{Contents, OutputFile, Sink};
@@ -206,6 +206,18 @@ impl ShownElsewhere {
     }
 }
 
+/// What an update changed, as render needs it.
+struct Changes {
+    /// The pages to render again (in every language).
+    keys: HashSet<String>,
+    /// Those that listings show differently.
+    relisted: HashSet<String>,
+    /// Whether a member institution's page is among them.
+    members: bool,
+    /// The listings they touch; `None`: all.
+    touched: Option<Touched>,
+}
+
 /// A file's parse, its page shared between the session and the sites made from it.
 fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
     let (page, problems) = parse::parse(file, &setup.config.default_language);
@@ -319,7 +331,7 @@ impl Session {
         &mut self,
         site: &Site,
         mut diagnostics: Diagnostics,
-        changed: Option<(&HashSet<String>, bool, Option<&Touched>)>,
+        changed: Option<&Changes>,
     ) -> Result<Update, EnvError> {
         let renderer = Renderer::new(
             site,
@@ -329,11 +341,12 @@ impl Session {
         );
         let scope = match changed {
             None => Scope::Tracked,
-            Some((keys, members, only)) => Scope::Changed {
-                keys,
+            Some(changes) => Scope::Changed {
+                keys: &changes.keys,
+                relisted: &changes.relisted,
                 listings: &self.listings,
-                members,
-                only,
+                members: changes.members,
+                only: changes.touched.as_ref(),
             },
         };
         let sink = MemorySink::default();
@@ -347,7 +360,7 @@ impl Session {
         if update.errors().next().is_some() {
             return Ok(update);
         }
-        if let (Some((keys, _, _)), Some(shown)) = (changed, &self.site) {
+        if let (Some(Changes { keys, .. }), Some(shown)) = (changed, &self.site) {
             // Pages of the edited keys whose address went away (removed, renamed, no longer
             // shown in a language), and listings no longer made.
             for lang in shown.config.languages.iter().map(|l| l.code.as_str()) {
@@ -385,6 +398,8 @@ impl Session {
         let mut touched = Some(Touched::default());
         let is_member = |page: &Page| matches!(page.kind, Kind::Member(_));
         let mut shown_elsewhere = ShownElsewhere::default();
+        // Edits shown late may show differently in listings.
+        let mut relisted = keys.clone();
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(self.tree_problems.clone());
         // The edited pages, while each takes the place of a page on show.
@@ -417,14 +432,19 @@ impl Session {
                         _ => None,
                     };
                     touched = touch(touched, old.as_deref(), parse.0.as_deref());
+                    if old.as_deref().map(listed_as) != parse.0.as_deref().map(listed_as) {
+                        relisted.extend(old.iter().chain(&parse.0).map(|p| p.key.clone()));
+                    }
                     self.parsed.insert(shown, parse);
                 }
                 Ok(None) => {
                     self.parsed.remove(&shown);
+                    relisted.extend(old.iter().map(|p| p.key.clone()));
                     touched = touch(touched, old.as_deref(), None);
                     replacing = None;
                 }
                 Err(d) => {
+                    relisted.extend(old.iter().map(|p| p.key.clone()));
                     self.parsed.insert(shown, (None, vec![d]));
                     touched = None;
                     replacing = None;
@@ -460,9 +480,14 @@ impl Session {
                     .as_deref()
                     .is_some_and(|s| generated(s) == generated(&site))
         };
-        let touched = touched.filter(|_| !had_unshown && sections_kept());
-        let mut update =
-            self.render(&site, diagnostics, Some((&keys, members, touched.as_ref())))?;
+        let changes = Changes {
+            touched: touched.filter(|_| !had_unshown && sections_kept()),
+            keys,
+            relisted,
+            members,
+        };
+        let mut update = self.render(&site, diagnostics, Some(&changes))?;
+        let Changes { keys, members, .. } = changes;
         if update.errors().next().is_some() {
             self.unshown = (keys, members);
         } else {
