@@ -29,7 +29,7 @@ use flate2::write::GzEncoder;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 pub const KINDS: [&str; 6] = [
@@ -137,7 +137,7 @@ fn compress(value: &impl Serialize) -> Vec<u8> {
 /// One shard file: surface → term, term → postings columns, doc → record.
 #[derive(Serialize, Default)]
 struct Shard<'a> {
-    w: BTreeMap<&'a str, &'a String>,
+    w: BTreeMap<&'a str, &'a str>,
     p: BTreeMap<&'a str, [Vec<u64>; 3]>,
     r: BTreeMap<usize, &'a RawValue>,
 }
@@ -215,10 +215,8 @@ pub struct LanguageIndex {
     tf: HashMap<String, Vec<(u32, u32, u32)>>,
     /// term → its best postings `(doc, score)`, in document order.
     postings: HashMap<String, Vec<(usize, u64)>>,
-    /// Shard key → folded surface form → term.
-    shards: BTreeMap<String, BTreeMap<String, String>>,
-    /// term → the shards whose surface forms lead to it.
-    term_shards: HashMap<String, Vec<String>>,
+    /// Every folded surface form → its term.
+    surfaces: HashMap<String, String>,
     masks: Vec<u64>,
     records: Vec<Box<RawValue>>,
     doc_countries: Vec<Vec<String>>,
@@ -255,8 +253,7 @@ impl LanguageIndex {
             average: (1.0, 1.0),
             tf: HashMap::new(),
             postings: HashMap::new(),
-            shards: BTreeMap::new(),
-            term_shards: HashMap::new(),
+            surfaces: HashMap::new(),
             masks: docs.iter().map(|d| mask(d, themes)).collect(),
             records: Vec::new(),
             doc_countries: docs.iter().map(|d| d.countries.clone()).collect(),
@@ -300,9 +297,9 @@ impl LanguageIndex {
             }
         }
         let mut files: Vec<(String, Vec<u8>)> = index
-            .shards
+            .shards(|_| true)
             .par_iter()
-            .map(|(key, _)| index.shard_file(key))
+            .map(|(key, words)| index.shard_file(key, words))
             .collect();
         files.par_extend(
             (0..index.records.len().div_ceil(CHUNK))
@@ -382,9 +379,8 @@ impl LanguageIndex {
         // Shards that learn a word form (of a term whose postings may not change).
         let mut learning = Vec::new();
         let (terms, length) = analyse(doc, |word| {
-            let key = shard_key(&word);
-            if !self.shards.get(&key).is_some_and(|s| s.contains_key(&word)) {
-                learning.push(key);
+            if !self.surfaces.contains_key(&word) {
+                learning.push(shard_key(&word));
             }
             self.stem(word)
         });
@@ -440,16 +436,19 @@ impl LanguageIndex {
         } else {
             changed_terms
         };
-        let mut shard_keys: Vec<&String> = remade
-            .into_iter()
-            .filter_map(|t| self.term_shards.get(t))
-            .flatten()
-            .chain(&learning)
+        // The shards of those words' forms, and those learning a form.
+        let remade: HashSet<&String> = remade.into_iter().collect();
+        let mut shard_keys: HashSet<String> = learning.into_iter().collect();
+        shard_keys.extend(
+            (self.surfaces.iter())
+                .filter(|(_, term)| remade.contains(term))
+                .map(|(surface, _)| shard_key(surface)),
+        );
+        let shards = self.shards(|key| shard_keys.contains(key));
+        let mut files: Vec<(String, Vec<u8>)> = shards
+            .par_iter()
+            .map(|(key, words)| self.shard_file(key, words))
             .collect();
-        shard_keys.sort_unstable();
-        shard_keys.dedup();
-        let mut files: Vec<(String, Vec<u8>)> =
-            shard_keys.par_iter().map(|k| self.shard_file(k)).collect();
         if shown_differently {
             files.push(self.chunk_file(i / CHUNK));
         }
@@ -461,21 +460,27 @@ impl LanguageIndex {
         Some(self.outputs(files))
     }
 
-    /// The term of a folded word, remembering the shard it is found through.
+    /// The term of a folded word; each distinct word is stemmed once.
     fn stem(&mut self, folded: String) -> String {
-        let key = shard_key(&folded);
-        let shard = self.shards.entry(key).or_default();
-        if let Some(term) = shard.get(&folded) {
-            return term.clone();
+        self.surfaces
+            .entry(folded)
+            .or_insert_with_key(|folded| self.analyzer.term(folded))
+            .clone()
+    }
+
+    /// The surface forms and their terms of the shards whose key `wanted` accepts, sorted.
+    fn shards(&self, wanted: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<(&str, &str)>> {
+        let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
+        for (surface, term) in &self.surfaces {
+            let key = shard_key(surface);
+            if wanted(&key) {
+                shards.entry(key).or_default().push((surface, term));
+            }
         }
-        let term = self.analyzer.term(&folded);
-        let key = shard_key(&folded);
-        shard.insert(folded, term.clone());
-        let in_shards = self.term_shards.entry(term.clone()).or_default();
-        if !in_shards.contains(&key) {
-            in_shards.push(key);
+        for words in shards.values_mut() {
+            words.sort_unstable();
         }
-        term
+        shards
     }
 
     /// A term's best postings (BM25, title matches weighted), in document order.
@@ -511,15 +516,15 @@ impl LanguageIndex {
     }
 
     /// One shard: its surface forms' terms, their postings and best documents' records.
-    fn shard_file(&self, key: &str) -> (String, Vec<u8>) {
+    fn shard_file(&self, key: &str, words: &[(&str, &str)]) -> (String, Vec<u8>) {
         let mut shard = Shard::default();
-        for (surface, term) in self.shards.get(key).into_iter().flatten() {
+        for &(surface, term) in words {
             // A word no document has any more.
             let Some(list) = self.postings.get(term) else {
                 continue;
             };
             shard.w.insert(surface, term);
-            if shard.p.contains_key(term.as_str()) {
+            if shard.p.contains_key(term) {
                 continue;
             }
             let gaps = list
