@@ -133,10 +133,20 @@ impl Day {
 
 /// A tag as written, and the last part of its page's address (`Foro juvenil` →
 /// `foro-juvenil`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     pub name: String,
     pub slug: String,
+}
+
+/// What [`Page::terms`] lists a page under: countries (a member's or coordinator's own),
+/// levels (a practice's), thematic areas and tags.
+#[derive(Debug, PartialEq)]
+pub struct Terms<'p> {
+    pub countries: Vec<&'p str>,
+    pub levels: &'p [String],
+    pub themes: &'p [String],
+    pub tags: &'p [Tag],
 }
 
 #[derive(Debug, Clone)]
@@ -208,6 +218,31 @@ impl Page {
             generated: true,
             front_matter: String::new(),
             front_matter_line: 1,
+        }
+    }
+
+    /// Whether the page lists others: the home page, section pages, thematic areas.
+    pub fn lists_pages(&self) -> bool {
+        matches!(self.kind, Kind::Home | Kind::Section | Kind::Theme(_))
+    }
+
+    /// The taxonomy terms and thematic areas the page is listed under.
+    pub fn terms(&self) -> Terms<'_> {
+        let (countries, levels, themes): (Vec<&str>, &[String], &[String]) = match &self.kind {
+            Kind::Practice(p) => (
+                p.countries.iter().map(String::as_str).collect(),
+                &p.levels,
+                &p.themes,
+            ),
+            Kind::Member(m) => (vec![&m.country], &[], &m.themes),
+            Kind::Coordinator(c) => (vec![&c.country], &[], &[]),
+            _ => (Vec::new(), &[], &[]),
+        };
+        Terms {
+            countries,
+            levels,
+            themes,
+            tags: &self.tags,
         }
     }
 

@@ -255,7 +255,7 @@ impl Site {
             if !same_place(&replaced[index], page) {
                 return None;
             }
-            regrouped |= terms(&replaced[index]) != terms(page);
+            regrouped |= replaced[index].terms() != page.terms();
             replaced[index] = Arc::clone(page);
         }
         let groups = if regrouped {
@@ -301,18 +301,6 @@ fn same_place(old: &Page, new: &Page) -> bool {
     ) && old.kind.name() == new.kind.name()
         && old.generated == new.generated
         && member_id(old) == member_id(new)
-}
-
-/// A page's taxonomy terms: countries, levels and tags.
-fn terms(page: &Page) -> (Vec<&str>, &[String], Vec<(&str, &str)>) {
-    let (countries, levels): (Vec<&str>, &[String]) = match &page.kind {
-        Kind::Practice(p) => (p.countries.iter().map(String::as_str).collect(), &p.levels),
-        Kind::Member(m) => (vec![&m.country], &[]),
-        Kind::Coordinator(c) => (vec![&c.country], &[]),
-        _ => (Vec::new(), &[]),
-    };
-    let tags = page.tags.iter().map(|t| (t.name.as_str(), t.slug.as_str()));
-    (countries, levels, tags.collect())
 }
 
 /// Per language, the practices and the pages in each taxonomy term.

@@ -298,9 +298,8 @@ impl<'a> Renderer<'a> {
         };
         let tracking = !matches!(scope, Scope::All);
         // Pages that list others (home, sections, thematic areas) are tracked like listings.
-        let lists = |page: &Page| matches!(page.kind, Kind::Home | Kind::Section | Kind::Theme(_));
-        // Of those, an edit that keeps memberships can change only the home page, its own
-        // sections' pages and its thematic areas' pages.
+        // With `only`, of those just the home page and the touched sections' and thematic
+        // areas' pages are looked at.
         let may_list_the_edit = |page: &Page| {
             only.is_none_or(|t| {
                 let top = page.dir.split('/').next().unwrap_or("");
@@ -317,7 +316,7 @@ impl<'a> Renderer<'a> {
                 let listing = site
                     .pages
                     .iter()
-                    .filter(|p| lists(p) && may_list_the_edit(p));
+                    .filter(|p| p.lists_pages() && may_list_the_edit(p));
                 let wanted: std::collections::BTreeSet<&str> = keys
                     .iter()
                     .map(String::as_str)
@@ -355,7 +354,7 @@ impl<'a> Renderer<'a> {
             let (view, mut problems) = self.page_view(entry);
             let mut fingerprints = Vec::new();
             for view in self.paginate(view) {
-                fingerprints.extend(put(&view, lists(site.page(entry)), &mut problems)?);
+                fingerprints.extend(put(&view, site.page(entry).lists_pages(), &mut problems)?);
             }
             Ok((problems, fingerprints))
         });

@@ -12,7 +12,7 @@ use crate::build::{self, Setup};
 use crate::config::Overrides;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
-use crate::parse::{self, Day, Kind, Page};
+use crate::parse::{self, Day, Kind, Page, Terms};
 use crate::render::{Renderer, Scope, Touched, listed_as, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
@@ -69,73 +69,49 @@ impl Update {
     }
 }
 
-/// What of a page decides the listings it is in: its taxonomy terms (countries, levels,
-/// tags, thematic areas) and its section; and what sitemaps and redirects show of it
-/// (address, dates, aliases, draft flag).
-struct Memberships {
-    countries: Vec<String>,
-    levels: Vec<String>,
-    tags: Vec<(String, String)>,
-    themes: Vec<String>,
-    section: String,
-    address: (String, Option<Day>, Option<Day>, Vec<String>, bool),
+/// What of a page decides the listings it is in: its taxonomy terms and thematic areas, its
+/// section and whether it is a draft; and what sitemaps and redirects show of it (address,
+/// dates, aliases).
+struct Memberships<'p> {
+    terms: Terms<'p>,
+    section: &'p str,
+    draft: bool,
+    address: (&'p str, Option<Day>, Option<Day>, &'p [String]),
 }
 
-impl Memberships {
-    fn of(page: &Page) -> Memberships {
-        let (countries, levels, themes) = match &page.kind {
-            Kind::Practice(p) => (p.countries.clone(), p.levels.clone(), p.themes.clone()),
-            Kind::Member(m) => (vec![m.country.clone()], Vec::new(), m.themes.clone()),
-            Kind::Coordinator(c) => (vec![c.country.clone()], Vec::new(), Vec::new()),
-            _ => (Vec::new(), Vec::new(), Vec::new()),
-        };
+impl Memberships<'_> {
+    fn of(page: &Page) -> Memberships<'_> {
         Memberships {
-            countries,
-            levels,
-            tags: page
-                .tags
-                .iter()
-                .map(|t| (t.name.clone(), t.slug.clone()))
-                .collect(),
-            themes,
-            section: page.dir.split('/').next().unwrap_or("").to_string(),
-            address: (
-                page.slug.clone(),
-                page.date,
-                page.updated,
-                page.aliases.clone(),
-                page.draft,
-            ),
+            terms: page.terms(),
+            section: page.dir.split('/').next().unwrap_or(""),
+            draft: page.draft,
+            address: (&page.slug, page.date, page.updated, &page.aliases),
         }
     }
 
     /// Whether a page's edit from `self` to `new` changes how many pages a term has (or a
     /// tag's name, or whether the page is shown at all).
     fn counts_change(&self, new: &Memberships) -> bool {
-        (
-            &self.countries,
-            &self.levels,
-            &self.tags,
-            &self.themes,
-            self.address.4,
-        ) != (
-            &new.countries,
-            &new.levels,
-            &new.tags,
-            &new.themes,
-            new.address.4,
-        )
+        (&self.terms, self.draft) != (&new.terms, new.draft)
+    }
+
+    /// Whether it changes what sitemaps and redirects show.
+    fn addresses_change(&self, new: &Memberships) -> bool {
+        (&self.address, self.draft) != (&new.address, new.draft)
     }
 
     /// Adds these terms and section to `touched`.
-    fn add_to(self, touched: &mut Touched) {
-        touched.countries.extend(self.countries);
-        touched.levels.extend(self.levels);
+    fn add_to(&self, touched: &mut Touched) {
+        let terms = &self.terms;
+        touched
+            .countries
+            .extend(terms.countries.iter().map(|c| c.to_string()));
+        touched.levels.extend(terms.levels.iter().cloned());
         touched
             .tags
-            .extend(self.tags.into_iter().map(|(_, slug)| slug));
-        touched.themes.extend(self.themes);
-        touched.sections.insert(self.section);
+            .extend(terms.tags.iter().map(|t| t.slug.clone()));
+        touched.themes.extend(terms.themes.iter().cloned());
+        touched.sections.insert(self.section.to_string());
     }
 }
 
@@ -144,16 +120,15 @@ impl Memberships {
 /// `None` (every listing) when a listing page itself comes or goes.
 fn touch(touched: Option<Touched>, old: Option<&Page>, new: Option<&Page>) -> Option<Touched> {
     let mut touched = touched?;
-    let lists = |page: &Page| matches!(page.kind, Kind::Home | Kind::Section | Kind::Theme(_));
     match (old, new) {
         (Some(old), Some(new)) => {
             let (old, new) = (Memberships::of(old), Memberships::of(new));
             touched.counts |= old.counts_change(&new);
-            touched.addresses |= old.address != new.address;
+            touched.addresses |= old.addresses_change(&new);
             old.add_to(&mut touched);
             new.add_to(&mut touched);
         }
-        (Some(page), None) | (None, Some(page)) if !lists(page) => {
+        (Some(page), None) | (None, Some(page)) if !page.lists_pages() => {
             touched.counts = true;
             touched.addresses = true;
             Memberships::of(page).add_to(&mut touched);
