@@ -5,6 +5,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::i18n::Strings;
 use crate::load::{self, SourceTree};
+use crate::output_map::OutputMap;
 use crate::parse::{self, Page};
 use crate::regions::RegionTable;
 use crate::render::{self, Renderer};
@@ -146,8 +147,9 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             Some(staging) => staging,
             None => &Discard,
         };
+        let map = OutputMap::new(inner);
         let sink = Counting {
-            inner,
+            inner: &map,
             counter: &counter,
             progress: &progress,
         };
@@ -159,6 +161,8 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
                 }
                 Ok(problems)
             });
+        drop(sink);
+        diagnostics.extend(map.into_problems());
         match (rendered, staging) {
             (Ok(problems), staging) => {
                 diagnostics.extend(problems);

@@ -1,6 +1,8 @@
 //! `site.yaml`: the site's configuration, with the command line's overrides applied.
 
 use crate::diagnostic::Diagnostic;
+use crate::paths;
+use crate::sanitize;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -99,26 +101,62 @@ impl Config {
                 .with_hint("see the site.yaml example in the README")
         })?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
+        if let Err(bad) = sanitize::check_web_address(&base_url) {
+            return Err(Diagnostic::error(
+                FILE,
+                line_of_key(text, "base_url"),
+                format!("base_url: \"{}\": {bad}", base_url.escape_debug()),
+            )
+            .with_hint("the address the site is published at, e.g. https://example.org/aspnet/"));
+        }
         let (origin, base_path) = split_base_url(&base_url);
+        if let Err(why) = paths::segment(&raw.theme) {
+            return Err(Diagnostic::error(
+                FILE,
+                line_of_key(text, "theme"),
+                format!("theme: \"{}\": {why}", raw.theme.escape_debug()),
+            )
+            .with_hint("the name of a folder under themes/, e.g. default"));
+        }
+        let code = |written: &str, key: &str| {
+            paths::language_code(written).map_err(|why| {
+                Diagnostic::error(
+                    FILE,
+                    line_of_key(text, key),
+                    format!("{key}: \"{}\": {why}", written.escape_debug()),
+                )
+                .with_hint(why.hint())
+            })
+        };
+        let default_language = code(&raw.default_language, "default_language")?;
         let mut languages: Vec<Language> = if raw.languages.is_empty() {
             vec![Language {
-                code: raw.default_language.clone(),
+                code: default_language.clone(),
                 name: raw.default_language.clone(),
                 title: raw.title.clone(),
                 rtl: false,
             }]
         } else {
-            raw.languages
-                .iter()
-                .map(|(code, l)| Language {
-                    code: code.clone(),
+            let mut languages = Vec::new();
+            for (written, l) in &raw.languages {
+                let lower = code(written, "languages")?;
+                if languages.iter().any(|l: &Language| l.code == lower) {
+                    return Err(Diagnostic::error(
+                        FILE,
+                        line_of_key(text, "languages"),
+                        format!("languages: \"{written}\" is listed twice"),
+                    ));
+                }
+                languages.push(Language {
+                    code: lower,
                     name: l.name.clone(),
                     title: l.title.clone().unwrap_or_else(|| raw.title.clone()),
                     rtl: l.direction.as_deref() == Some("rtl"),
-                })
-                .collect()
+                });
+            }
+            languages
         };
-        if !languages.iter().any(|l| l.code == raw.default_language) {
+        if !languages.iter().any(|l| l.code == default_language) {
             return Err(Diagnostic::error(
                 FILE,
                 line_of_key(text, "default_language"),
@@ -130,7 +168,8 @@ impl Config {
             .with_hint("add it under `languages:` or pick one listed there"));
         }
         if let Some(wanted) = &overrides.languages {
-            for code in wanted {
+            let wanted: Vec<String> = wanted.iter().map(|c| c.to_ascii_lowercase()).collect();
+            for code in &wanted {
                 if !languages.iter().any(|l| &l.code == code) {
                     return Err(Diagnostic::error(
                         FILE,
@@ -141,7 +180,7 @@ impl Config {
             }
             languages.retain(|l| wanted.contains(&l.code));
         }
-        languages.sort_by_key(|l| l.code != raw.default_language);
+        languages.sort_by_key(|l| l.code != default_language);
         if raw.paginate == 0 {
             return Err(Diagnostic::error(
                 FILE,
@@ -153,7 +192,7 @@ impl Config {
             title: raw.title,
             origin,
             base_path,
-            default_language: raw.default_language,
+            default_language,
             languages,
             theme: raw.theme,
             translation_fallback: raw.translation_fallback,
@@ -168,9 +207,14 @@ impl Config {
         self.languages.iter().any(|l| l.code == lang)
     }
 
-    /// A site-absolute path (`/en/practices/`) made into a link under the base path.
+    /// A site-absolute path (`/en/practices/`) made into a link under the base path, letters
+    /// outside ASCII percent-encoded (`/ar/مدارس/` → `/ar/%D9%85…/`).
     pub fn link(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+        format!(
+            "{}{}",
+            self.base_path,
+            paths::url_encode(path.trim_start_matches('/'))
+        )
     }
 
     /// A full URL, for feeds and the sitemap.

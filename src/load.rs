@@ -1,10 +1,33 @@
-//! Stage 1, load: reads `site.yaml` and walks `content/`, sorting what it finds into Markdown
-//! sources, site data (`content/_data/*.yaml`) and bundle assets. It reads; it does not parse.
+//! Stage 1, load: reads `site.yaml`, walks `content/` and the site-wide `static/` folder,
+//! and sorts what it finds into Markdown sources, site data (`content/_data/*.yaml`) and
+//! files to publish. It reads; it does not parse.
+//!
+//! It is also the door for files: symbolic links are refused (never followed), two files
+//! whose paths differ only in case are an error, Markdown and data files have a size limit,
+//! and a file that is not Markdown is published only from a page bundle (beside its
+//! `index.md`) or from `static/`, and only if it is of a passive type ([`PASSIVE_TYPES`]);
+//! SVG pictures are published sanitised ([`sanitize::clean_svg`]).
 
 use crate::diagnostic::{Diagnostic, EnvError, display_path};
+use crate::paths;
+use crate::sanitize;
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
+
+/// The largest Markdown, YAML or SVG file read, in bytes: a long guide chapter is a tenth
+/// of it; past it, parsing would cost memory out of proportion.
+pub const MAX_TEXT_FILE: u64 = 2 * 1024 * 1024;
+
+/// Extensions of files published as they are: pictures, documents, sound and video, which a
+/// browser shows or downloads but never runs. (`svg` is published sanitised.)
+pub const PASSIVE_TYPES: [&str; 31] = [
+    "jpg", "jpeg", "png", "gif", "webp", "avif", "ico", "svg", "pdf", "txt", "csv", "doc",
+    "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub", "mp3", "ogg", "oga",
+    "opus", "wav", "m4a", "mp4", "webm", "ogv", "vtt",
+];
 
 /// A text file of the site, with its path relative to the root (`content/practices/x.md`).
 #[derive(Debug, Clone)]
@@ -13,12 +36,27 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// A non-Markdown file beside a page bundle's `index.md`, copied with the page.
+/// A file published as it is (or sanitised): a page bundle's picture or document, or a
+/// site-wide file of `static/`.
 #[derive(Debug, Clone)]
 pub struct Asset {
-    /// Relative to `content/`: `practices/sandwatch/beach.svg`.
+    /// For a bundle file, relative to `content/` (`practices/sandwatch/beach.jpg`); for a
+    /// site-wide file, relative to `static/` (`favicon.ico`), which is also its output path.
     pub content_path: String,
+    /// The file on disk, for messages and copying.
     pub absolute: PathBuf,
+    /// The bytes to publish when they are not the file's own (a sanitised SVG).
+    pub cleaned: Option<Arc<Vec<u8>>>,
+    /// A file of `static/`, rather than of a page bundle.
+    pub site_wide: bool,
+}
+
+impl Asset {
+    /// Where it came from, relative to the root: `content/…` or `static/…`.
+    pub fn source(&self) -> String {
+        let folder = if self.site_wide { "static" } else { "content" };
+        format!("{folder}/{}", self.content_path)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -26,6 +64,7 @@ pub struct SourceTree {
     pub config: Option<SourceFile>,
     pub markdown: Vec<SourceFile>,
     pub data: Vec<SourceFile>,
+    /// Files of page bundles, then those of `static/`.
     pub assets: Vec<Asset>,
 }
 
@@ -33,49 +72,69 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     let mut tree = SourceTree::default();
     let mut problems = Vec::new();
     let config_path = root.join("site.yaml");
-    match read_text(root, &config_path) {
-        Ok(Some(file)) => tree.config = Some(file),
-        Ok(None) => problems.push(
-            Diagnostic::error("site.yaml", 0, "no site.yaml at the site root")
-                .with_hint("run the command in the site's folder, or pass --root DIR"),
-        ),
-        Err(d) => problems.push(d),
+    if is_symlink(&config_path) {
+        problems.push(symlink_problem("site.yaml"));
+    } else {
+        match read_text(root, &config_path) {
+            Ok(Some(file)) => tree.config = Some(file),
+            Ok(None) => problems.push(
+                Diagnostic::error("site.yaml", 0, "no site.yaml at the site root")
+                    .with_hint("run the command in the site's folder, or pass --root DIR"),
+            ),
+            Err(d) => problems.push(d),
+        }
     }
     let content = root.join("content");
-    if !content.is_dir() {
+    if !content.is_dir() || is_symlink(&content) {
         return Err(EnvError {
             path: content,
-            message: "no content/ folder here; pass --root DIR".into(),
+            message: "no content/ folder here (a symbolic link is not followed); pass --root DIR"
+                .into(),
         });
     }
+    let files = walk(root, &content, &mut problems)?;
+    let bundles: HashSet<&Path> = files
+        .iter()
+        .filter(|(relative, _)| {
+            let name = relative.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            name == "index.md" || (name.starts_with("index.") && name.ends_with(".md"))
+        })
+        .filter_map(|(relative, _)| relative.parent())
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .collect();
     let mut markdown_paths = Vec::new();
     let mut data_paths = Vec::new();
-    for entry in WalkDir::new(&content).sort_by_file_name() {
-        let entry = entry.map_err(|e| EnvError {
-            path: e.path().map(Path::to_path_buf).unwrap_or(content.clone()),
-            message: e.to_string(),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let relative = path.strip_prefix(&content).unwrap_or(path);
+    let mut assets = Vec::new();
+    for (relative, path) in &files {
+        let name = relative.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
         if relative.starts_with("_data") {
             if name.ends_with(".yaml") || name.ends_with(".yml") {
-                data_paths.push(path.to_path_buf());
+                data_paths.push(path.clone());
+            } else {
+                problems.push(
+                    Diagnostic::error(display_path(&Path::new("content").join(relative)), 0, "content/_data/ holds only .yaml files")
+                        .with_hint("move the file out of _data/: pictures and documents go in a page bundle or static/"),
+                );
             }
         } else if name.ends_with(".md") {
-            markdown_paths.push(path.to_path_buf());
+            markdown_paths.push(path.clone());
+        } else if relative.parent().is_some_and(|dir| bundles.contains(dir)) {
+            assets.push((relative.clone(), path.clone()));
         } else {
-            tree.assets.push(Asset {
-                content_path: display_path(relative),
-                absolute: path.to_path_buf(),
-            });
+            problems.push(
+                Diagnostic::error(display_path(&Path::new("content").join(relative)), 0, "this file is not in a page bundle, so it is not published")
+                    .with_hint("put pictures and documents beside the page that shows them, in a folder with its index.md (practices/name/index.md), or site-wide files in static/ at the root"),
+            );
         }
+    }
+    tree.assets = publishable(root, Path::new("content"), assets, false, &mut problems);
+    let static_dir = root.join("static");
+    if is_symlink(&static_dir) {
+        problems.push(symlink_problem("static"));
+    } else if static_dir.is_dir() {
+        let statics = walk(root, &static_dir, &mut problems)?;
+        let statics = publishable(root, Path::new("static"), statics, true, &mut problems);
+        tree.assets.extend(statics);
     }
     let read_all = |paths: Vec<PathBuf>| -> Vec<Result<Option<SourceFile>, Diagnostic>> {
         paths.par_iter().map(|p| read_text(root, p)).collect()
@@ -95,9 +154,148 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     Ok((tree, problems))
 }
 
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn symlink_problem(relative: &str) -> Diagnostic {
+    Diagnostic::error(relative, 0, "symbolic links are not followed")
+        .with_hint("replace the link with the file or folder itself")
+}
+
+/// The files under `folder` as (path relative to it, path on disk), in name order. Hidden
+/// files and folders (`.git`, `.DS_Store`) are skipped; symbolic links and two paths that
+/// differ only in case are problems.
+fn walk(
+    root: &Path,
+    folder: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Vec<(PathBuf, PathBuf)>, EnvError> {
+    let mut files = Vec::new();
+    let mut folded: HashMap<String, PathBuf> = HashMap::new();
+    let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+    for entry in WalkDir::new(folder).sort_by_file_name().into_iter().filter_entry(visible) {
+        let entry = entry.map_err(|e| EnvError {
+            path: e.path().map(Path::to_path_buf).unwrap_or(folder.to_path_buf()),
+            message: e.to_string(),
+        })?;
+        let path = entry.path();
+        let shown = display_path(path.strip_prefix(root).unwrap_or(path));
+        if entry.path_is_symlink() {
+            problems.push(symlink_problem(&shown));
+            continue;
+        }
+        let relative = path.strip_prefix(folder).unwrap_or(path).to_path_buf();
+        if entry.depth() > 0 {
+            let key = display_path(&relative).to_lowercase();
+            if let Some(other) = folded.insert(key, path.to_path_buf()) {
+                let other = display_path(other.strip_prefix(root).unwrap_or(&other));
+                problems.push(
+                    Diagnostic::error(&shown, 0, format!("`{shown}` and `{other}` differ only in case"))
+                        .with_hint("case-insensitive disks and hosts (Windows, macOS) see one file: rename one of them"),
+                );
+                continue;
+            }
+        }
+        if entry.file_type().is_file() {
+            files.push((relative, path.to_path_buf()));
+        }
+    }
+    Ok(files)
+}
+
+/// Of the files found under `folder` (`content` or `static`), those that may be published:
+/// safe paths of passive types, SVG sanitised.
+fn publishable(
+    root: &Path,
+    folder: &Path,
+    files: Vec<(PathBuf, PathBuf)>,
+    site_wide: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Asset> {
+    let mut assets = Vec::new();
+    for (relative, absolute) in files {
+        let content_path = display_path(&relative);
+        let shown = display_path(&folder.join(&relative));
+        let checked = if site_wide {
+            paths::output_file(&content_path)
+        } else {
+            paths::relative(&content_path)
+        };
+        if let Err(why) = checked {
+            problems.push(
+                Diagnostic::error(&shown, 0, format!("this file name cannot be published: {why}"))
+                    .with_hint(why.hint()),
+            );
+            continue;
+        }
+        let extension = relative
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let site_file = site_wide
+            && (content_path == "CNAME"
+                || (content_path.starts_with(".well-known/")
+                    && matches!(extension.as_str(), "" | "txt" | "json")));
+        if !site_file && !PASSIVE_TYPES.contains(&extension.as_str()) {
+            problems.push(
+                Diagnostic::error(&shown, 0, format!("files of type `.{extension}` are not published"))
+                    .with_hint(format!(
+                        "only passive files are: {}{}",
+                        PASSIVE_TYPES.join(", "),
+                        if site_wide { ", CNAME and .well-known/ text or JSON" } else { "" }
+                    )),
+            );
+            continue;
+        }
+        let cleaned = if extension == "svg" {
+            match read_text(root, &absolute) {
+                Ok(Some(file)) => match sanitize::clean_svg(&file.text) {
+                    Some(svg) => Some(Arc::new(svg.into_bytes())),
+                    None => {
+                        problems.push(
+                            Diagnostic::error(&shown, 0, "this SVG file has no <svg> picture once cleaned")
+                                .with_hint("export it again as plain SVG, or as PNG"),
+                        );
+                        continue;
+                    }
+                },
+                Ok(None) => continue,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        assets.push(Asset {
+            content_path,
+            absolute,
+            cleaned,
+            site_wide,
+        });
+    }
+    assets
+}
+
 /// Reads a UTF-8 file; a missing file is `None`; undecodable bytes are a content error.
 pub fn read_text(root: &Path, path: &Path) -> Result<Option<SourceFile>, Diagnostic> {
     let relative = display_path(path.strip_prefix(root).unwrap_or(path));
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_TEXT_FILE
+    {
+        return Err(Diagnostic::error(
+            &relative,
+            0,
+            format!(
+                "the file is {} KiB; text files may be at most {} KiB",
+                meta.len() / 1024,
+                MAX_TEXT_FILE / 1024
+            ),
+        )
+        .with_hint("split it into several pages (a guide's chapters), or move pictures out of it"));
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

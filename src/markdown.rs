@@ -1,8 +1,13 @@
 //! Markdown to HTML for one page body as read in one language: CommonMark with tables,
 //! footnotes, strikethrough and task lists; heading ids and a table of contents; `@/path.md`
 //! links resolved by the caller; raw HTML sanitised unless the site allows it.
+//!
+//! Markdown itself never yields script: every link and image URL passes
+//! [`sanitize::check_url`], headings take only `{#id .class}` attributes, and nesting is
+//! bounded by [`sanitize::MAX_NESTING`]; a body breaking these rules is a located error.
 
 use crate::diagnostic::Diagnostic;
+use crate::sanitize;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -45,7 +50,30 @@ pub fn render(
     let mut image_at: Option<(usize, usize)> = None;
     let mut toc = Vec::new();
     let mut used_ids = HashSet::new();
+    let mut depth = 0usize;
     for (event, range) in Parser::new_ext(source.text, options).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > sanitize::MAX_NESTING {
+            problems.push(
+                Diagnostic::error(
+                    source.path,
+                    line_of(range.start),
+                    format!(
+                        "the text nests more than {} levels deep (lists or quotes inside each other)",
+                        sanitize::MAX_NESTING
+                    ),
+                )
+                .with_hint("flatten the lists or quotes; no reader can follow that many levels"),
+            );
+            return Rendered {
+                html: String::new(),
+                toc,
+            };
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -99,9 +127,29 @@ pub fn render(
                 }
                 Event::End(TagEnd::Image)
             }
-            Event::Start(Tag::Heading { .. }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                for (name, _) in &attrs {
+                    problems.push(
+                        Diagnostic::error(
+                            source.path,
+                            line_of(range.start),
+                            format!("heading attribute `{name}` is not allowed"),
+                        )
+                        .with_hint("a heading may set only its id and classes: ## Title {#id .class}"),
+                    );
+                }
                 heading_at = Some(events.len());
-                event
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs: Vec::new(),
+                })
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some(start) = heading_at.take() {
@@ -134,7 +182,7 @@ pub fn render(
     let mut out = String::with_capacity(source.text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if has_raw_html && !allow_raw_html {
-        out = sanitize(&out);
+        out = sanitize::clean_html(&out);
     }
     Rendered { html: out, toc }
 }
@@ -186,7 +234,16 @@ fn rewrite_link<'a>(
     problems: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
     let Some(target) = dest.strip_prefix("@/") else {
-        return dest.clone();
+        return match sanitize::check_url(dest) {
+            Ok(()) => dest.clone(),
+            Err(bad) => {
+                problems.push(
+                    Diagnostic::error(source.path, line, format!("link to \"{}\": {}", dest.escape_debug(), bad.message))
+                        .with_hint(bad.hint()),
+                );
+                CowStr::from("#")
+            }
+        };
     };
     let (target, fragment) = target.split_once('#').map_or((target, ""), |(t, f)| (t, f));
     match resolve_link(target) {
@@ -240,14 +297,6 @@ pub fn slugify(text: &str) -> String {
         }
     }
     slug.trim_end_matches('-').to_string()
-}
-
-/// Removes scripts, event handlers and other unsafe markup, keeping ids for anchors.
-pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .add_generic_attributes(["id", "class"])
-        .clean(html)
-        .to_string()
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 use crate::config::strip_location;
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
+use crate::paths;
+use crate::sanitize;
 use serde_yaml::{Mapping, Value};
 
 pub const LEVELS: [&str; 5] = [
@@ -100,12 +102,22 @@ pub struct Day {
 }
 
 impl Day {
+    /// The first and last years a date may name: a practice, a school joining the network
+    /// or a page's update falls between them.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+    /// A strict `YYYY-MM-DD` (ASCII digits only) naming a real day in [`Day::YEARS`].
     pub fn parse(s: &str) -> Option<Day> {
-        let mut parts = s.split('-');
-        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let bytes = s.as_bytes();
+        let shape = bytes.len() == 10
+            && bytes.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !shape {
             return None;
         }
+        let (y, m, d) = (&s[0..4], &s[5..7], &s[8..10]);
         let (year, month, day) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let days = [
@@ -122,7 +134,10 @@ impl Day {
             30,
             31,
         ];
-        let valid = (1..=12).contains(&month) && day >= 1 && day <= days[usize::from(month) - 1];
+        let valid = Day::YEARS.contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days[usize::from(month) - 1];
         valid.then_some(Day { year, month, day })
     }
 
@@ -253,9 +268,19 @@ impl Page {
     /// Line and column of `key` in the front matter, or of `value` within that key's lines.
     pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
         let lines: Vec<&str> = self.front_matter.lines().collect();
-        let Some(start) = lines
+        // The key's line, and where its value starts (after the `:`). Only YAML's own
+        // blanks (space, tab) may stand between a key and its colon.
+        let key_line = |l: &&str| {
+            let rest = l.strip_prefix(key)?;
+            let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            rest[blanks..]
+                .starts_with(':')
+                .then_some(key.len() + blanks + 1)
+        };
+        let Some((start, value_at)) = lines
             .iter()
-            .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+            .enumerate()
+            .find_map(|(i, l)| key_line(l).map(|at| (i, at)))
         else {
             return (self.front_matter_line, 0);
         };
@@ -264,7 +289,7 @@ impl Page {
                 if i > start && !line.starts_with([' ', '-', '\t']) {
                     break;
                 }
-                let from = if i == start { key.len() + 1 } else { 0 };
+                let from = if i == start { value_at } else { 0 };
                 if let Some(col) = line[from..].find(value) {
                     return (self.front_matter_line + i, from + col + 1);
                 }
@@ -295,6 +320,17 @@ fn split_language(stem: &str) -> (&str, Option<&str>) {
 pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let content_path = file.path.strip_prefix("content/").unwrap_or(&file.path);
+    if let Err(why) = paths::relative(content_path) {
+        problems.push(
+            Diagnostic::error(
+                &file.path,
+                1,
+                format!("the file's path cannot become an address: {why}"),
+            )
+            .with_hint(format!("rename the file or folder; {}", why.hint())),
+        );
+        return (None, problems);
+    }
     let (dir, file_name) = content_path.rsplit_once('/').unwrap_or(("", content_path));
     let stem = file_name.trim_end_matches(".md");
     let (name, lang) = split_language(stem);
@@ -410,11 +446,11 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
         fields.missing("date");
     }
     let updated = fields.day("updated");
-    let slug = fields.opt_string("slug");
+    let slug = fields.slug();
     let draft = fields.bool("draft");
     let weight = fields.int("weight").unwrap_or(0);
-    let tags = fields.list("tags");
-    let aliases = fields.list("aliases");
+    let tags = fields.tags();
+    let aliases = fields.aliases();
     let template = fields.opt_string("template");
     problems.append(&mut fields.problems);
     let default_slug = page.key.rsplit('/').next().unwrap_or("").to_string();
@@ -426,13 +462,7 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
     page.slug = slug.unwrap_or(default_slug);
     page.draft = draft;
     page.weight = weight;
-    page.tags = tags
-        .into_iter()
-        .map(|name| Tag {
-            slug: crate::markdown::slugify(&name),
-            name,
-        })
-        .collect();
+    page.tags = tags;
     page.aliases = aliases;
     page.template = template;
     (Some(page), problems)
@@ -634,10 +664,28 @@ impl Fields<'_> {
             let d = self
                 .page
                 .error_at(key, Some(&text), format!("{key}: \"{text}\" is not a date"))
-                .with_hint("write dates as YYYY-MM-DD, e.g. 2024-03-15");
+                .with_hint(format!(
+                    "write dates as YYYY-MM-DD between {} and {}, e.g. 2024-03-15",
+                    Day::YEARS.start(),
+                    Day::YEARS.end()
+                ));
             self.problems.push(d);
         }
         day
+    }
+
+    /// A year within [`Day::YEARS`].
+    fn year(&mut self, key: &str) -> Option<i64> {
+        let year = self.int(key)?;
+        if (i64::from(*Day::YEARS.start())..=i64::from(*Day::YEARS.end())).contains(&year) {
+            return Some(year);
+        }
+        let d = self
+            .page
+            .error_at(key, None, format!("{key}: {year} is not a plausible year"))
+            .with_hint(format!("a year between {} and {}", Day::YEARS.start(), Day::YEARS.end()));
+        self.problems.push(d);
+        None
     }
 
     fn bool(&mut self, key: &str) -> bool {
@@ -661,14 +709,117 @@ impl Fields<'_> {
         }
     }
 
-    fn float(&mut self, key: &str) -> Option<f64> {
-        match self.get(key)? {
-            Value::Number(n) => n.as_f64(),
+    /// A number within `range` (a latitude, a longitude).
+    fn number_in(&mut self, key: &str, range: std::ops::RangeInclusive<f64>) -> Option<f64> {
+        let number = match self.get(key)? {
+            Value::Number(n) => n.as_f64()?,
             _ => {
                 self.wrong(key, "a number");
+                return None;
+            }
+        };
+        if range.contains(&number) {
+            return Some(number);
+        }
+        let d = self
+            .page
+            .error_at(key, None, format!("{key}: {number} is not between {} and {}", range.start(), range.end()))
+            .with_hint("latitude is -90 to 90 and longitude -180 to 180, in decimal degrees");
+        self.problems.push(d);
+        None
+    }
+
+    /// A value that must pass one of the checks of [`paths`] or [`sanitize`]; an error at the
+    /// value otherwise.
+    fn checked<T, E: std::fmt::Display>(
+        &mut self,
+        key: &str,
+        value: &str,
+        check: impl FnOnce(&str) -> Result<T, E>,
+        hint: &str,
+    ) -> Option<T> {
+        match check(value) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                let d = self
+                    .page
+                    .error_at(key, Some(value), format!("{key}: \"{}\": {why}", value.escape_debug()))
+                    .with_hint(hint);
+                self.problems.push(d);
                 None
             }
         }
+    }
+
+    /// The last part of the page's address: one safe path segment.
+    fn slug(&mut self) -> Option<String> {
+        let slug = self.opt_string("slug")?;
+        self.checked("slug", &slug, |s| paths::segment(s).map(str::to_string), paths::Unsafe::Empty.hint())
+    }
+
+    /// Old addresses that redirect here: safe relative paths.
+    fn aliases(&mut self) -> Vec<String> {
+        let aliases = self.list("aliases");
+        aliases
+            .into_iter()
+            .filter_map(|alias| {
+                self.checked("aliases", &alias, paths::relative, "write an old address as a path of this site, e.g. /en/old-name/")
+                    .map(|path| format!("/{path}/"))
+            })
+            .collect()
+    }
+
+    /// Tags, each with the slug of its page's address.
+    fn tags(&mut self) -> Vec<Tag> {
+        let names = self.list("tags");
+        names
+            .into_iter()
+            .filter_map(|name| {
+                let slug = crate::markdown::slugify(&name);
+                self.checked("tags", &name, |_| paths::segment(&slug).map(str::to_string), "a tag needs at least one letter or digit")
+                    .map(|slug| Tag { name, slug })
+            })
+            .collect()
+    }
+
+    /// A web address (http or https), or an error at it.
+    fn web_address(&mut self, key: &str) -> Option<String> {
+        let url = self.opt_string(key)?;
+        self.checked(key, &url, sanitize::check_web_address, "write the full address, e.g. https://school.example.org/")
+            .map(|()| url)
+    }
+
+    fn email(&mut self, key: &str) -> Option<String> {
+        let address = self.opt_string(key)?;
+        self.checked(key, &address, sanitize::check_email, "write one address, e.g. aspnet@natcom.example.org")
+            .map(|()| address)
+    }
+
+    /// A picture of the page bundle: a relative path to a file beside the page.
+    fn image(&mut self) -> Option<String> {
+        let image = self.opt_string("image")?;
+        let hint = "put the picture in the page's bundle folder (practices/name/index.md beside \
+                    name.jpg) and write `image: name.jpg`; remote pictures cannot be resized or \
+                    cleaned of their metadata";
+        if sanitize::check_web_address(&image).is_ok() {
+            let d = self
+                .page
+                .error_at("image", Some(&image), "image: a picture on another site cannot be used".into())
+                .with_hint(hint);
+            self.problems.push(d);
+            return None;
+        }
+        self.checked("image", &image, paths::relative, hint).map(|_| image)
+    }
+
+    /// An identifier that becomes a file name (a member id).
+    fn identifier(&mut self, key: &str) -> String {
+        let id = self.required_string(key);
+        if id.is_empty() {
+            return id;
+        }
+        self.checked(key, &id, |s| paths::segment(s).map(str::to_string), "an id is letters, digits and `-`, e.g. ke-0042")
+            .unwrap_or_default()
     }
 
     fn levels(&mut self, required: bool) -> Vec<String> {
@@ -700,7 +851,7 @@ impl Fields<'_> {
             levels: self.levels(false),
             sdg_targets: self.list("sdg_targets"),
             members: self.list("members"),
-            image: self.opt_string("image"),
+            image: self.image(),
             image_alt: self.opt_string("image_alt"),
             authors: self.list("authors"),
         }
@@ -717,18 +868,18 @@ impl Fields<'_> {
             self.problems.push(d);
         }
         Member {
-            id: self.required_string("id"),
+            id: self.identifier("id"),
             name: self.required_string("name"),
             country: self.required_string("country"),
             city: self.required_string("city"),
             levels: self.levels(true),
             school_type,
-            joined: self.int("joined"),
-            website: self.opt_string("website"),
+            joined: self.year("joined"),
+            website: self.web_address("website"),
             themes: self.list("themes"),
             status: self.opt_string("status"),
-            lat: self.float("lat"),
-            lon: self.float("lon"),
+            lat: self.number_in("lat", -90.0..=90.0),
+            lon: self.number_in("lon", -180.0..=180.0),
         }
     }
 
@@ -737,8 +888,8 @@ impl Fields<'_> {
             country: self.required_string("country"),
             name: self.required_string("name"),
             organization: self.required_string("organization"),
-            email: self.opt_string("email"),
-            website: self.opt_string("website"),
+            email: self.email("email"),
+            website: self.web_address("website"),
             languages: self.list("languages"),
         }
     }

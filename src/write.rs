@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 pub struct OutputFile {
     pub path: String,
     pub contents: Contents,
+    /// What made it, for the output map's errors: a source file (`content/x.md`,
+    /// `themes/default/static/style.css`) or a generated page (`(generated) tag listing`).
+    pub source: String,
 }
 
 pub enum Contents {

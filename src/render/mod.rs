@@ -445,9 +445,18 @@ impl<'a> Renderer<'a> {
             }
             Diagnostic::error(format!("themes/templates/{}", view.template), 0, message)
         })?;
+        let source = view
+            .key
+            .as_deref()
+            .and_then(|key| self.site.entry(&lang, key))
+            .map_or_else(
+                || format!("generated page {}", view.path),
+                |entry| self.site.page(entry).source.clone(),
+            );
         Ok(OutputFile {
             path: output_path(&view.path),
             contents: Contents::Bytes(html.into_bytes()),
+            source,
         })
     }
 

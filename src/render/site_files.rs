@@ -17,7 +17,7 @@ impl Renderer<'_> {
             .iter()
             .map(|l| json!({"code": l.code, "name": l.name, "title": l.title, "url": config.link(&format!("/{}/", l.code))}))
             .collect();
-        let mut render = |template: &str, path: &str, context: Value| {
+        let mut render = |template: &str, path: &str, context: Value, source: String| {
             let mut context = Context::from_value(context).unwrap_or_default();
             context.insert("languages", &languages);
             context.insert("base", &config.base_path);
@@ -27,10 +27,16 @@ impl Renderer<'_> {
                 files.push(OutputFile {
                     path: path.into(),
                     contents: Contents::Bytes(html.into_bytes()),
+                    source,
                 });
             }
         };
-        render("chooser.html", "index.html", json!({}));
+        render(
+            "chooser.html",
+            "index.html",
+            json!({}),
+            "generated language chooser".into(),
+        );
         for page in &site.pages {
             for alias in &page.aliases {
                 let Some(entry) = site.entry(&page.lang, &page.key) else {
@@ -41,6 +47,7 @@ impl Renderer<'_> {
                     "redirect.html",
                     &output_path(&alias_path),
                     json!({"target": config.absolute(&entry.path)}),
+                    format!("{} (aliases)", page.source),
                 );
             }
         }
@@ -48,6 +55,7 @@ impl Renderer<'_> {
         files.push(OutputFile {
             path: "404.html".into(),
             contents: Contents::Bytes(Vec::new()),
+            source: "generated root 404 page".into(),
         });
         if let Some(last) = files.last_mut() {
             last.contents = Contents::Bytes(format!("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0; url={}\">", config.link(&default_404)).into_bytes());
@@ -61,11 +69,13 @@ impl Renderer<'_> {
                 )
                 .into_bytes(),
             ),
+            source: "generated robots.txt".into(),
         });
         for (path, bytes) in theme.static_files() {
             files.push(OutputFile {
                 path: format!("static/{path}"),
                 contents: Contents::Bytes(bytes.to_vec()),
+                source: format!("theme file static/{path}"),
             });
         }
         files
@@ -142,6 +152,7 @@ impl Renderer<'_> {
             files.push(OutputFile {
                 path: format!("{lang}/sitemap.xml"),
                 contents: Contents::Bytes(sitemap.into_bytes()),
+                source: "generated sitemap".into(),
             });
             sitemap_index.push_str(&format!(
                 "<sitemap><loc>{}</loc></sitemap>\n",
@@ -152,6 +163,7 @@ impl Renderer<'_> {
         files.push(OutputFile {
             path: "sitemap.xml".into(),
             contents: Contents::Bytes(sitemap_index.into_bytes()),
+            source: "generated sitemap index".into(),
         });
         files
     }
@@ -190,34 +202,41 @@ impl Renderer<'_> {
         OutputFile {
             path: path.trim_start_matches('/').to_string(),
             contents: Contents::Bytes(xml.into_bytes()),
+            source: "generated Atom feed".into(),
         }
     }
 
-    /// Files beside a bundle's `index.md` go beside the page in every language it shows in;
-    /// other files under `content/` keep their path.
+    /// Files beside a bundle's `index.md` go beside the page in every language it shows in
+    /// (none when the page is not shown: a draft); files of `static/` go to the root.
     pub(super) fn assets(&self, assets: &[Asset]) -> Vec<OutputFile> {
         let site = self.site;
         let mut files = Vec::new();
         for asset in assets {
+            if asset.site_wide {
+                files.push(published(asset, asset.content_path.clone()));
+                continue;
+            }
             let (dir, name) = asset
                 .content_path
                 .rsplit_once('/')
                 .unwrap_or(("", &asset.content_path));
-            let copies: Vec<&Entry> = site.alternates(dir);
-            if copies.is_empty() {
-                files.push(OutputFile {
-                    path: asset.content_path.clone(),
-                    contents: Contents::CopyOf(asset.absolute.clone()),
-                });
-            }
-            for entry in copies {
+            for entry in site.alternates(dir) {
                 let path = format!("{}{name}", entry.path.trim_start_matches('/'));
-                files.push(OutputFile {
-                    path,
-                    contents: Contents::CopyOf(asset.absolute.clone()),
-                });
+                files.push(published(asset, path));
             }
         }
         files
+    }
+}
+
+/// An asset as an output file: its sanitised bytes, or a copy of the file.
+fn published(asset: &Asset, path: String) -> OutputFile {
+    OutputFile {
+        path,
+        contents: match &asset.cleaned {
+            Some(bytes) => Contents::Bytes(bytes.to_vec()),
+            None => Contents::CopyOf(asset.absolute.clone()),
+        },
+        source: asset.source(),
     }
 }

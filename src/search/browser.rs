@@ -564,6 +564,7 @@ impl LanguageIndex {
             .map(|(path, bytes)| OutputFile {
                 path: format!("{}{path}", self.relative_dir),
                 contents: Contents::Bytes(bytes),
+                source: "generated search index".into(),
             })
             .collect()
     }

@@ -16,6 +16,7 @@ use crate::parse::{self, Day, Kind, Page, Terms};
 use crate::render::{Renderer, Scope, Touched, listed_as, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
+use crate::output_map::OutputMap;
 use crate::write::{Contents, OutputFile, Sink};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -325,7 +326,16 @@ impl Session {
             },
         };
         let sink = MemorySink::default();
-        let rendered = renderer.render(&self.setup.theme, &self.assets, &sink, &scope)?;
+        // A full run registers every file in the output map; an edit renders files the map
+        // of the run before already allowed, and resolve checks the addresses it changes.
+        let rendered = if changed.is_none() {
+            let map = OutputMap::new(&sink);
+            let rendered = renderer.render(&self.setup.theme, &self.assets, &map, &scope)?;
+            diagnostics.extend(map.into_problems());
+            rendered
+        } else {
+            renderer.render(&self.setup.theme, &self.assets, &sink, &scope)?
+        };
         diagnostics.extend(rendered.problems);
         let mut update = Update {
             problems: diagnostics.into_sorted(),

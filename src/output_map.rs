@@ -1,0 +1,131 @@
+//! The map of the output: every file a full run writes passes through an [`OutputMap`] on
+//! its way to the sink, with what made it. A path that is not a safe relative path, or one
+//! that a second producer claims (compared without case, as case-insensitive disks and hosts
+//! would), is an error naming both producers, and neither claim replaces the other. Since a
+//! build writes into a staging folder that is swapped in only when the run has no errors, no
+//! such file ever reaches the published output.
+
+use crate::diagnostic::{Diagnostic, EnvError};
+use crate::paths;
+use crate::write::{OutputFile, Sink};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// A sink that checks and registers each file before passing it on.
+pub struct OutputMap<'a> {
+    inner: &'a dyn Sink,
+    /// Lower-cased path → (path as written, producer).
+    claimed: Mutex<HashMap<String, (String, String)>>,
+    problems: Mutex<Vec<Diagnostic>>,
+}
+
+impl<'a> OutputMap<'a> {
+    pub fn new(inner: &'a dyn Sink) -> OutputMap<'a> {
+        OutputMap {
+            inner,
+            claimed: Mutex::new(HashMap::new()),
+            problems: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The collisions and unsafe paths found.
+    pub fn into_problems(self) -> Vec<Diagnostic> {
+        self.problems.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn report(&self, problem: Diagnostic) {
+        match self.problems.lock() {
+            Ok(mut problems) => problems.push(problem),
+            Err(poisoned) => poisoned.into_inner().push(problem),
+        }
+    }
+}
+
+/// The file a problem is reported on: the producer when it is a file of the site
+/// (`content/x.md (aliases)` → `content/x.md`), else `site.yaml`, which decides the rest.
+fn reported_on(source: &str) -> &str {
+    if source.starts_with("generated ") || source.starts_with("theme ") {
+        "site.yaml"
+    } else {
+        source.split(' ').next().unwrap_or(source)
+    }
+}
+
+impl Sink for OutputMap<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), EnvError> {
+        if let Err(why) = paths::output_file(&file.path) {
+            self.report(
+                Diagnostic::error(
+                    reported_on(&file.source),
+                    1,
+                    format!("{} would write to `{}`, which is not a safe path: {why}", file.source, file.path),
+                )
+                .with_hint(why.hint()),
+            );
+            return Ok(());
+        }
+        let folded = file.path.to_lowercase();
+        let earlier = {
+            let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
+            match claimed.get(&folded) {
+                Some(earlier) => Some(earlier.clone()),
+                None => {
+                    claimed.insert(folded, (file.path.clone(), file.source.clone()));
+                    None
+                }
+            }
+        };
+        match earlier {
+            None => self.inner.put(file),
+            Some((path, source)) => {
+                let same = if path == file.path {
+                    format!("`{path}`")
+                } else {
+                    format!("`{path}` and `{}` (the same file on case-insensitive disks)", file.path)
+                };
+                let (first, second) = if source <= file.source {
+                    (source, file.source)
+                } else {
+                    (file.source, source)
+                };
+                self.report(
+                    Diagnostic::error(
+                        reported_on(&second),
+                        1,
+                        format!("output collision: {second} and {first} both make {same}"),
+                    )
+                    .with_hint("change the `slug`, `aliases` or file name of one of them"),
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::{Contents, Discard};
+
+    fn file(path: &str, source: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(Vec::new()),
+            source: source.into(),
+        }
+    }
+
+    #[test]
+    fn a_second_claim_is_an_error_naming_both() {
+        let map = OutputMap::new(&Discard);
+        map.put(file("en/a/index.html", "content/a.md")).ok();
+        map.put(file("en/A/index.html", "content/b.md")).ok();
+        map.put(file("en/../x", "content/c.md")).ok();
+        map.put(file(".well-known/security.txt", "static/.well-known/security.txt")).ok();
+        let problems = map.into_problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("content/a.md"), "{problems:?}");
+        assert!(problems[0].message.contains("content/b.md"));
+        assert_eq!(problems[1].path, "content/c.md");
+    }
+}

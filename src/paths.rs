@@ -1,0 +1,274 @@
+//! The one door for paths: every value that becomes part of a file path or an address — a
+//! slug, an alias, a language code, a tag, a member id, a bundle file, a theme name, the
+//! targets of `new` and `import` — passes through here and comes out as a checked
+//! [`SafePath`] of safe segments, or as an [`Unsafe`] saying what is wrong with it. Nothing
+//! else in the code joins a user's value onto a path.
+//!
+//! A safe segment is one or more Unicode letters, digits and combining marks in NFC, `-`, `_`
+//! and `.`, not starting with a dot, at most [`MAX_SEGMENT`] bytes: so `..`, `/`, `\`,
+//! control characters, `:` (drive letters, URL schemes) and hidden files cannot be spelled,
+//! and Arabic, Chinese or Devanagari slugs keep working. Addresses built from safe segments
+//! are percent-encoded by [`url_encode`] where they are written into a page.
+
+use icu::normalizer::ComposingNormalizerBorrowed;
+use icu::properties::{CodePointMapData, props::GeneralCategory, props::GeneralCategoryGroup};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The longest segment accepted, in bytes (file systems allow 255).
+pub const MAX_SEGMENT: usize = 200;
+/// The most segments a relative path may have.
+pub const MAX_DEPTH: usize = 16;
+
+/// Why a value cannot be a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsafe {
+    Empty,
+    /// `.` or `..`.
+    DotSegment,
+    /// A segment starting with `.` (a hidden file).
+    Hidden(String),
+    /// A character outside letters, digits, marks, `-`, `_` and `.`.
+    Character(char),
+    NotNfc,
+    TooLong,
+    TooDeep,
+    /// Not a BCP 47 language tag.
+    NotALanguage(String),
+}
+
+impl fmt::Display for Unsafe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unsafe::Empty => write!(f, "it is empty"),
+            Unsafe::DotSegment => write!(f, "`.` and `..` are not allowed in paths"),
+            Unsafe::Hidden(s) => write!(f, "`{s}` starts with a dot"),
+            Unsafe::Character(c) if c.is_control() || c.is_whitespace() => {
+                write!(f, "the character U+{:04X} is not allowed", *c as u32)
+            }
+            Unsafe::Character(c) => write!(f, "the character `{c}` is not allowed"),
+            Unsafe::NotNfc => write!(f, "it is not in Unicode normal form C"),
+            Unsafe::TooLong => write!(f, "a part of it is longer than {MAX_SEGMENT} bytes"),
+            Unsafe::TooDeep => write!(f, "it has more than {MAX_DEPTH} parts"),
+            Unsafe::NotALanguage(why) => write!(f, "it is not a BCP 47 language tag ({why})"),
+        }
+    }
+}
+
+impl Unsafe {
+    /// What to write instead, for a diagnostic's hint.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Unsafe::NotALanguage(_) => "use a BCP 47 code such as `fr`, `pt-BR` or `zh-Hant`",
+            _ => {
+                "use letters, digits, `-` and `_` only (any script), e.g. `water-for-all`; no \
+                 `..`, spaces, slashes or leading dots"
+            }
+        }
+    }
+}
+
+/// A relative path of safe segments joined by `/`: safe to join onto a folder the tool owns.
+/// It may be empty (the folder itself) only when made by [`SafePath::root`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SafePath(String);
+
+impl SafePath {
+    /// The folder itself.
+    pub fn root() -> SafePath {
+        SafePath(String::new())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `self/segment`, the segment checked.
+    pub fn join(&self, segment_value: &str) -> Result<SafePath, Unsafe> {
+        segment(segment_value)?;
+        Ok(if self.0.is_empty() {
+            SafePath(segment_value.to_string())
+        } else {
+            SafePath(format!("{}/{segment_value}", self.0))
+        })
+    }
+
+    /// `self/other`.
+    pub fn append(&self, other: &SafePath) -> SafePath {
+        match (self.0.is_empty(), other.0.is_empty()) {
+            (true, _) => other.clone(),
+            (_, true) => self.clone(),
+            _ => SafePath(format!("{}/{}", self.0, other.0)),
+        }
+    }
+
+    /// The path under a folder on disk.
+    pub fn under(&self, folder: &Path) -> PathBuf {
+        self.0.split('/').filter(|s| !s.is_empty()).fold(folder.to_path_buf(), |p, s| p.join(s))
+    }
+}
+
+impl fmt::Display for SafePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks one path segment: a file or folder name, a slug.
+pub fn segment(value: &str) -> Result<&str, Unsafe> {
+    if value.is_empty() {
+        return Err(Unsafe::Empty);
+    }
+    if value == "." || value == ".." {
+        return Err(Unsafe::DotSegment);
+    }
+    if value.starts_with('.') {
+        return Err(Unsafe::Hidden(value.to_string()));
+    }
+    if value.len() > MAX_SEGMENT {
+        return Err(Unsafe::TooLong);
+    }
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    let allowed = GeneralCategoryGroup::Letter
+        .union(GeneralCategoryGroup::Number)
+        .union(GeneralCategoryGroup::Mark);
+    if let Some(c) = value.chars().find(|&c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && (c.is_ascii() || !allowed.contains(categories.get(c)))
+    }) {
+        return Err(Unsafe::Character(c));
+    }
+    if !value.is_ascii() && !ComposingNormalizerBorrowed::new_nfc().is_normalized(value) {
+        return Err(Unsafe::NotNfc);
+    }
+    Ok(value)
+}
+
+/// Checks a relative path written by a person (`/old/page/`, `guides/start`): leading and
+/// trailing slashes are dropped, every segment checked. An empty path is refused.
+pub fn relative(value: &str) -> Result<SafePath, Unsafe> {
+    let trimmed = value.trim_matches('/');
+    if trimmed.is_empty() {
+        return Err(Unsafe::Empty);
+    }
+    let mut depth = 0;
+    for part in trimmed.split('/') {
+        segment(part)?;
+        depth += 1;
+        if depth > MAX_DEPTH {
+            return Err(Unsafe::TooDeep);
+        }
+    }
+    Ok(SafePath(trimmed.to_string()))
+}
+
+/// A file of the output (`en/practices/x/index.html`, `.well-known/security.txt`): a safe
+/// relative path, except that its first part may be `.well-known` (RFC 8615).
+pub fn output_file(value: &str) -> Result<SafePath, Unsafe> {
+    match value.strip_prefix(".well-known/") {
+        Some(rest) => relative(rest).map(|p| SafePath(format!(".well-known/{}", p.0))),
+        None => relative(value),
+    }
+}
+
+/// A language code as the site names it: a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`), written
+/// with `-`. Returns its lower-case form, used in file names and URLs.
+pub fn language_code(value: &str) -> Result<String, Unsafe> {
+    if value.is_empty() {
+        return Err(Unsafe::Empty);
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(Unsafe::Character(c));
+    }
+    icu::locale::LanguageIdentifier::try_from_str(value)
+        .map_err(|e| Unsafe::NotALanguage(format!("{e:?}")))?;
+    Ok(value.to_ascii_lowercase())
+}
+
+/// An address made of safe segments, percent-encoded for an `href` or a sitemap: letters
+/// outside ASCII become `%XX` bytes; `/` and the ASCII safe characters stay as they are.
+pub fn url_encode(path: &str) -> String {
+    if path.is_ascii() {
+        return path.to_string();
+    }
+    let mut out = String::with_capacity(path.len() * 3);
+    for c in path.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buffer = [0u8; 4];
+            for byte in c.encode_utf8(&mut buffer).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_segments_of_every_script_pass() {
+        for ok in [
+            "water-for-all",
+            "ke-0042",
+            "beach.jpg",
+            "مدارس",
+            "省エネルギー",
+            "éducation",
+            "हिन्दी",
+            "a_b",
+        ] {
+            assert_eq!(segment(ok), Ok(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn traversal_and_odd_characters_are_refused() {
+        assert_eq!(segment(".."), Err(Unsafe::DotSegment));
+        assert_eq!(segment(""), Err(Unsafe::Empty));
+        assert!(matches!(segment(".git"), Err(Unsafe::Hidden(_))));
+        for bad in ["a/b", "a\\b", "c:", "a b", "a\u{0}", "a\u{a0}b", "<x>", "%2e%2e", "a?b"] {
+            assert!(matches!(segment(bad), Err(Unsafe::Character(_))), "{bad}");
+        }
+        // "é" written as e + combining accent is not NFC.
+        assert_eq!(segment("e\u{301}cole"), Err(Unsafe::NotNfc));
+        assert_eq!(segment(&"a".repeat(201)), Err(Unsafe::TooLong));
+    }
+
+    #[test]
+    fn relative_paths_check_each_part() {
+        assert_eq!(relative("/old/page/").map(|p| p.0), Ok("old/page".into()));
+        assert_eq!(relative("/"), Err(Unsafe::Empty));
+        assert_eq!(relative("a/../../x"), Err(Unsafe::DotSegment));
+        assert_eq!(relative("a//b"), Err(Unsafe::Empty));
+        assert_eq!(relative(&"a/".repeat(20)), Err(Unsafe::TooDeep));
+        let dir = Path::new("/out");
+        assert_eq!(
+            relative("en/x").map(|p| p.under(dir)),
+            Ok(PathBuf::from("/out/en/x"))
+        );
+    }
+
+    #[test]
+    fn language_codes_are_bcp47_in_lower_case() {
+        assert_eq!(language_code("pt-BR"), Ok("pt-br".into()));
+        assert_eq!(language_code("zh-Hant"), Ok("zh-hant".into()));
+        assert_eq!(language_code("ar"), Ok("ar".into()));
+        assert!(language_code("../../x").is_err());
+        assert!(language_code("/tmp").is_err());
+        assert!(language_code("english language").is_err());
+        assert!(language_code("toolongsubtag").is_err());
+    }
+
+    #[test]
+    fn addresses_are_percent_encoded() {
+        assert_eq!(url_encode("/ar/مد/"), "/ar/%D9%85%D8%AF/");
+        assert_eq!(url_encode("/en/a-b/"), "/en/a-b/");
+    }
+}

@@ -1,0 +1,250 @@
+//! The one allow-list for HTML and URLs. Whatever its source — a Markdown body, raw HTML in
+//! it, a front matter value, `site.yaml` — a URL written into an `href` or `src` passes
+//! [`check_url`], and HTML that did not come from the tool passes [`clean_html`] (ammonia,
+//! configured once). Markdown is checked event by event in [`crate::markdown`] against the
+//! same rules, so a body without raw HTML never needs the sanitiser.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// The URL schemes a page may link to; anything else (`javascript:`, `data:`, `vbscript:`,
+/// `file:`) is refused. Relative URLs (no scheme) are allowed.
+pub const URL_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// The deepest nesting of elements a body may have (lists in lists, quotes in quotes). It
+/// keeps the sanitiser, whose work grows with depth times length, linear in practice.
+pub const MAX_NESTING: usize = 64;
+
+/// Why a URL is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadUrl {
+    pub message: String,
+}
+
+impl std::fmt::Display for BadUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl BadUrl {
+    pub fn hint(&self) -> &'static str {
+        "links may be http(s)://…, mailto:…, tel:… or a path on this site; for another page \
+         of the site write @/path/under/content.md"
+    }
+}
+
+/// The scheme of a URL as a browser reads it (tabs and newlines removed, leading spaces and
+/// control characters trimmed, case folded), or `None` for a relative URL.
+fn scheme_of(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let end = cleaned.find([':', '/', '?', '#'])?;
+    if !cleaned[end..].starts_with(':') {
+        return None;
+    }
+    let scheme = &cleaned[..end];
+    let well_formed = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // Anything before `:` that is not a well-formed scheme is refused too: browsers differ
+    // on such strings, so no guess is made about them.
+    Some(if well_formed {
+        scheme.to_ascii_lowercase()
+    } else {
+        scheme.to_string()
+    })
+}
+
+/// Checks a URL for an `href` or `src`: http, https, mailto, tel or relative.
+pub fn check_url(url: &str) -> Result<(), BadUrl> {
+    if url.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        return Err(BadUrl {
+            message: "the address contains control characters".into(),
+        });
+    }
+    match scheme_of(url) {
+        None => Ok(()),
+        Some(scheme) if URL_SCHEMES.contains(&scheme.as_str()) => Ok(()),
+        Some(scheme) => Err(BadUrl {
+            message: format!("`{scheme}:` addresses are not allowed"),
+        }),
+    }
+}
+
+/// Checks an absolute web address (a school's website, the site's `base_url`): http or
+/// https with a host.
+pub fn check_web_address(url: &str) -> Result<(), BadUrl> {
+    match url::Url::parse(url.trim()) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => {
+            Ok(())
+        }
+        Ok(parsed) => Err(BadUrl {
+            message: format!("`{}:` is not a web address", parsed.scheme()),
+        }),
+        Err(e) => Err(BadUrl {
+            message: format!("not a web address ({e})"),
+        }),
+    }
+}
+
+/// Checks an e-mail address for a `mailto:` link: one `@`, no spaces, quotes or angle
+/// brackets.
+pub fn check_email(address: &str) -> Result<(), BadUrl> {
+    let (user, domain) = address.split_once('@').unwrap_or(("", ""));
+    let plain = |s: &str| {
+        !s.is_empty()
+            && !s.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || "\"'<>()[]\\,;:@".contains(c)
+            })
+    };
+    if plain(user) && plain(domain) && domain.contains('.') {
+        Ok(())
+    } else {
+        Err(BadUrl {
+            message: format!("\"{address}\" is not an e-mail address"),
+        })
+    }
+}
+
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .add_generic_attributes(["id", "class"])
+            .url_schemes(URL_SCHEMES.iter().copied().collect::<HashSet<_>>());
+        builder
+    })
+}
+
+/// Drawing elements an SVG picture may keep: shapes, text, groups and gradients; never
+/// `script`, `foreignObject`, `use`, `style`, links or animation.
+const SVG_ELEMENTS: [&str; 21] = [
+    "svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "text",
+    "tspan", "title", "desc", "defs", "linearGradient", "radialGradient", "stop", "clipPath",
+    "mask", "symbol", "pattern",
+];
+
+/// Presentation and geometry attributes an SVG picture may keep; no event handlers, no
+/// `style`, no `href`.
+const SVG_ATTRIBUTES: [&str; 52] = [
+    "xmlns", "viewBox", "width", "height", "preserveAspectRatio", "version", "id", "class",
+    "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "d", "points",
+    "transform", "fill", "fill-opacity", "fill-rule", "clip-rule", "clip-path", "mask",
+    "stroke", "stroke-width", "stroke-opacity", "stroke-linecap", "stroke-linejoin",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "font-family",
+    "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline", "offset",
+    "stop-color", "stop-opacity", "gradientUnits", "gradientTransform", "patternUnits",
+    "fx", "fy", "role",
+];
+
+fn svg_cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut builder = ammonia::Builder::empty();
+        builder
+            .add_tags(SVG_ELEMENTS)
+            .add_generic_attributes(SVG_ATTRIBUTES)
+            .url_schemes(HashSet::new())
+            .link_rel(None);
+        builder
+    })
+}
+
+/// An SVG file made passive: only drawing elements and attributes are kept (no script,
+/// handlers, links, styles or foreign content). `None` if no `<svg>` picture is left.
+pub fn clean_svg(text: &str) -> Option<String> {
+    let cleaned = svg_cleaner().clean(text).to_string();
+    let start = cleaned.find("<svg")?;
+    // HTML's serialiser writes a no-break space as `&nbsp;`, which XML does not know.
+    let mut svg = cleaned[start..].replace("&nbsp;", "&#160;");
+    let opening_end = svg.find('>')?;
+    if !svg[..opening_end].contains("xmlns=") {
+        svg.insert_str(4, " xmlns=\"http://www.w3.org/2000/svg\"");
+    }
+    Some(svg)
+}
+
+/// Removes scripts, event handlers, styles and unsafe URLs from HTML, keeping ids for anchors.
+pub fn clean_html(html: &str) -> String {
+    cleaner().clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_urls_are_refused_however_written() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " \u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "jav\nascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+            "file:///etc/passwd",
+            "java script:x",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad:?}");
+        }
+        for ok in [
+            "https://en.unesco.org/",
+            "HTTP://x.org",
+            "mailto:a@b.org",
+            "tel:+254",
+            "/en/practices/",
+            "beach.jpg",
+            "#top",
+            "?q=a:b",
+            "a/b:c",
+        ] {
+            assert!(check_url(ok).is_ok(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn web_addresses_and_emails() {
+        assert!(check_web_address("https://school.example.ke/").is_ok());
+        assert!(check_web_address("javascript:alert(1)").is_err());
+        assert!(check_web_address("//x.org").is_err());
+        assert!(check_email("natcom@unesco.example.ke").is_ok());
+        assert!(check_email("a\"><script>@x.org").is_err());
+        assert!(check_email("no-at-sign").is_err());
+    }
+
+    #[test]
+    fn raw_html_loses_scripts_handlers_and_bad_urls() {
+        let cleaned = clean_html(
+            "<p onclick=x()>a</p><script>alert(1)</script><a href=\"java&#115;cript:x\">b</a>\
+             <img src=x onerror=alert(1)><h2 id=\"keep\">c</h2>",
+        );
+        for gone in ["onclick", "script", "onerror", "javascript"] {
+            assert!(!cleaned.contains(gone), "{cleaned}");
+        }
+        assert!(cleaned.contains("id=\"keep\""), "{cleaned}");
+    }
+
+    #[test]
+    fn svg_keeps_its_drawing_and_loses_its_scripts() {
+        let svg = clean_svg(
+            "<?xml version=\"1.0\"?><svg viewBox=\"0 0 10 10\" onload=\"alert(1)\">\
+             <script>alert(2)</script><circle cx=\"5\" cy=\"5\" r=\"4\"/>\
+             <a href=\"javascript:alert(3)\"><text>hi&#160;there</text></a>\
+             <foreignObject><body onload=\"x\"/></foreignObject></svg>",
+        )
+        .unwrap_or_default();
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+        assert!(svg.contains("viewBox=\"0 0 10 10\"") && svg.contains("<circle"), "{svg}");
+        for gone in ["onload", "script", "javascript", "foreignObject", "&nbsp;"] {
+            assert!(!svg.contains(gone), "{svg}");
+        }
+        assert_eq!(clean_svg("<p>no picture</p>"), None);
+    }
+}
