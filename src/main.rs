@@ -203,16 +203,36 @@ fn main() -> ExitCode {
             base_url,
             lang,
             drafts,
-        } => Options {
-            output: Output::Folder(output.unwrap_or_else(|| root.join("public"))),
-            root,
-            overrides: Overrides {
-                base_url,
-                languages: lang,
-                drafts,
-            },
-            progress: true,
-        },
+        } => {
+            // The output folder is the tool's alone: refused here, before anything is read.
+            let (folder, label) = match output {
+                Some(folder) => {
+                    let label = format!("--output {}", folder.display());
+                    (folder, label)
+                }
+                None => (
+                    root.join("public"),
+                    "the default output public/".to_string(),
+                ),
+            };
+            let folder = match aspnet_kb::output_guard::claim_output(&root, &folder, &label) {
+                Ok(claimed) => claimed.path,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            Options {
+                output: Output::Folder(folder),
+                root,
+                overrides: Overrides {
+                    base_url,
+                    languages: lang,
+                    drafts,
+                },
+                progress: true,
+            }
+        }
         Command::Check { root } => Options {
             root,
             output: Output::Nowhere,
