@@ -89,10 +89,12 @@ fn remove(path: &Path) -> Result<(), EnvError> {
 }
 
 /// Undoes a swap that was killed between its two renames: when the output is missing and
-/// `.NAME.old` is there, `.NAME.old` becomes the output again. Nothing else is touched.
+/// `.NAME.old` is a folder (not a link), `.NAME.old` becomes the output again. Nothing else is
+/// touched.
 pub fn recover(output: &Path) -> Result<(), EnvError> {
     let (_, _, previous) = siblings(output);
-    if !present(output)? && present(&previous)? {
+    let previous_is_folder = fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir());
+    if previous_is_folder && !present(output)? {
         fs::rename(&previous, output).map_err(|e| env_error(&previous, e))?;
     }
     Ok(())
@@ -291,6 +293,22 @@ mod tests {
         assert_eq!(
             fs::read_to_string(output.join("index.html")).unwrap(),
             "old"
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_link_at_the_old_name_is_not_made_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        site(&dir.path().join("mine"), "mine");
+        std::os::unix::fs::symlink(dir.path().join("mine"), dir.path().join(".public.old"))
+            .unwrap();
+        recover(&output).unwrap();
+        assert!(!output.exists());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("mine/index.html")).unwrap(),
+            "mine"
         );
     }
 
