@@ -4,6 +4,8 @@
 //! output once, puts back a site a killed swap left aside, and keeps its working folder
 //! `.aspnet-kb/` free of links.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::{Run, Site};
