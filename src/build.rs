@@ -5,6 +5,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::i18n::Strings;
 use crate::load::{self, SourceTree};
+use crate::output_guard;
 use crate::output_map::OutputMap;
 use crate::parse::{self, Page};
 use crate::regions::RegionTable;
@@ -12,7 +13,7 @@ use crate::render::{self, Renderer};
 use crate::resolve::{self, Site};
 use crate::search::{self, SearchDoc};
 use crate::theme::Theme;
-use crate::write::{Discard, OutputFile, Sink, Staging};
+use crate::write::{self, Discard, OutputFile, Sink, Staging};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -86,6 +87,19 @@ impl Outcome {
 
 pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let started = Instant::now();
+    // The output is claimed before anything is read or written: it must be the tool's alone
+    // (see `output_guard`), and a swap a killed run left half done is undone first.
+    let output = match &options.output {
+        Output::Folder(folder) => {
+            let claimed =
+                output_guard::claim_output(&options.root, folder, &folder.display().to_string())?;
+            output_guard::check_work_dir(&options.root)?;
+            write::recover(&claimed.path)?;
+            write::recover(&search_index_dir(&options.root))?;
+            Some(claimed.path)
+        }
+        Output::Nowhere => None,
+    };
     let progress = progress_line(options.progress);
     progress.set_message("reading content");
     let mut diagnostics = Diagnostics::default();
@@ -103,10 +117,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .collect();
         let site = &prepared.site;
         // Only a site without errors so far is staged; otherwise render just to find problems.
-        let to_folder = match &options.output {
-            Output::Folder(folder) if !diagnostics.has_errors() => Some(folder),
-            _ => None,
-        };
+        let to_folder = output.as_ref().filter(|_| !diagnostics.has_errors());
         let search_started = Instant::now();
         progress.set_message("search index");
         let documents = search::all_documents(site);
@@ -203,7 +214,8 @@ fn abandon(staging: Option<Staging>) {
     }
 }
 
-/// Where the tantivy indexes live, one folder per language (not published with the site).
+/// Where the tantivy indexes live, one folder per language (not published with the site),
+/// inside the tool's working folder; its staging folder (`.index.new`) stays in there too.
 pub fn search_index_dir(root: &Path) -> PathBuf {
     root.join(".aspnet-kb").join("index")
 }
@@ -214,6 +226,18 @@ fn write_search_index(
     staging: &Staging,
     documents: &[(String, Vec<SearchDoc>)],
 ) -> Result<(), EnvError> {
+    // A language code names a folder inside the staging folder: nothing else may.
+    if let Some((lang, _)) = documents
+        .iter()
+        .find(|(lang, _)| !output_guard::is_plain_name(lang))
+    {
+        return Err(EnvError {
+            path: staging.dir().to_path_buf(),
+            message: format!(
+                "search index: the language code {lang:?} cannot name a folder (letters, digits, - and _ only)"
+            ),
+        });
+    }
     std::thread::scope(|scope| {
         let writers: Vec<_> = documents
             .iter()

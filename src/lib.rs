@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod load;
 pub mod locale;
 pub mod markdown;
+pub mod output_guard;
 pub mod output_map;
 pub mod parse;
 pub mod paths;

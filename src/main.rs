@@ -76,8 +76,8 @@ enum Command {
         /// Kind of page: practice, member, coordinator, guide, theme, page.
         #[arg(long)]
         kind: Option<String>,
-        /// How many results.
-        #[arg(long, default_value_t = 10)]
+        /// How many results (1 to 1000).
+        #[arg(long, default_value_t = 10, value_parser = parse_limit)]
         limit: usize,
         /// Print one JSON array of results.
         #[arg(long)]
@@ -203,16 +203,36 @@ fn main() -> ExitCode {
             base_url,
             lang,
             drafts,
-        } => Options {
-            output: Output::Folder(output.unwrap_or_else(|| root.join("public"))),
-            root,
-            overrides: Overrides {
-                base_url,
-                languages: lang,
-                drafts,
-            },
-            progress: true,
-        },
+        } => {
+            // The output folder is the tool's alone: refused here, before anything is read.
+            let (folder, label) = match output {
+                Some(folder) => {
+                    let label = format!("--output {}", folder.display());
+                    (folder, label)
+                }
+                None => (
+                    root.join("public"),
+                    "the default output public/".to_string(),
+                ),
+            };
+            let folder = match aspnet_kb::output_guard::claim_output(&root, &folder, &label) {
+                Ok(claimed) => claimed.path,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            Options {
+                output: Output::Folder(folder),
+                root,
+                overrides: Overrides {
+                    base_url,
+                    languages: lang,
+                    drafts,
+                },
+                progress: true,
+            }
+        }
         Command::Check { root } => Options {
             root,
             output: Output::Nowhere,
@@ -248,10 +268,46 @@ fn search(
     json: bool,
     text: &str,
 ) -> ExitCode {
-    let lang = match lang {
-        Some(lang) => lang,
-        None => Config::read(root).map_or("en".to_string(), |c| c.default_language),
+    // The length first, before the site is read: a query too long to answer quickly is a
+    // usage error (its words are counted once the language is known).
+    if let Err(message) = query::check_query_length(text) {
+        return usage(&message);
+    }
+    // The language names a folder: it must be one of the site's, checked before any path is
+    // made from it (the folder is the site's code for it, never the argument).
+    let Some(config) = Config::read(root) else {
+        eprintln!(
+            "error: {}: cannot read the site's languages",
+            root.join("site.yaml").display()
+        );
+        eprintln!("  hint: run `aspnet-kb check` to see what is wrong with site.yaml");
+        return ExitCode::from(2);
     };
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let lang = match lang {
+        None => config.default_language.clone(),
+        Some(wanted) => match codes.iter().find(|c| c.eq_ignore_ascii_case(&wanted)) {
+            Some(code) => code.to_string(),
+            None => {
+                return usage(&format!(
+                    "--lang: {wanted:?} is not one of the site's languages ({})",
+                    codes.join(", ")
+                ));
+            }
+        },
+    };
+    if !aspnet_kb::output_guard::is_plain_name(&lang) {
+        return usage(&format!(
+            "--lang: the language code {lang:?} cannot name an index folder"
+        ));
+    }
+    if let Err(message) = query::check_query(text, &lang) {
+        return usage(&message);
+    }
+    if let Err(e) = aspnet_kb::output_guard::check_work_dir(root) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let dir = build::search_index_dir(root).join(&lang);
     if !dir.is_dir() {
         eprintln!("error: no search index for \"{lang}\" in {}", dir.display());
@@ -305,6 +361,16 @@ fn search(
             ExitCode::from(2)
         }
     }
+}
+
+/// `--limit`: a whole number of results within [`query::LIMITS`].
+fn parse_limit(value: &str) -> Result<usize, String> {
+    let (low, high) = (query::LIMITS.start(), query::LIMITS.end());
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|n| query::check_limit(*n).is_ok())
+        .ok_or_else(|| format!("must be a whole number from {low} to {high}"))
 }
 
 /// Prints a usage problem and returns exit status 2.

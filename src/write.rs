@@ -1,9 +1,12 @@
 //! Stage 5, write: rendered files stream into a staging folder beside the output, which is
-//! swapped in with renames once the whole site is rendered without errors. A failed or killed
-//! build leaves the previous output whole; the next build clears the leftover staging folder.
+//! swapped in (an atomic exchange where the OS has one) once the whole site is rendered without
+//! errors. A failed or killed build leaves the previous output whole; the next build puts back
+//! an output a killed swap left aside and clears the leftover staging folder.
 
 use crate::diagnostic::EnvError;
+use crate::output_guard::{MARKER, MARKER_TEXT};
 use std::fs;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 /// A file of the output, by path relative to the output folder.
@@ -42,31 +45,79 @@ fn env_error(path: &Path, e: std::io::Error) -> EnvError {
     }
 }
 
-/// A folder beside the output that becomes the output on [`Staging::commit`].
+/// Owns the swap of a site (or the search index) into place: a staging folder `.NAME.new`
+/// beside the output `NAME` is filled, then exchanged with the output in one step where the
+/// OS can (Linux `renameat2(RENAME_EXCHANGE)`), else with two renames through `.NAME.old`.
+/// The output is never missing for longer than a killed two-rename swap, and
+/// [`recover`] (run by [`Staging::begin`] and at the start of every build) puts `.NAME.old`
+/// back before anything else is done. Every staging folder carries the output marker.
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
 }
 
+/// The staging (`.NAME.new`) and previous (`.NAME.old`) folders beside `output`.
+fn siblings(output: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = output
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().to_string());
+    let staging = parent.join(format!(".{name}.new"));
+    let previous = parent.join(format!(".{name}.old"));
+    (parent, staging, previous)
+}
+
+/// Whether anything (a folder, a file, a link) is at `path`.
+fn present(path: &Path) -> Result<bool, EnvError> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(env_error(path, e)),
+    }
+}
+
+/// Removes whatever is at `path` (a folder with its contents, or a file or link), if anything.
+fn remove(path: &Path) -> Result<(), EnvError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path).map_err(|e| env_error(path, e)),
+        Ok(_) => fs::remove_file(path).map_err(|e| env_error(path, e)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(env_error(path, e)),
+    }
+}
+
+/// Undoes a swap that was killed between its two renames: when the output is missing and
+/// `.NAME.old` is a folder (not a link), `.NAME.old` becomes the output again. Nothing else is
+/// touched.
+pub fn recover(output: &Path) -> Result<(), EnvError> {
+    let (_, _, previous) = siblings(output);
+    let previous_is_folder = fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir());
+    if previous_is_folder && !present(output)? {
+        fs::rename(&previous, output).map_err(|e| env_error(&previous, e))?;
+    }
+    Ok(())
+}
+
 impl Staging {
+    /// Recovers a killed swap, clears what an earlier run left beside the output, and makes
+    /// an empty staging folder holding only the marker. `.NAME.old` is deleted only while the
+    /// output exists.
     pub fn begin(output: &Path) -> Result<Staging, EnvError> {
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| env_error(parent, e))?;
-        let name = output
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().to_string());
-        let staging = parent.join(format!(".{name}.new"));
-        let previous = parent.join(format!(".{name}.old"));
-        for leftover in [&staging, &previous] {
-            if leftover.exists() {
-                fs::remove_dir_all(leftover).map_err(|e| env_error(leftover, e))?;
-            }
+        let (parent, staging, previous) = siblings(output);
+        fs::create_dir_all(&parent).map_err(|e| env_error(&parent, e))?;
+        recover(output)?;
+        remove(&staging)?;
+        if present(output)? {
+            remove(&previous)?;
         }
-        fs::create_dir_all(&staging).map_err(|e| env_error(&staging, e))?;
+        fs::create_dir(&staging).map_err(|e| env_error(&staging, e))?;
+        let marker = staging.join(MARKER);
+        fs::write(&marker, MARKER_TEXT).map_err(|e| env_error(&marker, e))?;
         Ok(Staging {
             output: output.to_path_buf(),
             staging,
@@ -79,33 +130,95 @@ impl Staging {
         &self.staging
     }
 
-    /// Swaps the staged site in for the output.
+    /// Swaps the staged site in for the output: one atomic exchange where the OS has it (the
+    /// old site, now at the staging name, is then deleted), two renames elsewhere.
     pub fn commit(self) -> Result<(), EnvError> {
-        let had_output = self.output.exists();
-        if had_output {
-            fs::rename(&self.output, &self.previous).map_err(|e| env_error(&self.output, e))?;
+        if !present(&self.output)? {
+            return fs::rename(&self.staging, &self.output).map_err(|e| env_error(&self.output, e));
         }
+        if exchange(&self.staging, &self.output).map_err(|e| env_error(&self.output, e))? {
+            // The old output is now at the staging name; a failure here leaves it for the
+            // next run's `begin` to clear.
+            let _ = remove(&self.staging);
+            return Ok(());
+        }
+        self.commit_by_renames()
+    }
+
+    /// The swap where there is no atomic exchange: output → `.NAME.old`, staging → output.
+    /// A kill between the two leaves the old site at `.NAME.old`, which [`recover`] restores.
+    fn commit_by_renames(self) -> Result<(), EnvError> {
+        remove(&self.previous)?;
+        fs::rename(&self.output, &self.previous).map_err(|e| env_error(&self.output, e))?;
         if let Err(e) = fs::rename(&self.staging, &self.output) {
-            if had_output {
-                let _ = fs::rename(&self.previous, &self.output);
-            }
+            let _ = fs::rename(&self.previous, &self.output);
             return Err(env_error(&self.output, e));
         }
-        if had_output {
-            let _ = fs::remove_dir_all(&self.previous);
-        }
+        let _ = remove(&self.previous);
         Ok(())
     }
 
     /// Drops the staged files; the output stays as it was.
     pub fn abandon(self) {
-        let _ = fs::remove_dir_all(&self.staging);
+        let _ = remove(&self.staging);
     }
+}
+
+/// Exchanges two existing paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
+/// `Ok(false)` when the kernel or the filesystem cannot (EINVAL, ENOSYS, EOPNOTSUPP): the
+/// caller falls back to renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: `a` and `b` are NUL-terminated strings that outlive the call, which only reads
+    // them; the other arguments are plain integers.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        return Ok(true);
+    }
+    let error = std::io::Error::last_os_error();
+    match error.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(error),
+    }
+}
+
+/// No atomic exchange on this OS: the caller swaps with renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), EnvError> {
-        let target = self.staging.join(&file.path);
+        // Every file lands inside the staging folder, whatever its path says.
+        let relative = Path::new(&file.path);
+        if file.path.is_empty()
+            || !relative
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(EnvError {
+                path: self.output.clone(),
+                message: format!(
+                    "refusing to write {:?}: an output file's path must stay inside the output folder",
+                    file.path
+                ),
+            });
+        }
+        let target = self.staging.join(relative);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| env_error(dir, e))?;
         }
@@ -115,5 +228,104 @@ impl Sink for Staging {
                 .map(drop)
                 .map_err(|e| env_error(source, e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(dir: &Path, text: &str) {
+        fs::create_dir_all(dir).unwrap();
+        fs::write(dir.join("index.html"), text).unwrap();
+    }
+
+    fn staged(output: &Path, text: &str) -> Staging {
+        let staging = Staging::begin(output).unwrap();
+        staging
+            .put(OutputFile {
+                path: "index.html".into(),
+                contents: Contents::Bytes(text.as_bytes().to_vec()),
+            })
+            .unwrap();
+        staging
+    }
+
+    #[test]
+    fn commit_replaces_the_output_and_leaves_nothing_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        site(&output, "old");
+        staged(&output, "new").commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "new"
+        );
+        assert!(output.join(MARKER).is_file());
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "only public/ is left");
+    }
+
+    #[test]
+    fn the_fallback_renames_replace_the_output_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        site(&output, "old");
+        staged(&output, "new").commit_by_renames().unwrap();
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "new"
+        );
+        assert!(!dir.path().join(".public.old").exists());
+    }
+
+    #[test]
+    fn a_swap_killed_between_renames_is_undone_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        site(&dir.path().join(".public.old"), "old");
+        site(&dir.path().join(".public.new"), "half");
+        let staging = Staging::begin(&output).unwrap();
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!dir.path().join(".public.old").exists());
+        staging.abandon();
+        assert!(!dir.path().join(".public.new").exists());
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_link_at_the_old_name_is_not_made_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        site(&dir.path().join("mine"), "mine");
+        std::os::unix::fs::symlink(dir.path().join("mine"), dir.path().join(".public.old"))
+            .unwrap();
+        recover(&output).unwrap();
+        assert!(!output.exists());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("mine/index.html")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn paths_leaving_the_output_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::begin(&dir.path().join("public")).unwrap();
+        for path in ["../escape.html", "/etc/x", "a/../../b", ""] {
+            let put = staging.put(OutputFile {
+                path: path.into(),
+                contents: Contents::Bytes(Vec::new()),
+            });
+            assert!(put.is_err(), "{path}");
+        }
+        assert!(!dir.path().join("escape.html").exists());
     }
 }

@@ -40,6 +40,54 @@ const TAGS_BOOST: f32 = 1.5;
 /// How much a one-typo match counts against an exact one.
 const FUZZY_BOOST: f32 = 0.3;
 
+/// How many results a search may ask for.
+pub const LIMITS: std::ops::RangeInclusive<usize> = 1..=1000;
+/// The longest query, in bytes of UTF-8: a query costs time and memory with its length.
+pub const MAX_QUERY_BYTES: usize = 512;
+/// The most words a query may have (as the language's analysis counts them): each is a
+/// clause, with typo-tolerant alternatives, of the query tantivy answers.
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// Checks a query against the bounds ([`MAX_QUERY_BYTES`], then [`MAX_QUERY_WORDS`] as the
+/// language `lang` splits it into words); the message says the bound. The length is checked
+/// before any analysis, so an over-long query is turned away at once.
+pub fn check_query(text: &str, lang: &str) -> Result<(), String> {
+    check_query_length(text)?;
+    let words = Analyzer::for_language(lang).terms(text).len();
+    if words > MAX_QUERY_WORDS {
+        return Err(format!(
+            "the query has {words} words; a query may have at most {MAX_QUERY_WORDS} words (and {MAX_QUERY_BYTES} bytes)"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a query's length against [`MAX_QUERY_BYTES`] without analysing it.
+pub fn check_query_length(text: &str) -> Result<(), String> {
+    if text.len() > MAX_QUERY_BYTES {
+        return Err(format!(
+            "the query is {} bytes long; a query may have at most {MAX_QUERY_BYTES} bytes and {MAX_QUERY_WORDS} words",
+            text.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a number of results against [`LIMITS`]; the message says the bound.
+pub fn check_limit(limit: usize) -> Result<(), String> {
+    if LIMITS.contains(&limit) {
+        Ok(())
+    } else {
+        Err(format!(
+            "--limit must be from {} to {}, not {limit}",
+            LIMITS.start(),
+            LIMITS.end()
+        ))
+    }
+}
+
+/// The best `limit` pages of the index in `dir` for `text`, narrowed by `filters`. The query
+/// and the limit must be within bounds ([`check_query`], [`check_limit`]).
 pub fn search(
     dir: &Path,
     lang: &str,
@@ -47,6 +95,12 @@ pub fn search(
     filters: &Filters,
     limit: usize,
 ) -> Result<Vec<Hit>, EnvError> {
+    check_limit(limit)
+        .and_then(|()| check_query(text, lang))
+        .map_err(|message| EnvError {
+            path: dir.to_path_buf(),
+            message,
+        })?;
     let (index, f) = index::open(dir, lang)?;
     let analyzer = Analyzer::for_language(lang);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -1,0 +1,345 @@
+//! The output folder is the tool's alone: `build` refuses (exit 2, nothing touched) an output
+//! that is the root, contains it, lies inside the root's own folders, is a link, or is a
+//! non-empty folder the tool did not make; it marks every output, adopts an earlier version's
+//! output once, puts back a site a killed swap left aside, and keeps its working folder
+//! `.aspnet-kb/` free of links.
+
+#![cfg(unix)]
+
+mod common;
+
+use common::{Run, Site};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MARKER: &str = ".aspnet-kb-output";
+
+/// The fixture, with a `.git` folder and a `static/` folder of the user's.
+fn site() -> Site {
+    let site = Site::fixture("basic");
+    site.write(".git/HEAD", "ref: refs/heads/main\n");
+    site.write(".git/config", "[core]\n\tbare = false\n");
+    site.write(".git/objects/ab/cdef", "object bytes");
+    site.write("static/CNAME", "example.org\n");
+    site
+}
+
+/// Runs the binary from inside the site's root (so relative outputs are relative to it).
+fn run_in(site: &Site, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .current_dir(site.root())
+        .output()
+        .expect("run aspnet-kb");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+    }
+}
+
+/// Every entry under `dir` (links not followed): files with their bytes, folders and links by
+/// path, so "nothing changed" covers files and folders made or removed too.
+fn tree(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    let mut entries = Vec::new();
+    walk(dir, dir, &mut entries);
+    entries.sort();
+    entries
+}
+
+fn walk(root: &Path, dir: &Path, entries: &mut Vec<(PathBuf, Option<Vec<u8>>)>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let relative = path.strip_prefix(root).unwrap().to_path_buf();
+        let meta = fs::symlink_metadata(&path).unwrap();
+        if meta.file_type().is_symlink() {
+            entries.push((
+                relative,
+                Some(
+                    fs::read_link(&path)
+                        .unwrap()
+                        .into_os_string()
+                        .into_encoded_bytes(),
+                ),
+            ));
+        } else if meta.is_dir() {
+            entries.push((relative, None));
+            walk(root, &path, entries);
+        } else {
+            entries.push((relative, Some(fs::read(&path).unwrap())));
+        }
+    }
+}
+
+fn assert_refused(run: &Run, label: &str, says: &str) {
+    assert_eq!(run.status, 2, "{label}: {}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("error: {label}: ")),
+        "{label}: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(says), "{label}: {}", run.stderr);
+    assert!(run.stderr.contains("hint: "), "{label}: {}", run.stderr);
+}
+
+#[test]
+fn outputs_over_the_users_files_are_refused_and_nothing_is_touched() {
+    let site = site();
+    fs::create_dir_all(site.root().join("themes/default")).unwrap();
+    fs::write(site.root().join("themes/default/keep.txt"), "mine").unwrap();
+    let before = tree(site.root());
+    for (output, says) in [
+        ("content", "may not be the site's content/"),
+        ("content/practices", "may not be inside content/"),
+        ("content/new-folder", "may not be inside content/"),
+        ("content/../content", "may not be the site's content/"),
+        ("themes", "may not be the site's themes/"),
+        ("themes/default", "may not be inside themes/"),
+        ("static", "may not be the site's static/"),
+        ("static/out", "may not be inside static/"),
+        (".git", "may not be the site's .git/"),
+        (".git/objects", "may not be inside .git/"),
+        (".aspnet-kb/out", "may not be inside .aspnet-kb/"),
+        (".", "may not be the site root"),
+        ("public/..", "may not be the site root"),
+        ("..", "may not contain the site root"),
+        ("/", "may not contain the site root"),
+        ("site.yaml", "is not a folder"),
+    ] {
+        let run = run_in(&site, &["build", "--output", output]);
+        assert_refused(&run, &format!("--output {output}"), says);
+        assert_eq!(
+            tree(site.root()),
+            before,
+            "--output {output} changed the site's files"
+        );
+    }
+    // Given as an absolute path, and with the sources reached through other spellings.
+    let absolute = site.root().join("content");
+    let run = run_in(&site, &["build", "--output", absolute.to_str().unwrap()]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_eq!(tree(site.root()), before);
+}
+
+#[test]
+fn links_cannot_smuggle_the_output_into_the_sources() {
+    let site = site();
+    let root = site.root();
+    std::os::unix::fs::symlink(root.join("content"), root.join("to-content")).unwrap();
+    std::os::unix::fs::symlink(root, root.join("to-root")).unwrap();
+    std::os::unix::fs::symlink(root.join("nowhere"), root.join("dangling")).unwrap();
+    let before = tree(root);
+    for (output, says) in [
+        ("to-content", "may not be a symbolic link"),
+        ("to-content/", "may not be a symbolic link"),
+        ("to-content/sub", "may not be inside content/"),
+        (
+            "to-root/public/../content",
+            "may not be the site's content/",
+        ),
+        ("to-root/new", "ok"),
+        ("dangling", "may not be a symbolic link"),
+        ("dangling/sub", "symbolic link to nothing"),
+    ] {
+        let run = run_in(&site, &["build", "--output", output]);
+        if says == "ok" {
+            // A link to the root, then a new folder: an ordinary output beside the sources.
+            assert_eq!(run.status, 0, "{output}: {}", run.stderr);
+            fs::remove_dir_all(root.join("new")).unwrap();
+            fs::remove_dir_all(root.join(".aspnet-kb")).unwrap();
+        } else {
+            assert_refused(&run, &format!("--output {output}"), says);
+        }
+        assert_eq!(tree(root), before, "--output {output} changed the site");
+    }
+}
+
+#[test]
+fn a_content_folder_that_is_a_link_is_protected_where_it_points() {
+    let site = site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let content = elsewhere.path().join("content");
+    fs::rename(site.root().join("content"), &content).unwrap();
+    std::os::unix::fs::symlink(&content, site.root().join("content")).unwrap();
+    let before = tree(elsewhere.path());
+    for output in [
+        content.clone(),
+        content.join("x"),
+        elsewhere.path().to_path_buf(),
+    ] {
+        let run = run_in(&site, &["build", "--output", output.to_str().unwrap()]);
+        assert_eq!(run.status, 2, "{}: {}", output.display(), run.stderr);
+        assert!(run.stderr.contains("content/"), "{}", run.stderr);
+    }
+    assert_eq!(tree(elsewhere.path()), before);
+}
+
+#[test]
+fn a_non_empty_folder_the_tool_did_not_make_is_refused() {
+    let site = site();
+    site.write("mine/notes.txt", "my notes");
+    site.write("mine/sub/photo.jpg", "jpeg");
+    // Two of the three files of an earlier output are not enough.
+    site.write("mine/sitemap.xml", "<urlset/>");
+    site.write("mine/robots.txt", "User-agent: *");
+    let before = tree(site.root());
+    let run = run_in(&site, &["build", "--output", "mine"]);
+    assert_refused(
+        &run,
+        "--output mine",
+        "not empty and was not written by aspnet-kb",
+    );
+    assert!(run.stderr.contains(MARKER), "{}", run.stderr);
+    assert_eq!(tree(site.root()), before);
+
+    // The default output too.
+    site.write("public/index.html", "my own page");
+    let before = tree(site.root());
+    let run = run_in(&site, &["build"]);
+    assert_refused(&run, "the default output public/", "not empty");
+    assert_eq!(tree(site.root()), before);
+}
+
+#[test]
+fn every_output_is_marked_and_an_empty_folder_is_accepted() {
+    let site = site();
+    fs::create_dir(site.public()).unwrap();
+    site.build_ok();
+    assert!(site.read(MARKER).starts_with("# "), "a one-line comment");
+    assert_eq!(site.read(MARKER).lines().count(), 1);
+    // A marked output is replaced by the next build.
+    site.build_ok();
+    let out = site.root().join("elsewhere/out");
+    let run = run_in(&site, &["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(out.join(MARKER).is_file());
+    assert!(out.join("en/index.html").is_file());
+    // Nothing is left beside either output.
+    assert!(!site.root().join(".public.new").exists());
+    assert!(!site.root().join(".public.old").exists());
+    assert!(!site.root().join("elsewhere/.out.new").exists());
+}
+
+#[test]
+fn an_earlier_versions_output_is_adopted_once() {
+    let site = site();
+    for file in [
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "en/index.html",
+        "stale.html",
+    ] {
+        site.write(&format!("public/{file}"), "from an earlier version");
+    }
+    site.build_ok();
+    assert!(site.exists(MARKER));
+    assert!(
+        !site.exists("stale.html"),
+        "the old output was replaced whole"
+    );
+    assert_ne!(site.read("en/index.html"), "from an earlier version");
+}
+
+#[test]
+fn a_killed_swap_is_undone_by_the_next_build_even_a_failing_one() {
+    let site = site();
+    site.build_ok();
+    let old_site = site.snapshot();
+    // A swap killed between its two renames: the site is aside, no output.
+    fs::rename(site.public(), site.root().join(".public.old")).unwrap();
+    site.write(".public.new/en/index.html", "half written");
+    // A build with a content error writes nothing, but puts the old site back first.
+    let water = site.source("content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("countries: [ke]", "countries: [zz]"),
+    );
+    let run = site.build();
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(site.snapshot(), old_site, "the old site is back as public/");
+    assert!(!site.root().join(".public.old").exists());
+    // A good build then replaces it.
+    site.write(
+        "content/practices/water.md",
+        &water.replace("Clean water", "Fresh water"),
+    );
+    site.build_ok();
+    assert!(
+        site.read("en/practices/water/index.html")
+            .contains("Fresh water")
+    );
+    assert!(site.exists(MARKER));
+    for leftover in [".public.old", ".public.new"] {
+        assert!(!site.root().join(leftover).exists(), "{leftover}");
+    }
+}
+
+#[test]
+fn the_old_site_is_never_deleted_while_the_output_is_missing() {
+    let site = site();
+    site.build_ok();
+    let old_site = site.snapshot();
+    fs::rename(site.public(), site.root().join(".public.old")).unwrap();
+    // A run that stops before it writes anything (site.yaml broken) still restores it.
+    let config = site.source("site.yaml");
+    site.write("site.yaml", "title: [unclosed\n");
+    let run = site.build();
+    assert_ne!(run.status, 0);
+    assert_eq!(site.snapshot(), old_site);
+    site.write("site.yaml", &config);
+    site.build_ok();
+}
+
+#[test]
+fn the_working_folder_may_not_be_a_link() {
+    let site = site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(elsewhere.path().join("precious.txt"), "keep me").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.root().join(".aspnet-kb")).unwrap();
+    let run = site.build();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(".aspnet-kb"), "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert!(!site.public().exists(), "nothing was built");
+    let left: Vec<_> = fs::read_dir(elsewhere.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "nothing was written where the link points");
+
+    // Its index/ neither.
+    fs::remove_file(site.root().join(".aspnet-kb")).unwrap();
+    fs::create_dir(site.root().join(".aspnet-kb")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.root().join(".aspnet-kb/index")).unwrap();
+    let run = site.build();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("index"), "{}", run.stderr);
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 1);
+    // `search` reads no index through a link either.
+    let run = site.run(&["search", "water"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+}
+
+#[test]
+fn the_search_index_and_its_staging_stay_in_the_working_folder() {
+    let site = site();
+    site.build_ok();
+    site.build_ok();
+    let work = site.root().join(".aspnet-kb");
+    let names: Vec<String> = fs::read_dir(&work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["index"], "no staging left beside the index");
+    for lang in ["en", "fr", "es"] {
+        assert!(work.join("index").join(lang).is_dir(), "{lang}");
+    }
+    let stray: Vec<String> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("index"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
