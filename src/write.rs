@@ -246,6 +246,7 @@ mod tests {
             .put(OutputFile {
                 path: "index.html".into(),
                 contents: Contents::Bytes(text.as_bytes().to_vec()),
+                source: "test".into(),
             })
             .unwrap();
         staging
@@ -323,6 +324,7 @@ mod tests {
             let put = staging.put(OutputFile {
                 path: path.into(),
                 contents: Contents::Bytes(Vec::new()),
+                source: "test".into(),
             });
             assert!(put.is_err(), "{path}");
         }

@@ -11,6 +11,8 @@
 
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::load;
+use crate::paths;
+use crate::sanitize;
 use crate::parse::{COORDINATOR_KEYS, LEVELS, MEMBER_KEYS, closest_hint, split_front_matter};
 use crate::regions::RegionTable;
 use rayon::prelude::*;
@@ -175,11 +177,13 @@ pub fn import(
                     );
                     continue;
                 }
-                rows.push(Row {
-                    line,
-                    path: page_path(directory, &key, &values),
-                    values,
-                });
+                match page_path(directory, &key, &values) {
+                    Ok(path) => rows.push(Row { line, path, values }),
+                    Err(why) => report.problems.push(
+                        Diagnostic::error(&shown, line, format!("{key}: {why}"))
+                            .with_hint(why.hint()),
+                    ),
+                }
             }
             Err(reason) => report.problems.push(
                 Diagnostic::error(&shown, line, reason)
@@ -256,7 +260,22 @@ fn check_row(
                         "id: \"{raw}\" must start with the country code, e.g. {country}-0042"
                     ));
                 }
+                if let Err(why) = paths::segment(&id) {
+                    return Err(format!("id: \"{}\": {why}", raw.escape_debug()));
+                }
                 Value::String(id)
+            }
+            "website" => {
+                if let Err(bad) = sanitize::check_web_address(raw) {
+                    return Err(format!("website: \"{}\": {bad}", raw.escape_debug()));
+                }
+                Value::String(raw.to_string())
+            }
+            "email" => {
+                if let Err(bad) = sanitize::check_email(raw) {
+                    return Err(format!("email: {bad}"));
+                }
+                Value::String(raw.to_string())
             }
             "levels" => {
                 let levels = split_list(raw);
@@ -277,7 +296,9 @@ fn check_row(
                 _ => return Err(format!("joined: \"{raw}\" is not a year (e.g. 1998)")),
             },
             "lat" | "lon" => match raw.replace(',', ".").parse::<f64>() {
-                Ok(n) if n.abs() <= 180.0 => Value::Number(n.into()),
+                Ok(n) if n.abs() <= if column == "lat" { 90.0 } else { 180.0 } => {
+                    Value::Number(n.into())
+                }
                 _ => return Err(format!("{column}: \"{raw}\" is not a coordinate")),
             },
             c if Directory::is_list(c) => list_value(split_list(raw)),
@@ -303,8 +324,13 @@ fn list_value(items: Vec<String>) -> Value {
     Value::Sequence(items.into_iter().map(Value::String).collect())
 }
 
-/// `content/members/ke/ke-0042.md` or `content/coordinators/ke.md`, relative to the root.
-fn page_path(directory: Directory, key: &str, values: &[(&str, Value)]) -> PathBuf {
+/// `content/members/ke/ke-0042.md` or `content/coordinators/ke.md`, relative to the root,
+/// through the one door for paths.
+fn page_path(
+    directory: Directory,
+    key: &str,
+    values: &[(&str, Value)],
+) -> Result<PathBuf, paths::Unsafe> {
     match directory {
         Directory::Members => {
             let country = values
@@ -312,10 +338,11 @@ fn page_path(directory: Directory, key: &str, values: &[(&str, Value)]) -> PathB
                 .find(|(c, _)| *c == "country")
                 .and_then(|(_, v)| v.as_str())
                 .unwrap_or("");
-            PathBuf::from(format!("content/members/{country}/{key}.md"))
+            paths::relative(&format!("content/members/{country}/{key}.md"))
         }
-        Directory::Coordinators => PathBuf::from(format!("content/coordinators/{key}.md")),
+        Directory::Coordinators => paths::relative(&format!("content/coordinators/{key}.md")),
     }
+    .map(|path| path.under(Path::new("")))
 }
 
 /// Writes (or, in a dry run, compares) one row's page, keeping an existing page's body and the

@@ -3,6 +3,7 @@
 //! so nothing half-written is published; an existing file is never overwritten.
 
 use super::{slugify, today};
+use crate::paths;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::parse::LEVELS;
 use std::path::{Path, PathBuf};
@@ -168,7 +169,27 @@ pub fn new_page(
     lang: Option<&str>,
 ) -> Result<PathBuf, Diagnostic> {
     let content = root.join("content");
-    let suffix = lang.map(|l| format!(".{l}")).unwrap_or_default();
+    let unsafe_value = |what: &str, value: &str, why: paths::Unsafe| {
+        Diagnostic::error("content", 0, format!("{what} \"{}\": {why}", value.escape_debug()))
+            .with_hint(why.hint())
+    };
+    let named = match kind {
+        NewKind::Chapter { guide } => Some(("--guide", guide)),
+        NewKind::Member { country } | NewKind::Coordinator { country } => {
+            Some(("--country", country))
+        }
+        _ => None,
+    };
+    if let Some((what, value)) = named {
+        paths::segment(value).map_err(|why| unsafe_value(what, value, why))?;
+    }
+    let suffix = match lang {
+        Some(l) => format!(
+            ".{}",
+            paths::language_code(l).map_err(|why| unsafe_value("--lang", l, why))?
+        ),
+        None => String::new(),
+    };
     if slugify(title).is_empty() {
         return Err(
             Diagnostic::error("content", 0, "the title has no letters or digits")
@@ -176,17 +197,33 @@ pub fn new_page(
         );
     }
     let (relative, text) = page_text(kind, title, &content, &suffix);
-    write_new(root, &content.join(relative), &text)
+    let relative = paths::relative(&relative).map_err(|why| unsafe_value("title", title, why))?;
+    write_new(root, &relative.under(&content), &text)
 }
 
 /// Writes the `lang` translation of the page at `source` (a default-language file) beside it:
 /// a copy to translate, as a draft marked as needing translation.
 pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf, Diagnostic> {
-    let full = if source.is_absolute() {
-        source.to_path_buf()
-    } else {
-        root.join(source)
-    };
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let written = display_path(
+        source
+            .strip_prefix(root)
+            .or_else(|_| source.strip_prefix(&canonical_root))
+            .unwrap_or(source),
+    );
+    let under_content = written
+        .strip_prefix("content/")
+        .ok_or_else(|| paths::Unsafe::Empty)
+        .and_then(paths::relative)
+        .map_err(|why| {
+            Diagnostic::error(&written, 0, format!("not a page under content/: {why}"))
+                .with_hint("give the path of the page from the site's root, e.g. content/practices/water.md")
+        })?;
+    let lang = paths::language_code(lang).map_err(|why| {
+        Diagnostic::error(&written, 0, format!("--lang \"{}\": {why}", lang.escape_debug()))
+            .with_hint(why.hint())
+    })?;
+    let full = under_content.under(&root.join("content"));
     let shown = display_path(full.strip_prefix(root).unwrap_or(&full));
     let text = std::fs::read_to_string(&full)
         .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read: {e}")))?;
