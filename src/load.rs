@@ -173,7 +173,10 @@ fn walk(
 ) -> Result<Vec<(PathBuf, PathBuf)>, EnvError> {
     let mut files = Vec::new();
     let mut folded: HashMap<String, PathBuf> = HashMap::new();
-    let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+    let visible = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0 || !name.starts_with('.') || name == ".well-known"
+    };
     for entry in WalkDir::new(folder).sort_by_file_name().into_iter().filter_entry(visible) {
         let entry = entry.map_err(|e| EnvError {
             path: e.path().map(Path::to_path_buf).unwrap_or(folder.to_path_buf()),

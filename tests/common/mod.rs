@@ -8,6 +8,8 @@ use std::process::Command;
 
 pub struct Site {
     pub dir: tempfile::TempDir,
+    /// `dir`, or `dir/site` for a nested site, so that what appears beside it can be seen.
+    root: PathBuf,
 }
 
 pub struct Run {
@@ -26,17 +28,31 @@ impl Site {
                 .join(name),
             dir.path(),
         );
-        Site { dir }
+        let root = dir.path().to_path_buf();
+        Site { dir, root }
+    }
+
+    /// A copy of `tests/fixtures/<name>` in a folder of its own inside the temporary folder.
+    pub fn fixture_nested(name: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+            &dir.path().join("site"),
+        );
+        let root = dir.path().join("site");
+        Site { dir, root }
     }
 
     pub fn empty() -> Site {
-        Site {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_path_buf();
+        Site { dir, root }
     }
 
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     pub fn public(&self) -> PathBuf {
