@@ -153,14 +153,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         message: e.to_string(),
     })?;
     let address = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(address).map_err(|e| EnvError {
+    let listener = std::net::TcpListener::bind(address).map_err(|e| EnvError {
         path: root.to_path_buf(),
         message: format!("cannot listen on {address}: {e}"),
     })?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(options.port, |a| a.port());
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
+    let limits = http::Limits::from_env();
     let preview = Arc::new(Preview::new());
     // Links in the preview point at the preview, under the site's own base path.
     let base_path = crate::config::Config::read(root).map_or("/".to_string(), |c| c.base_path);
@@ -215,7 +213,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     );
     eprintln!("serving {base_url} (Ctrl-C to stop)");
     let http_preview = Arc::clone(&preview);
-    std::thread::spawn(move || http::run(server, http_preview));
+    std::thread::spawn(move || http::run(listener, http_preview, limits));
 
     let site_yaml = root.join("site.yaml");
     let watched = |path: &Path| {
