@@ -18,7 +18,6 @@ struct Server {
     child: Child,
     port: u16,
     /// What the server prints, line by line.
-    #[allow(dead_code)]
     log: Receiver<String>,
 }
 
@@ -145,6 +144,44 @@ fn read_response(reader: &mut BufReader<TcpStream>) -> Response {
     response.body = vec![0; length];
     reader.read_exact(&mut response.body).expect("the body");
     response
+}
+
+/// Waits for the event `name` on an event stream; returns its data line.
+fn wait_for(events: &Receiver<String>, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut current = String::new();
+    while let Ok(line) = events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        if let Some(event) = line.strip_prefix("event: ") {
+            current = event.to_string();
+        } else if let Some(data) = line.strip_prefix("data: ").filter(|_| current == name) {
+            return data.to_string();
+        }
+    }
+    panic!("no {name} event");
+}
+
+/// The event stream, once open.
+fn events(server: &Server) -> Receiver<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    write!(
+        stream,
+        "GET /__aspnet-kb/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .expect("send");
+    let (lines, received) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    while !received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the event stream opens")
+        .starts_with("retry:")
+    {}
+    received
 }
 
 #[test]
@@ -416,4 +453,54 @@ fn a_panic_in_a_request_is_a_500_for_that_request_alone() {
         }
         assert_eq!(get(&server, page).status, 200);
     }
+}
+
+#[test]
+fn a_panic_in_a_rebuild_leaves_the_last_good_site_on_show() {
+    let site = Site::fixture("basic");
+    let marker = "PANIC-HOOK-7f3a";
+    let server = start(&site, &[("ASPNET_KB_TEST_PANIC", marker)]);
+    let page = b"/aspnet/en/practices/water/";
+    assert!(get(&server, page).text().contains("Clean water for all"));
+
+    // Reported in the overlay and the terminal; the site stays.
+    let stream = events(&server);
+    let water = site.source("content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("Clean water for all", &format!("Water {marker}")),
+    );
+    // (A save seen half-written could first report a content problem.)
+    let problems = (0..5)
+        .map(|_| wait_for(&stream, "problems"))
+        .find(|p| p.contains("internal error while rebuilding:"))
+        .expect("the panic is reported in the overlay");
+    assert!(
+        problems.contains("the last good site stays on show"),
+        "{problems}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = server
+            .log
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the terminal reports the panic");
+        if line.contains("internal error while rebuilding:") {
+            break;
+        }
+    }
+    let response = get(&server, page);
+    assert_eq!(response.status, 200);
+    assert!(response.text().contains("Clean water for all"));
+    // The next save rebuilds.
+    site.write(
+        "content/practices/water.md",
+        &water.replace("Clean water for all", "Clean water, after the panic"),
+    );
+    wait_for(&stream, "reload");
+    assert!(
+        get(&server, page)
+            .text()
+            .contains("Clean water, after the panic")
+    );
 }
