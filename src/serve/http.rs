@@ -456,6 +456,10 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// Bytes that cannot stand in a `Location` header: the base path comes from `site.yaml`,
+/// already encoded if need be, so `%` stays.
+const HEADER: &AsciiSet = &CONTROLS.add(b' ');
+
 /// Bytes that cannot stand in a `Location` query (which is passed on, still encoded).
 const QUERY: &AsciiSet = &CONTROLS
     .add(b' ')
@@ -546,6 +550,8 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
         return Answer::Events;
     }
     let base_path = preview.base_path();
+    // What redirects start with.
+    let base = utf8_percent_encode(&base_path, HEADER).to_string();
     let not_found = || {
         // A page, so that the reload script runs: while the site has errors (even before its
         // first good build) the overlay shows them, and the fix reloads the page.
@@ -557,9 +563,9 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
     let reply = match target(url, &base_path) {
         Target::Malformed => return Answer::Close(Reply::text(400, "bad request")),
         Target::Forbidden => Reply::text(403, "forbidden"),
-        Target::Outside if url == "/" => Reply::redirect(302, base_path),
+        Target::Outside if url == "/" => Reply::redirect(302, base),
         Target::Outside => not_found(),
-        Target::Base => Reply::redirect(301, format!("{base_path}{}", query_of(url))),
+        Target::Base => Reply::redirect(301, format!("{base}{}", query_of(url))),
         Target::File(path) => match preview.file(&path) {
             Some(bytes) => {
                 let kind = content_type(&path);
@@ -573,7 +579,7 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
             // A folder's address without its slash.
             None if preview.file(&format!("{path}/index.html")).is_some() => {
                 let location = format!(
-                    "{base_path}{}/{}",
+                    "{base}{}/{}",
                     utf8_percent_encode(&path, PATH),
                     query_of(url)
                 );
