@@ -71,7 +71,7 @@ impl Default for Limits {
             headers: 64,
             head_time: Duration::from_secs(10),
             write_time: Duration::from_secs(30),
-            connections: 256,
+            connections: 512,
             requests_per_connection: 10_000,
             panic_marker: None,
         }
@@ -128,6 +128,8 @@ pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits) {
         // If the thread cannot be made, the closure is dropped with its slot and stream.
         let _ = std::thread::Builder::new()
             .name("serve-connection".into())
+            // Answering needs little stack; many connections then cost little memory.
+            .stack_size(512 * 1024)
             .spawn(move || {
                 let _slot = slot;
                 connection(stream, &preview, &limits);
