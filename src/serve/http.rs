@@ -270,7 +270,7 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(limits.write_time));
     let mut buffer = Vec::with_capacity(4096);
-    for _ in 0..limits.requests_per_connection {
+    for answered in 1..=limits.requests_per_connection {
         let length = match read_head(&mut stream, &mut buffer, limits) {
             Head::Complete(length) => length,
             Head::Closed => return,
@@ -288,7 +288,8 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
         let answer = catch_unwind(AssertUnwindSafe(|| respond(&head, preview, limits)))
             .unwrap_or_else(|_| Answer::Close(Reply::text(500, "internal server error")));
         // A body is never read: the connection cannot go on after it.
-        let keep_alive = head.keep_alive && !head.has_body;
+        let keep_alive =
+            head.keep_alive && !head.has_body && answered < limits.requests_per_connection;
         let (reply, keep_alive) = match answer {
             Answer::Reply(reply) => (reply, keep_alive),
             Answer::Close(reply) => (reply, false),
