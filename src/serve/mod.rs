@@ -1,7 +1,8 @@
 //! `aspnet-kb serve`: builds the site into memory, serves it (see [`http`]) and rebuilds when
 //! `site.yaml`, `content/` or the site's `themes/` change. Open pages reload by themselves; a
 //! change with errors keeps the last good site on show, with the errors in an overlay and in
-//! the terminal, until a later change fixes them.
+//! the terminal, until a later change fixes them. A rebuild that panics (a bug, not the
+//! content's fault) is reported the same way, and the next change rebuilds in full.
 
 pub mod http;
 pub mod search;
@@ -15,10 +16,21 @@ use search::Searched;
 use session::{Files, Session, Update};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
+
+/// Reads a lock even if a panic poisoned it: the code here never leaves what it guards half
+/// changed (whole files are put in and taken out).
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// What the server shows: the last good site, and the problems of the last run if it failed.
 pub struct Preview {
@@ -39,28 +51,26 @@ impl Preview {
     }
 
     pub fn file(&self, path: &str) -> Option<Vec<u8>> {
-        self.files.read().ok()?.get(path).cloned()
+        read(&self.files).get(path).cloned()
     }
 
     pub fn base_path(&self) -> String {
-        self.base_path
-            .read()
-            .map(|b| b.clone())
-            .unwrap_or_else(|_| "/".into())
+        read(&self.base_path).clone()
     }
 
     /// A channel that receives every event from now on.
     pub fn subscribe(&self) -> Receiver<String> {
         let (sender, receiver) = channel();
-        if let Ok(mut subscribers) = self.subscribers.lock() {
-            subscribers.push(sender);
-        }
+        self.subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(sender);
         receiver
     }
 
     /// The event describing the current problems, if the last run failed.
     pub fn problems_event(&self) -> Option<String> {
-        let problems = self.problems.read().ok()?.clone()?;
+        let problems = read(&self.problems).clone()?;
         Some(format!(
             "event: problems\ndata: {}\n\n",
             serde_json::to_string(&problems).unwrap_or_default()
@@ -69,20 +79,57 @@ impl Preview {
 
     /// Puts `files` on show, without `removed` (or without anything else, for a full run).
     fn apply(&self, files: Files, removed: &[String], full: bool) {
-        if let Ok(mut shown) = self.files.write() {
-            if full {
-                shown.clear();
-            }
-            for path in removed {
-                shown.remove(path);
-            }
-            shown.extend(files);
+        let mut shown = write(&self.files);
+        if full {
+            shown.clear();
         }
+        for path in removed {
+            shown.remove(path);
+        }
+        shown.extend(files);
     }
 
     fn publish(&self, event: &str) {
-        if let Ok(mut subscribers) = self.subscribers.lock() {
-            subscribers.retain(|s| s.send(event.to_string()).is_ok());
+        self.subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|s| s.send(event.to_string()).is_ok());
+    }
+
+    /// Shows `problems` in the overlay of open pages (and of pages opened from now on).
+    fn set_problems(&self, problems: Vec<String>) {
+        *write(&self.problems) = Some(problems);
+        if let Some(event) = self.problems_event() {
+            self.publish(&event);
+        }
+    }
+}
+
+/// Runs `step`, turning a panic into its message.
+fn guarded<T>(step: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(step)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
+}
+
+/// Reports a rebuild that panicked, in the terminal and the overlay; the site on show stays.
+fn report_panic(preview: &Preview, message: &str) {
+    let text =
+        format!("internal error while rebuilding: {message}; the last good site stays on show");
+    eprintln!("error: {text}");
+    preview.set_problems(vec![text]);
+}
+
+/// Test hook (see [`http::Limits::from_env`]): panics when one of `paths` contains `marker`.
+fn panic_if_marked(marker: Option<&str>, paths: &[PathBuf]) {
+    let Some(marker) = marker else { return };
+    for path in paths {
+        if std::fs::read_to_string(path).is_ok_and(|text| text.contains(marker)) {
+            panic!("test hook: {} is marked", path.display());
         }
     }
 }
@@ -101,18 +148,11 @@ fn show(preview: &Preview, update: Update, full: bool) -> bool {
     }
     let errors: Vec<String> = update.errors().map(|d| d.to_string()).collect();
     if !errors.is_empty() {
-        if let Ok(mut problems) = preview.problems.write() {
-            *problems = Some(errors);
-        }
-        if let Some(event) = preview.problems_event() {
-            preview.publish(&event);
-        }
+        preview.set_problems(errors);
         return false;
     }
     preview.apply(update.files, &update.removed, full);
-    if let Ok(mut problems) = preview.problems.write() {
-        *problems = None;
-    }
+    *write(&preview.problems) = None;
     preview.publish("event: reload\ndata: \n\n");
     true
 }
@@ -153,21 +193,18 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         message: e.to_string(),
     })?;
     let address = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(address).map_err(|e| EnvError {
+    let listener = std::net::TcpListener::bind(address).map_err(|e| EnvError {
         path: root.to_path_buf(),
         message: format!("cannot listen on {address}: {e}"),
     })?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(options.port, |a| a.port());
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
+    let limits = http::Limits::from_env();
+    let panic_marker = limits.panic_marker.clone();
     let preview = Arc::new(Preview::new());
     // Links in the preview point at the preview, under the site's own base path.
     let base_path = crate::config::Config::read(root).map_or("/".to_string(), |c| c.base_path);
     let base_url = format!("http://{}:{port}{base_path}", options.bind);
-    if let Ok(mut b) = preview.base_path.write() {
-        *b = base_path.clone();
-    }
+    *write(&preview.base_path) = base_path.clone();
     let overrides = Overrides {
         base_url: Some(base_url.clone()),
         ..Overrides::default()
@@ -201,21 +238,31 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
 
     // Watching starts before the first build, so no change after it is missed.
     let started = Instant::now();
-    let (mut session, mut update) = Session::start(root, &overrides)?;
-    let files = update.files.len();
-    let search_job = update.search.take();
-    if show(&preview, update, true)
-        && let Some(job) = search_job
-    {
-        let _ = search_jobs.send(job);
-    }
-    eprintln!(
-        "built {files} files in {} ms",
-        started.elapsed().as_millis()
-    );
+    let mut session = match guarded(|| Session::start(root, &overrides)) {
+        Ok(run) => {
+            let (session, mut update) = run?;
+            let files = update.files.len();
+            let search_job = update.search.take();
+            if show(&preview, update, true)
+                && let Some(job) = search_job
+            {
+                let _ = search_jobs.send(job);
+            }
+            eprintln!(
+                "built {files} files in {} ms",
+                started.elapsed().as_millis()
+            );
+            session
+        }
+        // Nothing to show yet: the overlay says why, and the next change tries again.
+        Err(message) => {
+            report_panic(&preview, &message);
+            None
+        }
+    };
     eprintln!("serving {base_url} (Ctrl-C to stop)");
     let http_preview = Arc::clone(&preview);
-    std::thread::spawn(move || http::run(server, http_preview));
+    std::thread::spawn(move || http::run(listener, http_preview, limits));
 
     let site_yaml = root.join("site.yaml");
     let watched = |path: &Path| {
@@ -255,8 +302,15 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
                         preview.apply(files, &[], false);
                     }
                     // A new folder, which the search pages now name.
-                    (Some(manifests), Some(session)) => {
-                        let mut update = session.search_ready(manifests)?;
+                    (Some(manifests), Some(ready)) => {
+                        let mut update = match guarded(|| ready.search_ready(manifests)) {
+                            Ok(update) => update?,
+                            Err(message) => {
+                                session = None;
+                                report_panic(&preview, &message);
+                                continue;
+                            }
+                        };
                         update.removed = std::mem::take(&mut search_paths.1);
                         let made = files.keys().cloned().collect();
                         let before = std::mem::replace(&mut search_paths.0, made);
@@ -302,16 +356,17 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         paths.sort();
         paths.dedup();
         let started = Instant::now();
-        let incremental = match session.as_mut() {
-            Some(session) => session.update(&paths)?,
-            None => None,
-        };
-        let (mut update, full) = match incremental {
-            Some(update) => (update, false),
-            None => {
-                let (new_session, update) = Session::start(root, &overrides)?;
-                session = new_session;
-                (update, true)
+        let rebuilt = guarded(|| {
+            panic_if_marked(panic_marker.as_deref(), &paths);
+            rebuild(&mut session, root, &overrides, &paths)
+        });
+        let (mut update, full) = match rebuilt {
+            Ok(rebuilt) => rebuilt?,
+            Err(message) => {
+                // What the session holds may be half changed: the next change runs in full.
+                session = None;
+                report_panic(&preview, &message);
+                continue;
             }
         };
         let search = update.search.take();
@@ -330,4 +385,25 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         }
     }
     Ok(())
+}
+
+/// Brings the site up to the changed `paths`: an update of the session when it can, or a
+/// full run (which replaces the session). Whether it was a full run, with what it made.
+fn rebuild(
+    session: &mut Option<Session>,
+    root: &Path,
+    overrides: &Overrides,
+    paths: &[PathBuf],
+) -> Result<(Update, bool), EnvError> {
+    if let Some(update) = session
+        .as_mut()
+        .map(|s| s.update(paths))
+        .transpose()?
+        .flatten()
+    {
+        return Ok((update, false));
+    }
+    let (new_session, update) = Session::start(root, overrides)?;
+    *session = new_session;
+    Ok((update, true))
 }

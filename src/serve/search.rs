@@ -8,6 +8,7 @@ use super::session::{Files, in_memory};
 use crate::resolve::Site;
 use crate::search::{self, browser::LanguageIndex, browser::Manifest};
 use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -49,6 +50,7 @@ pub(super) fn worker(jobs: Receiver<SearchJob>, done: Sender<Message>) {
     let mut indexes = HashMap::new();
     // The site to index, and the keys changed since the index was last brought up to date.
     let mut pending: Option<(Arc<Site>, Option<HashSet<String>>)> = None;
+    let mut whole_next = false;
     loop {
         let job = match pending {
             Some(_) => jobs.recv_timeout(SEARCH_PAUSE),
@@ -73,7 +75,21 @@ pub(super) fn worker(jobs: Receiver<SearchJob>, done: Sender<Message>) {
             Err(RecvTimeoutError::Timeout) => {
                 if let Some((site, changed)) = pending.take() {
                     let started = Instant::now();
-                    let mut searched = bring_up_to_date(&mut indexes, &site, changed.as_ref());
+                    // After a panic the indexes may be half changed: the next run makes them
+                    // whole.
+                    let changed = changed.filter(|_| !whole_next);
+                    let run = catch_unwind(AssertUnwindSafe(|| {
+                        bring_up_to_date(&mut indexes, &site, changed.as_ref())
+                    }));
+                    let Ok(mut searched) = run else {
+                        eprintln!(
+                            "error: internal error while updating the search index; it is made \
+                             again at the next change"
+                        );
+                        whole_next = true;
+                        continue;
+                    };
+                    whole_next = false;
                     searched.took = started.elapsed();
                     if done.send(Message::Searched(searched)).is_err() {
                         return;
