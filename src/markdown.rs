@@ -182,6 +182,13 @@ pub fn render(
     let mut out = String::with_capacity(source.text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if has_raw_html && !allow_raw_html {
+        if sanitize::nesting_depth(&out) > sanitize::MAX_NESTING {
+            problems.push(
+                Diagnostic::error(source.path, source.first_line, format!("the HTML in the text nests more than {} elements deep", sanitize::MAX_NESTING))
+                    .with_hint("close the HTML elements you open, or write the text in Markdown"),
+            );
+            return Rendered { html: String::new(), toc };
+        }
         out = sanitize::clean_html(&out);
     }
     Rendered { html: out, toc }
