@@ -1368,6 +1368,11 @@ fn sanitised_vectors_build_and_the_html_has_no_script() {
         run.stderr
     );
     let problems = output_problems(&site.public());
+    if std::env::var_os("XSS_KEEP").is_some() {
+        // XSS_KEEP=1: keep the built site for inspection (its path is printed).
+        eprintln!("kept {}", site.dir.keep().display());
+        return;
+    }
     let vectors = named_vectors(&problems, &ids);
     assert!(
         problems.is_empty(),
@@ -1375,11 +1380,6 @@ fn sanitised_vectors_build_and_the_html_has_no_script() {
         vectors.len(),
         problems.join("\n")
     );
-    if std::env::var_os("XSS_KEEP").is_some() {
-        let kept = site.dir.keep();
-        eprintln!("kept {}", kept.display());
-        return;
-    }
     // Template syntax in content is text, never evaluated.
     let mut probe_seen = false;
     for file in html_files(&site.public()) {
