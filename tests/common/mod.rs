@@ -368,3 +368,30 @@ impl Drop for Browser {
         let _ = self.driver.wait();
     }
 }
+
+impl Browser {
+    /// Like `open`, but a WebDriver error (an alert open, a page that would not load) is
+    /// returned rather than a panic.
+    pub fn try_open(&self, url: &str) -> Result<(), String> {
+        ureq::post(&format!("{}/url", self.session))
+            .send_json(serde_json::json!({"url": url}))
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Like `run`, but a WebDriver error (the page navigated away, an alert open) is returned.
+    pub fn try_run(&self, script: &str) -> Result<serde_json::Value, String> {
+        let response = ureq::post(&format!("{}/execute/sync", self.session))
+            .send_json(serde_json::json!({"script": script, "args": []}))
+            .map_err(|e| match e {
+                ureq::Error::Status(code, r) => {
+                    format!("{code}: {}", r.into_string().unwrap_or_default())
+                }
+                e => e.to_string(),
+            })?;
+        Ok(response
+            .into_json::<serde_json::Value>()
+            .map_err(|e| e.to_string())?["value"]
+            .take())
+    }
+}
