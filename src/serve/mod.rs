@@ -1,5 +1,5 @@
 //! `aspnet-kb serve`: builds the site into memory, serves it (see [`http`]) and rebuilds when
-//! `site.yaml`, `content/` or the site's `themes/` change. Open pages reload by themselves; a
+//! `site.yaml`, `content/`, `static/` or the site's `themes/` change. Open pages reload by themselves; a
 //! change with errors keeps the last good site on show, with the errors in an overlay and in
 //! the terminal, until a later change fixes them. A rebuild that panics (a bug, not the
 //! content's fault) is reported the same way, and the next change rebuilds in full.
@@ -224,6 +224,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     for (path, mode) in [
         (root.join("content"), RecursiveMode::Recursive),
         (root.join("themes"), RecursiveMode::Recursive),
+        (root.join("static"), RecursiveMode::Recursive),
         (root.to_path_buf(), RecursiveMode::NonRecursive),
     ] {
         if path.exists() {
@@ -269,6 +270,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         relevant(path)
             && (path.starts_with(root.join("content"))
                 || path.starts_with(root.join("themes"))
+                || path.starts_with(root.join("static"))
                 || path == site_yaml)
     };
     // The search files on show, and those of the index before (an open search page may
