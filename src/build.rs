@@ -7,6 +7,7 @@ use crate::i18n::Strings;
 use crate::load::{self, SourceTree};
 use crate::output_guard;
 use crate::output_map::OutputMap;
+use crate::paths;
 use crate::parse::{self, Page};
 use crate::regions::RegionTable;
 use crate::render::{self, Renderer};
@@ -229,7 +230,7 @@ fn write_search_index(
     // A language code names a folder inside the staging folder: nothing else may.
     if let Some((lang, _)) = documents
         .iter()
-        .find(|(lang, _)| !output_guard::is_plain_name(lang))
+        .find(|(lang, _)| paths::segment(lang).is_err())
     {
         return Err(EnvError {
             path: staging.dir().to_path_buf(),

@@ -220,10 +220,10 @@ fn publishable(
     for (relative, absolute) in files {
         let content_path = display_path(&relative);
         let shown = display_path(&folder.join(&relative));
-        let checked = if site_wide {
-            paths::output_file(&content_path)
-        } else {
-            paths::relative(&content_path)
+        // `.well-known/` is the one hidden folder a site may publish (RFC 8615).
+        let checked = match content_path.strip_prefix(".well-known/") {
+            Some(rest) if site_wide => paths::relative(rest),
+            _ => paths::relative(&content_path),
         };
         if let Err(why) = checked {
             problems.push(

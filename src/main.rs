@@ -296,7 +296,7 @@ fn search(
             }
         },
     };
-    if !aspnet_kb::output_guard::is_plain_name(&lang) {
+    if aspnet_kb::paths::segment(&lang).is_err() {
         return usage(&format!(
             "--lang: the language code {lang:?} cannot name an index folder"
         ));

@@ -226,16 +226,6 @@ pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
     Ok(())
 }
 
-/// Whether `name` may be one folder's name under a folder the tool owns (a language code
-/// becoming an index folder): letters, digits, `-` and `_`, not empty, at most 64 bytes.
-pub fn is_plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,14 +237,5 @@ mod tests {
         assert_eq!(resolve(&base.join("a/b")).unwrap(), base.join("a/b"));
         assert_eq!(resolve(&base.join("a/../c")).unwrap(), base.join("c"));
         assert_eq!(resolve(&base.join("a/./b/..")).unwrap(), base.join("a"));
-    }
-
-    #[test]
-    fn plain_names() {
-        assert!(is_plain_name("pt-BR"));
-        assert!(is_plain_name("zh_Hant"));
-        for bad in ["", "..", "../x", "a/b", ".hidden", "a b", "é"] {
-            assert!(!is_plain_name(bad), "{bad}");
-        }
     }
 }

@@ -162,13 +162,34 @@ pub fn relative(value: &str) -> Result<SafePath, Unsafe> {
     Ok(SafePath(trimmed.to_string()))
 }
 
-/// A file of the output (`en/practices/x/index.html`, `.well-known/security.txt`): a safe
-/// relative path, except that its first part may be `.well-known` (RFC 8615).
+/// The last check on a file the tool writes (`en/practices/x/index.html`,
+/// `.well-known/security.txt`, a search shard named after the first letters of a word): it
+/// stays inside the output folder. Its parts are not empty, `.` or `..`, do not start with a
+/// dot (but the first may be `.well-known`, RFC 8615), and hold no `\\`, `:` or control
+/// character. Values from content have passed [`segment`] long before; this check also
+/// lets through names the tool makes itself from words (`l·l`, `c+`).
 pub fn output_file(value: &str) -> Result<SafePath, Unsafe> {
-    match value.strip_prefix(".well-known/") {
-        Some(rest) => relative(rest).map(|p| SafePath(format!(".well-known/{}", p.0))),
-        None => relative(value),
+    let mut depth = 0;
+    for (i, part) in value.split('/').enumerate() {
+        match part {
+            "" => return Err(Unsafe::Empty),
+            "." | ".." => return Err(Unsafe::DotSegment),
+            ".well-known" if i == 0 => {}
+            _ if part.starts_with('.') => return Err(Unsafe::Hidden(part.to_string())),
+            _ => {}
+        }
+        if let Some(c) = part.chars().find(|c| c.is_control() || matches!(c, '\\' | ':')) {
+            return Err(Unsafe::Character(c));
+        }
+        if part.len() > MAX_SEGMENT {
+            return Err(Unsafe::TooLong);
+        }
+        depth += 1;
+        if depth > MAX_DEPTH * 2 {
+            return Err(Unsafe::TooDeep);
+        }
     }
+    Ok(SafePath(value.to_string()))
 }
 
 /// A language code as the site names it: a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`), written
@@ -253,6 +274,16 @@ mod tests {
             relative("en/x").map(|p| p.under(dir)),
             Ok(PathBuf::from("/out/en/x"))
         );
+    }
+
+    #[test]
+    fn output_files_stay_inside() {
+        for ok in ["en/index.html", ".well-known/security.txt", "en/search/ab/s/l·l.jsz"] {
+            assert!(output_file(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "/etc/x", "a/../../b", "en/.git/x", "a\\b", "c:/x", "a//b", "x/.well-known/y"] {
+            assert!(output_file(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! an output a killed swap left aside and clears the leftover staging folder.
 
 use crate::diagnostic::EnvError;
+use crate::paths;
 use crate::output_guard::{MARKER, MARKER_TEXT};
 use std::fs;
 use std::io::ErrorKind;
@@ -204,21 +205,14 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), EnvError> {
         // Every file lands inside the staging folder, whatever its path says.
-        let relative = Path::new(&file.path);
-        if file.path.is_empty()
-            || !relative
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-        {
-            return Err(EnvError {
-                path: self.output.clone(),
-                message: format!(
-                    "refusing to write {:?}: an output file's path must stay inside the output folder",
-                    file.path
-                ),
-            });
-        }
-        let target = self.staging.join(relative);
+        let relative = paths::output_file(&file.path).map_err(|why| EnvError {
+            path: self.output.clone(),
+            message: format!(
+                "refusing to write {:?}: an output file's path must stay inside the output folder ({why})",
+                file.path
+            ),
+        })?;
+        let target = relative.under(&self.staging);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| env_error(dir, e))?;
         }
