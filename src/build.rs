@@ -7,8 +7,8 @@ use crate::i18n::Strings;
 use crate::load::{self, SourceTree};
 use crate::output_guard;
 use crate::output_map::OutputMap;
-use crate::paths;
 use crate::parse::{self, Page};
+use crate::paths;
 use crate::regions::RegionTable;
 use crate::render::{self, Renderer};
 use crate::resolve::{self, Site};
@@ -173,7 +173,6 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
                 }
                 Ok(problems)
             });
-        drop(sink);
         diagnostics.extend(map.into_problems());
         match (rendered, staging) {
             (Ok(problems), staging) => {

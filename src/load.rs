@@ -24,9 +24,9 @@ pub const MAX_TEXT_FILE: u64 = 2 * 1024 * 1024;
 /// Extensions of files published as they are: pictures, documents, sound and video, which a
 /// browser shows or downloads but never runs. (`svg` is published sanitised.)
 pub const PASSIVE_TYPES: [&str; 31] = [
-    "jpg", "jpeg", "png", "gif", "webp", "avif", "ico", "svg", "pdf", "txt", "csv", "doc",
-    "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub", "mp3", "ogg", "oga",
-    "opus", "wav", "m4a", "mp4", "webm", "ogv", "vtt",
+    "jpg", "jpeg", "png", "gif", "webp", "avif", "ico", "svg", "pdf", "txt", "csv", "doc", "docx",
+    "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub", "mp3", "ogg", "oga", "opus", "wav",
+    "m4a", "mp4", "webm", "ogv", "vtt",
 ];
 
 /// A text file of the site, with its path relative to the root (`content/practices/x.md`).
@@ -96,7 +96,10 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     let bundles: HashSet<&Path> = files
         .iter()
         .filter(|(relative, _)| {
-            let name = relative.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            let name = relative
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
             name == "index.md" || (name.starts_with("index.") && name.ends_with(".md"))
         })
         .filter_map(|(relative, _)| relative.parent())
@@ -106,7 +109,10 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     let mut data_paths = Vec::new();
     let mut assets = Vec::new();
     for (relative, path) in &files {
-        let name = relative.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let name = relative
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         if relative.starts_with("_data") {
             if name.ends_with(".yaml") || name.ends_with(".yml") {
                 data_paths.push(path.clone());
@@ -177,9 +183,16 @@ fn walk(
         let name = e.file_name().to_string_lossy();
         e.depth() == 0 || !name.starts_with('.') || name == ".well-known"
     };
-    for entry in WalkDir::new(folder).sort_by_file_name().into_iter().filter_entry(visible) {
+    for entry in WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(visible)
+    {
         let entry = entry.map_err(|e| EnvError {
-            path: e.path().map(Path::to_path_buf).unwrap_or(folder.to_path_buf()),
+            path: e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or(folder.to_path_buf()),
             message: e.to_string(),
         })?;
         let path = entry.path();
@@ -227,8 +240,12 @@ fn publishable(
         };
         if let Err(why) = checked {
             problems.push(
-                Diagnostic::error(&shown, 0, format!("this file name cannot be published: {why}"))
-                    .with_hint(why.hint()),
+                Diagnostic::error(
+                    &shown,
+                    0,
+                    format!("this file name cannot be published: {why}"),
+                )
+                .with_hint(why.hint()),
             );
             continue;
         }
@@ -242,12 +259,20 @@ fn publishable(
                     && matches!(extension.as_str(), "" | "txt" | "json")));
         if !site_file && !PASSIVE_TYPES.contains(&extension.as_str()) {
             problems.push(
-                Diagnostic::error(&shown, 0, format!("files of type `.{extension}` are not published"))
-                    .with_hint(format!(
-                        "only passive files are: {}{}",
-                        PASSIVE_TYPES.join(", "),
-                        if site_wide { ", CNAME and .well-known/ text or JSON" } else { "" }
-                    )),
+                Diagnostic::error(
+                    &shown,
+                    0,
+                    format!("files of type `.{extension}` are not published"),
+                )
+                .with_hint(format!(
+                    "only passive files are: {}{}",
+                    PASSIVE_TYPES.join(", "),
+                    if site_wide {
+                        ", CNAME and .well-known/ text or JSON"
+                    } else {
+                        ""
+                    }
+                )),
             );
             continue;
         }
@@ -257,8 +282,12 @@ fn publishable(
                     Some(svg) => Some(Arc::new(svg.into_bytes())),
                     None => {
                         problems.push(
-                            Diagnostic::error(&shown, 0, "this SVG file has no <svg> picture once cleaned")
-                                .with_hint("export it again as plain SVG, or as PNG"),
+                            Diagnostic::error(
+                                &shown,
+                                0,
+                                "this SVG file has no <svg> picture once cleaned",
+                            )
+                            .with_hint("export it again as plain SVG, or as PNG"),
                         );
                         continue;
                     }
@@ -297,7 +326,9 @@ pub fn read_text(root: &Path, path: &Path) -> Result<Option<SourceFile>, Diagnos
                 MAX_TEXT_FILE / 1024
             ),
         )
-        .with_hint("split it into several pages (a guide's chapters), or move pictures out of it"));
+        .with_hint(
+            "split it into several pages (a guide's chapters), or move pictures out of it",
+        ));
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,

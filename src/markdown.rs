@@ -140,7 +140,9 @@ pub fn render(
                             line_of(range.start),
                             format!("heading attribute `{name}` is not allowed"),
                         )
-                        .with_hint("a heading may set only its id and classes: ## Title {#id .class}"),
+                        .with_hint(
+                            "a heading may set only its id and classes: ## Title {#id .class}",
+                        ),
                     );
                 }
                 heading_at = Some(events.len());
@@ -184,10 +186,20 @@ pub fn render(
     if has_raw_html && !allow_raw_html {
         if sanitize::nesting_depth(&out) > sanitize::MAX_NESTING {
             problems.push(
-                Diagnostic::error(source.path, source.first_line, format!("the HTML in the text nests more than {} elements deep", sanitize::MAX_NESTING))
-                    .with_hint("close the HTML elements you open, or write the text in Markdown"),
+                Diagnostic::error(
+                    source.path,
+                    source.first_line,
+                    format!(
+                        "the HTML in the text nests more than {} elements deep",
+                        sanitize::MAX_NESTING
+                    ),
+                )
+                .with_hint("close the HTML elements you open, or write the text in Markdown"),
             );
-            return Rendered { html: String::new(), toc };
+            return Rendered {
+                html: String::new(),
+                toc,
+            };
         }
         out = sanitize::clean_html(&out);
     }
@@ -245,8 +257,12 @@ fn rewrite_link<'a>(
             Ok(()) => dest.clone(),
             Err(bad) => {
                 problems.push(
-                    Diagnostic::error(source.path, line, format!("link to \"{}\": {}", dest.escape_debug(), bad.message))
-                        .with_hint(bad.hint()),
+                    Diagnostic::error(
+                        source.path,
+                        line,
+                        format!("link to \"{}\": {}", dest.escape_debug(), bad.message),
+                    )
+                    .with_hint(bad.hint()),
                 );
                 CowStr::from("#")
             }

@@ -30,7 +30,9 @@ impl<'a> OutputMap<'a> {
 
     /// The collisions and unsafe paths found.
     pub fn into_problems(self) -> Vec<Diagnostic> {
-        self.problems.into_inner().unwrap_or_else(|p| p.into_inner())
+        self.problems
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     fn report(&self, problem: Diagnostic) {
@@ -58,7 +60,10 @@ impl Sink for OutputMap<'_> {
                 Diagnostic::error(
                     reported_on(&file.source),
                     1,
-                    format!("{} would write to `{}`, which is not a safe path: {why}", file.source, file.path),
+                    format!(
+                        "{} would write to `{}`, which is not a safe path: {why}",
+                        file.source, file.path
+                    ),
                 )
                 .with_hint(why.hint()),
             );
@@ -81,7 +86,10 @@ impl Sink for OutputMap<'_> {
                 let same = if path == file.path {
                     format!("`{path}`")
                 } else {
-                    format!("`{path}` and `{}` (the same file on case-insensitive disks)", file.path)
+                    format!(
+                        "`{path}` and `{}` (the same file on case-insensitive disks)",
+                        file.path
+                    )
                 };
                 let (first, second) = if source <= file.source {
                     (source, file.source)
@@ -121,7 +129,11 @@ mod tests {
         map.put(file("en/a/index.html", "content/a.md")).ok();
         map.put(file("en/A/index.html", "content/b.md")).ok();
         map.put(file("en/../x", "content/c.md")).ok();
-        map.put(file(".well-known/security.txt", "static/.well-known/security.txt")).ok();
+        map.put(file(
+            ".well-known/security.txt",
+            "static/.well-known/security.txt",
+        ))
+        .ok();
         let problems = map.into_problems();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].message.contains("content/a.md"), "{problems:?}");

@@ -683,7 +683,11 @@ impl Fields<'_> {
         let d = self
             .page
             .error_at(key, None, format!("{key}: {year} is not a plausible year"))
-            .with_hint(format!("a year between {} and {}", Day::YEARS.start(), Day::YEARS.end()));
+            .with_hint(format!(
+                "a year between {} and {}",
+                Day::YEARS.start(),
+                Day::YEARS.end()
+            ));
         self.problems.push(d);
         None
     }
@@ -723,7 +727,15 @@ impl Fields<'_> {
         }
         let d = self
             .page
-            .error_at(key, None, format!("{key}: {number} is not between {} and {}", range.start(), range.end()))
+            .error_at(
+                key,
+                None,
+                format!(
+                    "{key}: {number} is not between {} and {}",
+                    range.start(),
+                    range.end()
+                ),
+            )
             .with_hint("latitude is -90 to 90 and longitude -180 to 180, in decimal degrees");
         self.problems.push(d);
         None
@@ -743,7 +755,11 @@ impl Fields<'_> {
             Err(why) => {
                 let d = self
                     .page
-                    .error_at(key, Some(value), format!("{key}: \"{}\": {why}", value.escape_debug()))
+                    .error_at(
+                        key,
+                        Some(value),
+                        format!("{key}: \"{}\": {why}", value.escape_debug()),
+                    )
                     .with_hint(hint);
                 self.problems.push(d);
                 None
@@ -754,7 +770,12 @@ impl Fields<'_> {
     /// The last part of the page's address: one safe path segment.
     fn slug(&mut self) -> Option<String> {
         let slug = self.opt_string("slug")?;
-        self.checked("slug", &slug, |s| paths::segment(s).map(str::to_string), paths::Unsafe::Empty.hint())
+        self.checked(
+            "slug",
+            &slug,
+            |s| paths::segment(s).map(str::to_string),
+            paths::Unsafe::Empty.hint(),
+        )
     }
 
     /// Old addresses that redirect here: safe relative paths.
@@ -763,8 +784,13 @@ impl Fields<'_> {
         aliases
             .into_iter()
             .filter_map(|alias| {
-                self.checked("aliases", &alias, paths::relative, "write an old address as a path of this site, e.g. /en/old-name/")
-                    .map(|path| format!("/{path}/"))
+                self.checked(
+                    "aliases",
+                    &alias,
+                    paths::relative,
+                    "write an old address as a path of this site, e.g. /en/old-name/",
+                )
+                .map(|path| format!("/{path}/"))
             })
             .collect()
     }
@@ -776,8 +802,13 @@ impl Fields<'_> {
             .into_iter()
             .filter_map(|name| {
                 let slug = crate::markdown::slugify(&name);
-                self.checked("tags", &name, |_| paths::segment(&slug).map(str::to_string), "a tag needs at least one letter or digit")
-                    .map(|slug| Tag { name, slug })
+                self.checked(
+                    "tags",
+                    &name,
+                    |_| paths::segment(&slug).map(str::to_string),
+                    "a tag needs at least one letter or digit",
+                )
+                .map(|slug| Tag { name, slug })
             })
             .collect()
     }
@@ -785,14 +816,24 @@ impl Fields<'_> {
     /// A web address (http or https), or an error at it.
     fn web_address(&mut self, key: &str) -> Option<String> {
         let url = self.opt_string(key)?;
-        self.checked(key, &url, sanitize::check_web_address, "write the full address, e.g. https://school.example.org/")
-            .map(|()| url)
+        self.checked(
+            key,
+            &url,
+            sanitize::check_web_address,
+            "write the full address, e.g. https://school.example.org/",
+        )
+        .map(|()| url)
     }
 
     fn email(&mut self, key: &str) -> Option<String> {
         let address = self.opt_string(key)?;
-        self.checked(key, &address, sanitize::check_email, "write one address, e.g. aspnet@natcom.example.org")
-            .map(|()| address)
+        self.checked(
+            key,
+            &address,
+            sanitize::check_email,
+            "write one address, e.g. aspnet@natcom.example.org",
+        )
+        .map(|()| address)
     }
 
     /// A picture of the page bundle: a relative path to a file beside the page.
@@ -804,12 +845,17 @@ impl Fields<'_> {
         if sanitize::check_web_address(&image).is_ok() {
             let d = self
                 .page
-                .error_at("image", Some(&image), "image: a picture on another site cannot be used".into())
+                .error_at(
+                    "image",
+                    Some(&image),
+                    "image: a picture on another site cannot be used".into(),
+                )
                 .with_hint(hint);
             self.problems.push(d);
             return None;
         }
-        self.checked("image", &image, paths::relative, hint).map(|_| image)
+        self.checked("image", &image, paths::relative, hint)
+            .map(|_| image)
     }
 
     /// An identifier that becomes a file name (a member id).
@@ -818,8 +864,13 @@ impl Fields<'_> {
         if id.is_empty() {
             return id;
         }
-        self.checked(key, &id, |s| paths::segment(s).map(str::to_string), "an id is letters, digits and `-`, e.g. ke-0042")
-            .unwrap_or_default()
+        self.checked(
+            key,
+            &id,
+            |s| paths::segment(s).map(str::to_string),
+            "an id is letters, digits and `-`, e.g. ke-0042",
+        )
+        .unwrap_or_default()
     }
 
     fn levels(&mut self, required: bool) -> Vec<String> {

@@ -104,7 +104,10 @@ impl SafePath {
 
     /// The path under a folder on disk.
     pub fn under(&self, folder: &Path) -> PathBuf {
-        self.0.split('/').filter(|s| !s.is_empty()).fold(folder.to_path_buf(), |p, s| p.join(s))
+        self.0
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .fold(folder.to_path_buf(), |p, s| p.join(s))
     }
 }
 
@@ -178,7 +181,10 @@ pub fn output_file(value: &str) -> Result<SafePath, Unsafe> {
             _ if part.starts_with('.') => return Err(Unsafe::Hidden(part.to_string())),
             _ => {}
         }
-        if let Some(c) = part.chars().find(|c| c.is_control() || matches!(c, '\\' | ':')) {
+        if let Some(c) = part
+            .chars()
+            .find(|c| c.is_control() || matches!(c, '\\' | ':'))
+        {
             return Err(Unsafe::Character(c));
         }
         if part.len() > MAX_SEGMENT {
@@ -254,7 +260,9 @@ mod tests {
         assert_eq!(segment(".."), Err(Unsafe::DotSegment));
         assert_eq!(segment(""), Err(Unsafe::Empty));
         assert!(matches!(segment(".git"), Err(Unsafe::Hidden(_))));
-        for bad in ["a/b", "a\\b", "c:", "a b", "a\u{0}", "a\u{a0}b", "<x>", "%2e%2e", "a?b"] {
+        for bad in [
+            "a/b", "a\\b", "c:", "a b", "a\u{0}", "a\u{a0}b", "<x>", "%2e%2e", "a?b",
+        ] {
             assert!(matches!(segment(bad), Err(Unsafe::Character(_))), "{bad}");
         }
         // "é" written as e + combining accent is not NFC.
@@ -278,10 +286,23 @@ mod tests {
 
     #[test]
     fn output_files_stay_inside() {
-        for ok in ["en/index.html", ".well-known/security.txt", "en/search/ab/s/l·l.jsz"] {
+        for ok in [
+            "en/index.html",
+            ".well-known/security.txt",
+            "en/search/ab/s/l·l.jsz",
+        ] {
             assert!(output_file(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "/etc/x", "a/../../b", "en/.git/x", "a\\b", "c:/x", "a//b", "x/.well-known/y"] {
+        for bad in [
+            "",
+            "/etc/x",
+            "a/../../b",
+            "en/.git/x",
+            "a\\b",
+            "c:/x",
+            "a//b",
+            "x/.well-known/y",
+        ] {
             assert!(output_file(bad).is_err(), "{bad}");
         }
     }

@@ -62,7 +62,10 @@ fn scheme_of(url: &str) -> Option<String> {
 
 /// Checks a URL for an `href` or `src`: http, https, mailto, tel or relative.
 pub fn check_url(url: &str) -> Result<(), BadUrl> {
-    if url.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    if url
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
         return Err(BadUrl {
             message: "the address contains control characters".into(),
         });
@@ -98,9 +101,9 @@ pub fn check_email(address: &str) -> Result<(), BadUrl> {
     let (user, domain) = address.split_once('@').unwrap_or(("", ""));
     let plain = |s: &str| {
         !s.is_empty()
-            && !s.chars().any(|c| {
-                c.is_whitespace() || c.is_control() || "\"'<>()[]\\,;:@".contains(c)
-            })
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "\"'<>()[]\\,;:@".contains(c))
     };
     if plain(user) && plain(domain) && domain.contains('.') {
         Ok(())
@@ -125,22 +128,84 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
 /// Drawing elements an SVG picture may keep: shapes, text, groups and gradients; never
 /// `script`, `foreignObject`, `use`, `style`, links or animation.
 const SVG_ELEMENTS: [&str; 21] = [
-    "svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "text",
-    "tspan", "title", "desc", "defs", "linearGradient", "radialGradient", "stop", "clipPath",
-    "mask", "symbol", "pattern",
+    "svg",
+    "g",
+    "path",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "rect",
+    "text",
+    "tspan",
+    "title",
+    "desc",
+    "defs",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "clipPath",
+    "mask",
+    "symbol",
+    "pattern",
 ];
 
 /// Presentation and geometry attributes an SVG picture may keep; no event handlers, no
 /// `style`, no `href`.
 const SVG_ATTRIBUTES: [&str; 52] = [
-    "xmlns", "viewBox", "width", "height", "preserveAspectRatio", "version", "id", "class",
-    "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "d", "points",
-    "transform", "fill", "fill-opacity", "fill-rule", "clip-rule", "clip-path", "mask",
-    "stroke", "stroke-width", "stroke-opacity", "stroke-linecap", "stroke-linejoin",
-    "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "font-family",
-    "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline", "offset",
-    "stop-color", "stop-opacity", "gradientUnits", "gradientTransform", "patternUnits",
-    "fx", "fy", "role",
+    "xmlns",
+    "viewBox",
+    "width",
+    "height",
+    "preserveAspectRatio",
+    "version",
+    "id",
+    "class",
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "d",
+    "points",
+    "transform",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "clip-rule",
+    "clip-path",
+    "mask",
+    "stroke",
+    "stroke-width",
+    "stroke-opacity",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-miterlimit",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
+    "offset",
+    "stop-color",
+    "stop-opacity",
+    "gradientUnits",
+    "gradientTransform",
+    "patternUnits",
+    "fx",
+    "fy",
+    "role",
 ];
 
 fn svg_cleaner() -> &'static ammonia::Builder<'static> {
@@ -173,8 +238,8 @@ pub fn clean_svg(text: &str) -> Option<String> {
 /// Elements without content, and those whose end tag HTML lets authors leave out: neither
 /// deepens the nesting [`nesting_depth`] estimates.
 const NOT_NESTING: [&str; 24] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
 ];
 
 /// An upper estimate of how deeply the elements of an HTML fragment nest, found in one pass
@@ -248,7 +313,10 @@ mod tests {
     #[test]
     fn nesting_is_estimated_from_the_tags() {
         assert_eq!(nesting_depth("<div><p>a<p>b</div><ul><li>x<li>y</ul>"), 1);
-        assert_eq!(nesting_depth("<div><section><b>x</b></section></div><br/>"), 3);
+        assert_eq!(
+            nesting_depth("<div><section><b>x</b></section></div><br/>"),
+            3
+        );
         assert_eq!(nesting_depth(&"<div>".repeat(1000)), 1000);
         assert_eq!(nesting_depth("a < b, <3 and </"), 0);
     }
@@ -284,8 +352,14 @@ mod tests {
              <foreignObject><body onload=\"x\"/></foreignObject></svg>",
         )
         .unwrap_or_default();
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
-        assert!(svg.contains("viewBox=\"0 0 10 10\"") && svg.contains("<circle"), "{svg}");
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("viewBox=\"0 0 10 10\"") && svg.contains("<circle"),
+            "{svg}"
+        );
         for gone in ["onload", "script", "javascript", "foreignObject", "&nbsp;"] {
             assert!(!svg.contains(gone), "{svg}");
         }

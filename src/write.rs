@@ -4,8 +4,8 @@
 //! an output a killed swap left aside and clears the leftover staging folder.
 
 use crate::diagnostic::EnvError;
-use crate::paths;
 use crate::output_guard::{MARKER, MARKER_TEXT};
+use crate::paths;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};

@@ -56,13 +56,27 @@ fn assert_refused(change: impl Fn(&Site), expected: &[&str]) -> Site {
     let sources_before = tree(site.root());
     let beside_before = tree(site.root().parent().unwrap()).len();
     let run = site.build();
-    assert_eq!(run.status, 1, "expected content errors, got:\n{}", run.stderr);
+    assert_eq!(
+        run.status, 1,
+        "expected content errors, got:\n{}",
+        run.stderr
+    );
     for text in expected {
-        assert!(run.stderr.contains(text), "expected `{text}` in:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(text),
+            "expected `{text}` in:\n{}",
+            run.stderr
+        );
     }
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    assert!(site.snapshot() == output_before, "the previous output was changed");
-    assert!(tree(site.root()) == sources_before, "a source file was changed or added");
+    assert!(
+        site.snapshot() == output_before,
+        "the previous output was changed"
+    );
+    assert!(
+        tree(site.root()) == sources_before,
+        "a source file was changed or added"
+    );
     assert_eq!(
         tree(site.root().parent().unwrap()).len(),
         beside_before,
@@ -80,8 +94,14 @@ fn slugs_and_aliases_cannot_leave_their_folder() {
         ("slug: a/b", "slug: \"a/b\""),
         ("slug: .hidden", "slug: \".hidden\""),
         ("aliases: [\"/\"]", "aliases: \"/\""),
-        ("aliases: [\"../../../escaped\"]", "aliases: \"../../../escaped\""),
-        ("aliases: [\"/en/a/../../..\"]", "aliases: \"/en/a/../../..\""),
+        (
+            "aliases: [\"../../../escaped\"]",
+            "aliases: \"../../../escaped\"",
+        ),
+        (
+            "aliases: [\"/en/a/../../..\"]",
+            "aliases: \"/en/a/../../..\"",
+        ),
         ("tags: [\"!!!\"]", "tags: \"!!!\""),
     ] {
         assert_refused(
@@ -120,7 +140,10 @@ fn files_outside_bundles_and_active_files_are_not_published() {
     for (path, text) in [
         ("content/en/index.html", "<script>alert(1)</script>"),
         ("content/static/style.css", "body{}"),
-        ("content/practices/sandwatch/page.html", "<script>alert(1)</script>"),
+        (
+            "content/practices/sandwatch/page.html",
+            "<script>alert(1)</script>",
+        ),
         ("content/practices/sandwatch/run.js", "alert(1)"),
         ("content/_data/notes.txt", "x"),
         ("static/index.html", "<script>alert(1)</script>"),
@@ -139,7 +162,10 @@ fn site_wide_files_and_bundle_pictures_are_published_svg_cleaned() {
     let site = Site::fixture("basic");
     site.write("static/favicon.ico", "icon");
     site.write("static/CNAME", "kb.example.org\n");
-    site.write("static/.well-known/security.txt", "Contact: mailto:a@b.org\n");
+    site.write(
+        "static/.well-known/security.txt",
+        "Contact: mailto:a@b.org\n",
+    );
     site.write(
         "content/practices/sandwatch/evil.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script>\
@@ -161,7 +187,13 @@ fn site_yaml_values_cannot_reach_the_file_system_or_a_script() {
         site.write("site.yaml", &text);
     };
     assert_refused(
-        |site| config(site, "  es: { name: Español }", "  \"../../x\": { name: X }"),
+        |site| {
+            config(
+                site,
+                "  es: { name: Español }",
+                "  \"../../x\": { name: X }",
+            )
+        },
         &["site.yaml", "../../x"],
     );
     assert_refused(
@@ -169,7 +201,13 @@ fn site_yaml_values_cannot_reach_the_file_system_or_a_script() {
         &["site.yaml", "/tmp"],
     );
     assert_refused(
-        |site| config(site, "base_url: https://example.org/aspnet/", "base_url: javascript:alert(1)//"),
+        |site| {
+            config(
+                site,
+                "base_url: https://example.org/aspnet/",
+                "base_url: javascript:alert(1)//",
+            )
+        },
         &["site.yaml", "base_url"],
     );
     assert_refused(
@@ -211,13 +249,34 @@ fn symbolic_links_are_not_followed() {
 #[test]
 fn markdown_never_yields_a_script_url_or_handler() {
     for (body, expected) in [
-        ("[x](javascript:alert(1))", "`javascript:` addresses are not allowed"),
-        ("[x](JaVaScRiPt:alert(1))", "`javascript:` addresses are not allowed"),
-        ("[x](java&#115;cript:alert(1))", "`javascript:` addresses are not allowed"),
-        ("<javascript:alert(1)>", "`javascript:` addresses are not allowed"),
-        ("[x][r]\n\n[r]: javascript:alert(1)", "`javascript:` addresses are not allowed"),
-        ("![a](data:text/html,<script>alert(1)</script>)", "`data:` addresses"),
-        ("## Title {onfocus=alert(1) autofocus}", "heading attribute `onfocus`"),
+        (
+            "[x](javascript:alert(1))",
+            "`javascript:` addresses are not allowed",
+        ),
+        (
+            "[x](JaVaScRiPt:alert(1))",
+            "`javascript:` addresses are not allowed",
+        ),
+        (
+            "[x](java&#115;cript:alert(1))",
+            "`javascript:` addresses are not allowed",
+        ),
+        (
+            "<javascript:alert(1)>",
+            "`javascript:` addresses are not allowed",
+        ),
+        (
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "`javascript:` addresses are not allowed",
+        ),
+        (
+            "![a](data:text/html,<script>alert(1)</script>)",
+            "`data:` addresses",
+        ),
+        (
+            "## Title {onfocus=alert(1) autofocus}",
+            "heading attribute `onfocus`",
+        ),
     ] {
         assert_refused(
             |site| site.write(PRACTICE, &practice("", &format!("Intro.\n\n{body}"))),
@@ -230,7 +289,10 @@ fn markdown_never_yields_a_script_url_or_handler() {
 fn front_matter_urls_and_values_are_checked() {
     for (extra, expected) in [
         ("image: javascript:alert(1)\nimage_alt: x", "image:"),
-        ("image: https://example.org/x.jpg\nimage_alt: x", "a picture on another site"),
+        (
+            "image: https://example.org/x.jpg\nimage_alt: x",
+            "a picture on another site",
+        ),
         ("image: ../../../etc/passwd\nimage_alt: x", "image:"),
         ("date: 0000-01-01", ""),
         ("updated: 2024-+3-+1", "is not a date"),
@@ -251,7 +313,10 @@ fn front_matter_urls_and_values_are_checked() {
     for (extra, expected) in [
         ("lat: 999", "lat: 999 is not between -90 and 90"),
         ("lon: -181", "lon: -181 is not between"),
-        ("website: javascript:alert(1)", "website: \"javascript:alert(1)\""),
+        (
+            "website: javascript:alert(1)",
+            "website: \"javascript:alert(1)\"",
+        ),
         ("website: \"data:text/html,x\"", "website:"),
         ("joined: 99999", "not a plausible year"),
     ] {
@@ -322,7 +387,13 @@ fn new_and_import_values_cannot_leave_content() {
         vec!["new", "member", "School", "--country", "../x"],
         vec!["new", "practice", "Water", "--lang", "../../x"],
         vec!["new", "translation", "/etc/passwd", "--lang", "fr"],
-        vec!["new", "translation", "content/practices/water.md", "--lang", "../x"],
+        vec![
+            "new",
+            "translation",
+            "content/practices/water.md",
+            "--lang",
+            "../x",
+        ],
     ] {
         let run = site.run(&args);
         assert_ne!(run.status, 0, "{args:?} was accepted:\n{}", run.stderr);
@@ -339,6 +410,13 @@ fn new_and_import_values_cannot_leave_content() {
     .unwrap();
     let run = site.run(&["import", "members", csv.to_str().unwrap()]);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(run.stderr.contains(":2:") && run.stderr.contains(":3:"), "{}", run.stderr);
-    assert!(tree(site.root()).len() == before.len() + 1, "import wrote a page");
+    assert!(
+        run.stderr.contains(":2:") && run.stderr.contains(":3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        tree(site.root()).len() == before.len() + 1,
+        "import wrote a page"
+    );
 }

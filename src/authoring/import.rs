@@ -11,10 +11,10 @@
 
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::load;
-use crate::paths;
-use crate::sanitize;
 use crate::parse::{COORDINATOR_KEYS, LEVELS, MEMBER_KEYS, closest_hint, split_front_matter};
+use crate::paths;
 use crate::regions::RegionTable;
+use crate::sanitize;
 use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use std::collections::HashSet;

@@ -3,9 +3,9 @@
 //! so nothing half-written is published; an existing file is never overwritten.
 
 use super::{slugify, today};
-use crate::paths;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::parse::LEVELS;
+use crate::paths;
 use std::path::{Path, PathBuf};
 
 /// What `new` can make.
@@ -170,8 +170,12 @@ pub fn new_page(
 ) -> Result<PathBuf, Diagnostic> {
     let content = root.join("content");
     let unsafe_value = |what: &str, value: &str, why: paths::Unsafe| {
-        Diagnostic::error("content", 0, format!("{what} \"{}\": {why}", value.escape_debug()))
-            .with_hint(why.hint())
+        Diagnostic::error(
+            "content",
+            0,
+            format!("{what} \"{}\": {why}", value.escape_debug()),
+        )
+        .with_hint(why.hint())
     };
     let named = match kind {
         NewKind::Chapter { guide } => Some(("--guide", guide)),
@@ -213,15 +217,20 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
     );
     let under_content = written
         .strip_prefix("content/")
-        .ok_or_else(|| paths::Unsafe::Empty)
+        .ok_or(paths::Unsafe::Empty)
         .and_then(paths::relative)
         .map_err(|why| {
-            Diagnostic::error(&written, 0, format!("not a page under content/: {why}"))
-                .with_hint("give the path of the page from the site's root, e.g. content/practices/water.md")
+            Diagnostic::error(&written, 0, format!("not a page under content/: {why}")).with_hint(
+                "give the path of the page from the site's root, e.g. content/practices/water.md",
+            )
         })?;
     let lang = paths::language_code(lang).map_err(|why| {
-        Diagnostic::error(&written, 0, format!("--lang \"{}\": {why}", lang.escape_debug()))
-            .with_hint(why.hint())
+        Diagnostic::error(
+            &written,
+            0,
+            format!("--lang \"{}\": {why}", lang.escape_debug()),
+        )
+        .with_hint(why.hint())
     })?;
     let full = under_content.under(&root.join("content"));
     let shown = display_path(full.strip_prefix(root).unwrap_or(&full));
