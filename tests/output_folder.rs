@@ -11,7 +11,6 @@ mod common;
 use common::{Run, Site};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const MARKER: &str = ".aspnet-kb-output";
 
@@ -23,22 +22,6 @@ fn site() -> Site {
     site.write(".git/objects/ab/cdef", "object bytes");
     site.write("static/CNAME", "example.org\n");
     site
-}
-
-/// Runs the binary from inside the site's root (so relative outputs are relative to it).
-fn run_in(site: &Site, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(args)
-        .arg("--root")
-        .arg(site.root())
-        .current_dir(site.root())
-        .output()
-        .expect("run aspnet-kb");
-    Run {
-        status: output.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-    }
 }
 
 /// Every entry under `dir` (links not followed): files with their bytes, folders and links by
@@ -109,7 +92,7 @@ fn outputs_over_the_users_files_are_refused_and_nothing_is_touched() {
         ("/", "may not contain the site root"),
         ("site.yaml", "is not a folder"),
     ] {
-        let run = run_in(&site, &["build", "--output", output]);
+        let run = site.run_in_root(&["build", "--output", output]);
         assert_refused(&run, &format!("--output {output}"), says);
         assert_eq!(
             tree(site.root()),
@@ -119,7 +102,7 @@ fn outputs_over_the_users_files_are_refused_and_nothing_is_touched() {
     }
     // Given as an absolute path, and with the sources reached through other spellings.
     let absolute = site.root().join("content");
-    let run = run_in(&site, &["build", "--output", absolute.to_str().unwrap()]);
+    let run = site.run_in_root(&["build", "--output", absolute.to_str().unwrap()]);
     assert_eq!(run.status, 2, "{}", run.stderr);
     assert_eq!(tree(site.root()), before);
 }
@@ -144,7 +127,7 @@ fn links_cannot_smuggle_the_output_into_the_sources() {
         ("dangling", "may not be a symbolic link"),
         ("dangling/sub", "symbolic link to nothing"),
     ] {
-        let run = run_in(&site, &["build", "--output", output]);
+        let run = site.run_in_root(&["build", "--output", output]);
         if says == "ok" {
             // A link to the root, then a new folder: an ordinary output beside the sources.
             assert_eq!(run.status, 0, "{output}: {}", run.stderr);
@@ -170,7 +153,7 @@ fn a_content_folder_that_is_a_link_is_protected_where_it_points() {
         content.join("x"),
         elsewhere.path().to_path_buf(),
     ] {
-        let run = run_in(&site, &["build", "--output", output.to_str().unwrap()]);
+        let run = site.run_in_root(&["build", "--output", output.to_str().unwrap()]);
         assert_eq!(run.status, 2, "{}: {}", output.display(), run.stderr);
         assert!(run.stderr.contains("content/"), "{}", run.stderr);
     }
@@ -186,7 +169,7 @@ fn a_non_empty_folder_the_tool_did_not_make_is_refused() {
     site.write("mine/sitemap.xml", "<urlset/>");
     site.write("mine/robots.txt", "User-agent: *");
     let before = tree(site.root());
-    let run = run_in(&site, &["build", "--output", "mine"]);
+    let run = site.run_in_root(&["build", "--output", "mine"]);
     assert_refused(
         &run,
         "--output mine",
@@ -198,7 +181,7 @@ fn a_non_empty_folder_the_tool_did_not_make_is_refused() {
     // The default output too.
     site.write("public/index.html", "my own page");
     let before = tree(site.root());
-    let run = run_in(&site, &["build"]);
+    let run = site.run_in_root(&["build"]);
     assert_refused(&run, "the default output public/", "not empty");
     assert_eq!(tree(site.root()), before);
 }
@@ -213,7 +196,7 @@ fn every_output_is_marked_and_an_empty_folder_is_accepted() {
     // A marked output is replaced by the next build.
     site.build_ok();
     let out = site.root().join("elsewhere/out");
-    let run = run_in(&site, &["build", "--output", out.to_str().unwrap()]);
+    let run = site.run_in_root(&["build", "--output", out.to_str().unwrap()]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(out.join(MARKER).is_file());
     assert!(out.join("en/index.html").is_file());

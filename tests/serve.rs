@@ -5,66 +5,10 @@
 mod common;
 
 use common::Site;
-use std::io::{BufRead, BufReader, Read, Write};
+use common::preview::{Server, events, start, wait_for};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
-
-/// The running server; stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    port: u16,
-    /// What the server prints, line by line.
-    log: Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(site: &Site) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.root())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let stderr = child.stderr.take().unwrap();
-    let (lines, received) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let base = loop {
-        let line = received
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve prints its address");
-        if let Some(rest) = line.strip_prefix("serving ") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    let port = base
-        .split(':')
-        .nth(2)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    Server {
-        child,
-        base,
-        port,
-        log: received,
-    }
-}
 
 /// A raw GET (no client-side path normalisation): status code and body bytes.
 fn get_bytes(server: &Server, path: &str) -> (u16, Vec<u8>) {
@@ -99,49 +43,10 @@ fn assert_shows(server: &Server, paths: &[&str], text: &str) {
     }
 }
 
-/// The event stream, as "event: name" and "data: …" lines.
-fn events(server: &Server) -> Receiver<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    write!(
-        stream,
-        "GET /__aspnet-kb/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
-    let (lines, received) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    // The server subscribes before it sends its first line: from then on nothing is missed.
-    while !received
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the event stream opens")
-        .starts_with("retry:")
-    {}
-    received
-}
-
-/// Waits for the event `name`; returns its data line.
-fn wait_for(events: &Receiver<String>, name: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    let mut current = String::new();
-    while let Ok(line) = events.recv_timeout(deadline - std::time::Instant::now()) {
-        if let Some(event) = line.strip_prefix("event: ") {
-            current = event.to_string();
-        } else if let Some(data) = line.strip_prefix("data: ").filter(|_| current == name) {
-            return data.to_string();
-        }
-    }
-    panic!("no {name} event");
-}
-
 #[test]
 fn edits_reload_errors_keep_the_last_good_site_and_traversal_is_refused() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     assert!(server.base.ends_with("/aspnet/"), "{}", server.base);
     let page = "/aspnet/en/practices/water/";
     let (status, body) = get(&server, page);
@@ -234,7 +139,7 @@ fn symbolic_links_leading_out_are_not_served() {
         site.root().join("content/practices/sandwatch/secret.txt"),
     )
     .unwrap();
-    let server = start(&site);
+    let server = start(&site, &[]);
     let (status, body) = get(&server, "/aspnet/en/practices/sandwatch/secret.txt");
     assert_eq!(status, 404);
     assert!(!body.contains("base_url"));
@@ -246,7 +151,7 @@ fn an_open_page_reloads_itself_and_shows_errors_in_an_overlay() {
         return;
     };
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let browser = common::Browser::start(&chromium, "en", true);
     browser.open(&format!("{}en/practices/water/", server.base));
     let heading = || browser.run("return document.querySelector('h1').textContent");
@@ -332,7 +237,7 @@ fn next_run(server: &Server, kinds: &[&str]) -> usize {
 #[test]
 fn an_edit_updates_only_what_depends_on_it_and_search_follows() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let water = site.source("content/practices/water.md");
     // An edit listings do not show (the body) leaves them alone.
     site.write(
@@ -467,7 +372,7 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
         "content/practices/water.md",
         &water.replace("countries: [ke]", "countries: [kx]"),
     );
-    let server = start(&site);
+    let server = start(&site, &[]);
     let (status, body) = get(&server, "/aspnet/en/practices/peace/");
     assert_eq!(status, 404);
     assert!(
@@ -486,7 +391,7 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
 #[test]
 fn an_edit_moving_a_page_between_terms_updates_both_and_drops_emptied_listings() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let water = site.source("content/practices/water.md");
     assert_eq!(get(&server, "/aspnet/en/tags/climate/").0, 200);
     assert_eq!(get(&server, "/aspnet/en/themes/gced/page/2/").0, 404);
@@ -532,7 +437,7 @@ fn an_edit_moving_a_page_between_terms_updates_both_and_drops_emptied_listings()
 #[test]
 fn a_member_moving_country_moves_between_directory_pages() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let path = "content/members/ke/ke-0001.md";
     let member = site.source(path);
     assert_eq!(get(&server, "/aspnet/en/members/tz/").0, 404);
@@ -562,7 +467,7 @@ fn a_member_moving_country_moves_between_directory_pages() {
 #[test]
 fn pages_added_and_removed_come_and_go_in_every_listing() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let water = site.source("content/practices/water.md");
     let rain = water
         .replace("Clean water for all", "Rain gardens")
@@ -618,7 +523,7 @@ fn pages_added_and_removed_come_and_go_in_every_listing() {
 #[test]
 fn a_thematic_area_renamed_is_renamed_on_the_pages_naming_it() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let path = "content/themes/esd.md";
     let esd = site.source(path);
     let title = esd.lines().find(|l| l.starts_with("title:")).unwrap();
@@ -638,7 +543,7 @@ fn a_thematic_area_renamed_is_renamed_on_the_pages_naming_it() {
 #[test]
 fn a_guide_cover_renamed_is_renamed_on_its_chapters() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let path = "content/guides/coord/_index.md";
     let cover = site.source(path);
     site.write(
@@ -659,7 +564,7 @@ fn a_guide_cover_renamed_is_renamed_on_its_chapters() {
 #[test]
 fn the_search_index_follows_an_edit_in_its_own_folder() {
     let site = Site::fixture("basic");
-    let server = start(&site);
+    let server = start(&site, &[]);
     let folder = search_dir(&server);
     let water = site.source("content/practices/water.md");
     site.write(

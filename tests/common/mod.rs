@@ -2,6 +2,8 @@
 //! it, and read what it wrote.
 #![allow(dead_code)]
 
+pub mod preview;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,17 +72,23 @@ impl Site {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-            .args(args)
-            .arg("--root")
-            .arg(self.root())
-            .output()
-            .expect("run aspnet-kb");
-        Run {
-            status: output.status.code().unwrap_or(-1),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        }
+        finish(
+            Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+                .args(args)
+                .arg("--root")
+                .arg(self.root()),
+        )
+    }
+
+    /// [`Site::run`] from inside the site's root (so relative outputs are relative to it).
+    pub fn run_in_root(&self, args: &[&str]) -> Run {
+        finish(
+            Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+                .args(args)
+                .arg("--root")
+                .arg(self.root())
+                .current_dir(self.root()),
+        )
     }
 
     pub fn build(&self) -> Run {
@@ -125,6 +133,15 @@ impl Site {
         collect(&content, &content, &mut files);
         files.sort();
         files
+    }
+}
+
+fn finish(command: &mut Command) -> Run {
+    let output = command.output().expect("run aspnet-kb");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
     }
 }
 
