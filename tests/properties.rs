@@ -275,8 +275,70 @@ fn front_matter_line() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The keys a valid page of each path needs, with valid values.
+fn valid_keys(path: &str) -> Vec<(&'static str, &'static str)> {
+    match path.split('/').nth(1) {
+        Some("practices") => vec![
+            ("title", "Clean water"),
+            ("date", "2024-03-05"),
+            ("summary", "Water."),
+            ("countries", "[ke]"),
+            ("themes", "[esd]"),
+        ],
+        Some("members") => vec![
+            ("id", "ke-0042"),
+            ("name", "A school"),
+            ("country", "ke"),
+            ("city", "Nairobi"),
+            ("levels", "[primary]"),
+            ("type", "public"),
+        ],
+        Some("coordinators") => vec![
+            ("country", "ke"),
+            ("name", "A person"),
+            ("organization", "A commission"),
+        ],
+        Some("themes") => vec![("title", "A theme"), ("summary", "Themes.")],
+        _ => vec![("title", "A page")],
+    }
+}
+
+/// A path value as a YAML string: slugs, aliases and tags, often well-formed.
+fn path_scalar() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => "[a-z0-9é-]{1,12}",
+        2 => path_value(),
+    ]
+    .prop_map(|v| serde_json::to_string(&v).unwrap())
+}
+
+/// Front matter: usually a valid page with some keys replaced by hostile values and some
+/// keys added; sometimes lines of anything.
 fn page_source() -> impl Strategy<Value = SourceFile> {
-    (
+    let replaced = prop::collection::vec(
+        prop_oneof![
+            3 => (prop::sample::select(KEYS), yaml_value()),
+            1 => (Just("slug"), path_scalar()),
+            1 => (Just("aliases"), prop::collection::vec(path_scalar(), 0..4).prop_map(|a| format!("[{}]", a.join(", ")))),
+            1 => (Just("tags"), prop::collection::vec(path_scalar(), 0..4).prop_map(|a| format!("[{}]", a.join(", ")))),
+        ],
+        0..5,
+    );
+    let structured = (prop::sample::select(PAGE_PATHS), replaced, nasty(10)).prop_map(
+        |(path, replaced, body)| {
+            let mut keys: BTreeMap<&str, String> = valid_keys(path)
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect();
+            keys.extend(replaced);
+            let lines: Vec<String> = keys.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            SourceFile {
+                path: path.to_string(),
+                text: format!("---\n{}\n---\n{body}\n", lines.join("\n")),
+            }
+        },
+    );
+    let anything = (
         prop::sample::select(PAGE_PATHS),
         prop::collection::vec(front_matter_line(), 0..14),
         prop::sample::select(&["---\n", "---\r\n", "\u{feff}---\n", "--- \n", ""][..]),
@@ -286,7 +348,8 @@ fn page_source() -> impl Strategy<Value = SourceFile> {
         .prop_map(|(path, lines, open, close, body)| SourceFile {
             path: path.to_string(),
             text: format!("{open}{}\n{close}{body}\n", lines.join("\n")),
-        })
+        });
+    prop_oneof![3 => structured, 1 => anything]
 }
 
 /// How many sources made a page, to see that the generator reaches past the checks.
@@ -704,9 +767,13 @@ fn site_yaml() -> impl Strategy<Value = String> {
         prop::collection::vec(language, 0..5),
         prop_oneof![3 => Just("default".to_string()), 1 => nasty(3)],
         prop::sample::select(&["1", "20", "20", "20", "0", "-1", "99999999999999999999", "x", "1.5"][..]),
-        prop::collection::vec(front_matter_line(), 0..3),
+        prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec(front_matter_line(), 1..3)],
+        prop::bool::weighted(0.8),
     )
-        .prop_map(|(title, base, default, languages, theme, paginate, extra)| {
+        .prop_map(|(title, base, default, mut languages, theme, paginate, extra, listed)| {
+            if listed && !languages.is_empty() {
+                languages.push(format!("  \"{}\": {{ name: Default }}", esc(&default)));
+            }
             let mut s = format!(
                 "title: \"{}\"\nbase_url: \"{}\"\ndefault_language: \"{}\"\ntheme: \"{}\"\npaginate: {paginate}\n",
                 esc(&title), esc(&base), esc(&default), esc(&theme)
@@ -808,9 +875,16 @@ fn csv_file() -> impl Strategy<Value = (bool, String)> {
         prop::bool::ANY,
         members,
         coordinators,
-        prop::collection::vec(prop::collection::vec(csv_cell(), 0..15), 0..12),
+        prop::collection::vec(
+            (
+                prop::collection::vec((csv_cell(), 0u8..4), 15),
+                0usize..18,
+                prop::bool::weighted(0.2),
+            ),
+            0..12,
+        ),
         prop::sample::select(&[",", ";"][..]),
-        prop::bool::ANY,
+        prop::bool::weighted(0.8),
     )
         .prop_map(|(is_members, mut m, c, rows, sep, required)| {
             let mut header: Vec<&str> = if is_members {
@@ -839,8 +913,37 @@ fn csv_file() -> impl Strategy<Value = (bool, String)> {
                 }
             };
             let mut text = header.join(sep) + "\n";
-            for row in rows {
-                // Sometimes unquoted, raw: a broken row.
+            for (r, (cells, ragged, is_ragged)) in rows.into_iter().enumerate() {
+                // A valid value for the column, or (one time in four) a hostile one.
+                let row: Vec<String> = header
+                    .iter()
+                    .zip(cells)
+                    .map(|(column, (hostile, dice))| {
+                        if dice == 0 {
+                            return hostile;
+                        }
+                        let country = ["ke", "fr", "br", "jp", "ma"][r % 5];
+                        match *column {
+                            "id" => format!("{country}-{r:04}"),
+                            "country" => country.to_string(),
+                            "levels" => "primary|secondary".into(),
+                            "type" => "public".into(),
+                            "joined" => "1998".into(),
+                            "website" => "https://school.example/".into(),
+                            "themes" => "esd gced".into(),
+                            "lat" => "-1.28".into(),
+                            "lon" => "36,82".into(),
+                            "email" => "a@b.example".into(),
+                            "languages" => "en|sw".into(),
+                            _ => format!("Value {r}"),
+                        }
+                    })
+                    .collect();
+                let row = if is_ragged {
+                    &row[..ragged.min(row.len())]
+                } else {
+                    &row[..]
+                };
                 text.push_str(&row.iter().map(|c| quote(c)).collect::<Vec<_>>().join(sep));
                 text.push('\n');
             }
@@ -1264,12 +1367,12 @@ fn path_value() -> impl Strategy<Value = String> {
 
 fn generated_page() -> impl Strategy<Value = (String, String)> {
     (
-        file_name(),
-        prop::option::of(path_value()),
-        prop::collection::vec(path_value(), 0..4),
-        prop::collection::vec(nasty(3), 0..4),
-        markdown(),
-        prop::bool::ANY,
+        prop_oneof![1 => "[a-z0-9-]{1,20}", 1 => file_name()],
+        prop::option::of(prop_oneof![1 => "[a-z0-9é-]{1,20}", 1 => path_value()]),
+        prop::collection::vec(prop_oneof![1 => "/old/[a-z0-9]{1,8}/", 1 => path_value()], 0..4),
+        prop::collection::vec(prop_oneof![2 => "[a-zé ]{1,10}", 1 => nasty(3)], 0..4),
+        prop_oneof![1 => "[a-zA-Z .,\n]{0,200}", 1 => markdown()],
+        prop::bool::weighted(0.2),
     )
         .prop_map(|(name, slug, aliases, tags, body, draft)| {
             let q = |s: &str| serde_json::to_string(s).unwrap();
@@ -1349,4 +1452,27 @@ fn many_links_render_in_linear_time() {
     let start = Instant::now();
     render_body(&body);
     assert!(start.elapsed() < RENDER_BUDGET, "{:?}", start.elapsed());
+}
+
+/// An alias onto a generated file's name (`/robots.txt`) needed `robots.txt` as a folder:
+/// the build stopped with an environment error (exit 2) instead of a content error.
+#[test]
+fn an_alias_onto_a_generated_file_is_a_content_error() {
+    let site = Site::fixture_nested("basic");
+    site.write(
+        "content/practices/a.md",
+        "---\ntitle: Generated\ndate: 2024-03-05\nsummary: A page.\ncountries: [ke]\n\
+         themes: [esd]\naliases: [\"/robots.txt\"]\n---\n",
+    );
+    let run = site.build();
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("robots.txt"), "{}", run.stderr);
+}
+
+/// `https://e.org/a///b/` kept `//` in its base path (`/a//b/`).
+#[test]
+fn a_base_url_with_empty_segments_has_a_clean_base_path() {
+    let text = "title: x\nbase_url: \"https://e.org/a///b/\"\n";
+    let config = Config::parse(text, &Overrides::default()).unwrap();
+    assert_eq!(config.base_path, "/a/b/");
 }
