@@ -230,8 +230,13 @@ fn split_base_url(url: &str) -> (String, String) {
         Some(i) => url.split_at(after_scheme + i),
         None => (url, "/"),
     };
-    let path = format!("/{}/", path.trim_matches('/'));
-    (origin.to_string(), path.replace("//", "/"))
+    // Empty segments dropped: `/a///b/` is `/a/b/` (a `//` would stay after one replace).
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let path = match segments.is_empty() {
+        true => "/".to_string(),
+        false => format!("/{}/", segments.join("/")),
+    };
+    (origin.to_string(), path)
 }
 
 /// serde_yaml appends "at line X column Y"; we print the location ourselves.

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::sanitize;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Heading {
@@ -43,13 +43,17 @@ pub fn render(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let line_of = |offset: usize| source.first_line + source.text[..offset].matches('\n').count();
+    // Where each line ends, so that a position's line costs a binary search, not a count
+    // from the start (a body of many links would otherwise take quadratic time).
+    let line_ends: Vec<usize> = source.text.match_indices('\n').map(|(i, _)| i).collect();
+    let line_of = |offset: usize| source.first_line + line_ends.partition_point(|&i| i < offset);
     let mut events: Vec<Event> = Vec::new();
     let mut has_raw_html = false;
     let mut heading_at: Option<usize> = None;
     let mut image_at: Option<(usize, usize)> = None;
     let mut toc = Vec::new();
     let mut used_ids = HashSet::new();
+    let mut next_suffix = HashMap::new();
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(source.text, options).into_offset_iter() {
         match &event {
@@ -160,7 +164,7 @@ pub fn render(
                         let wanted = id
                             .as_ref()
                             .map_or_else(|| slugify(&text), |i| i.to_string());
-                        let unique = unique_id(&wanted, &mut used_ids);
+                        let unique = unique_id(&wanted, &mut used_ids, &mut next_suffix);
                         *id = Some(CowStr::from(unique.clone()));
                         if level >= HeadingLevel::H2 && level <= HeadingLevel::H3 {
                             toc.push(Heading {
@@ -298,13 +302,19 @@ fn events_text(events: &[Event]) -> String {
     text
 }
 
-fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+/// `wanted`, or `wanted-N` with the first free N; `next` remembers, per id, the N to try
+/// next, so that many equal headings cost linear time.
+fn unique_id(
+    wanted: &str,
+    used: &mut HashSet<String>,
+    next: &mut HashMap<String, usize>,
+) -> String {
     let base = if wanted.is_empty() { "section" } else { wanted };
     let mut id = base.to_string();
-    let mut n = 1;
+    let n = next.entry(base.to_string()).or_insert(1);
     while !used.insert(id.clone()) {
         id = format!("{base}-{n}");
-        n += 1;
+        *n += 1;
     }
     id
 }

@@ -16,6 +16,9 @@ pub struct OutputMap<'a> {
     inner: &'a dyn Sink,
     /// Lower-cased path → (path as written, producer).
     claimed: Mutex<HashMap<String, (String, String)>>,
+    /// Lower-cased folder → (folder as written, producer of the first file in it): a file may
+    /// not be a folder another file needs (`robots.txt` and an alias `robots.txt/index.html`).
+    folders: Mutex<HashMap<String, (String, String)>>,
     problems: Mutex<Vec<Diagnostic>>,
 }
 
@@ -24,6 +27,7 @@ impl<'a> OutputMap<'a> {
         OutputMap {
             inner,
             claimed: Mutex::new(HashMap::new()),
+            folders: Mutex::new(HashMap::new()),
             problems: Mutex::new(Vec::new()),
         }
     }
@@ -70,20 +74,38 @@ impl Sink for OutputMap<'_> {
             return Ok(());
         }
         let folded = file.path.to_lowercase();
-        let earlier = {
+        let ancestors: Vec<(String, &str)> = file
+            .path
+            .match_indices('/')
+            .map(|(i, _)| (file.path[..i].to_lowercase(), &file.path[..i]))
+            .collect();
+        let (earlier, file_and_folder) = {
+            // Always in this order: `claimed`, then `folders`.
             let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
-            match claimed.get(&folded) {
-                Some(earlier) => Some(earlier.clone()),
-                None => {
-                    claimed.insert(folded, (file.path.clone(), file.source.clone()));
-                    None
+            let mut folders = self.folders.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(earlier) = claimed.get(&folded) {
+                (Some(earlier.clone()), false)
+            } else if let Some(earlier) = folders
+                .get(&folded)
+                .or_else(|| ancestors.iter().find_map(|(folder, _)| claimed.get(folder)))
+            {
+                (Some(earlier.clone()), true)
+            } else {
+                claimed.insert(folded, (file.path.clone(), file.source.clone()));
+                for (folder, written) in ancestors {
+                    folders
+                        .entry(folder)
+                        .or_insert_with(|| (written.to_string(), file.source.clone()));
                 }
+                (None, false)
             }
         };
         match earlier {
             None => self.inner.put(file),
             Some((path, source)) => {
-                let same = if path == file.path {
+                let same = if file_and_folder {
+                    format!("`{path}` a file and a folder (`{}`)", file.path)
+                } else if path == file.path {
                     format!("`{path}`")
                 } else {
                     format!(
@@ -138,6 +160,20 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].message.contains("content/a.md"), "{problems:?}");
         assert!(problems[0].message.contains("content/b.md"));
+        assert_eq!(problems[1].path, "content/c.md");
+    }
+
+    #[test]
+    fn a_file_may_not_be_another_claim_s_folder() {
+        let map = OutputMap::new(&Discard);
+        map.put(file("robots.txt", "generated robots.txt")).ok();
+        map.put(file("robots.txt/index.html", "content/a.md (aliases)")).ok();
+        map.put(file("en/b/index.html", "content/b.md")).ok();
+        map.put(file("en/B", "content/c.md (aliases)")).ok();
+        let problems = map.into_problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("content/a.md (aliases)"), "{problems:?}");
+        assert!(problems[0].message.contains("a file and a folder"), "{problems:?}");
         assert_eq!(problems[1].path, "content/c.md");
     }
 }

@@ -512,7 +512,12 @@ pub fn target(raw: &str, base_path: &str) -> Target {
     let Some(path) = decode(path) else {
         return Target::Malformed;
     };
-    if path.contains('\\') || path.contains('\0') || path.split('/').any(|s| s == "..") {
+    // An empty segment (`//`) would leave a leading `/` on the file's path.
+    if path.contains('\\')
+        || path.contains('\0')
+        || path.contains("//")
+        || path.split('/').any(|s| s == "..")
+    {
         return Target::Forbidden;
     }
     if format!("{path}/") == base_path {
@@ -661,6 +666,9 @@ mod tests {
             Target::Forbidden
         );
         assert_eq!(target("/aspnet/a%00b", "/aspnet/"), Target::Forbidden);
+        assert_eq!(target("//", "/"), Target::Forbidden);
+        assert_eq!(target("/aspnet//etc/passwd", "/aspnet/"), Target::Forbidden);
+        assert_eq!(target("/aspnet/%2F%2Fx", "/aspnet/"), Target::Forbidden);
         assert_eq!(target("/other/", "/aspnet/"), Target::Outside);
     }
 
