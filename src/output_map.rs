@@ -167,13 +167,20 @@ mod tests {
     fn a_file_may_not_be_another_claim_s_folder() {
         let map = OutputMap::new(&Discard);
         map.put(file("robots.txt", "generated robots.txt")).ok();
-        map.put(file("robots.txt/index.html", "content/a.md (aliases)")).ok();
+        map.put(file("robots.txt/index.html", "content/a.md (aliases)"))
+            .ok();
         map.put(file("en/b/index.html", "content/b.md")).ok();
         map.put(file("en/B", "content/c.md (aliases)")).ok();
         let problems = map.into_problems();
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].message.contains("content/a.md (aliases)"), "{problems:?}");
-        assert!(problems[0].message.contains("a file and a folder"), "{problems:?}");
+        assert!(
+            problems[0].message.contains("content/a.md (aliases)"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[0].message.contains("a file and a folder"),
+            "{problems:?}"
+        );
         assert_eq!(problems[1].path, "content/c.md");
     }
 }
