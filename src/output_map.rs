@@ -118,9 +118,14 @@ impl Sink for OutputMap<'_> {
                 } else {
                     (file.source, source)
                 };
+                // On the site's own file when one of them is (an alias, a static file).
+                let on = [reported_on(&second), reported_on(&first)]
+                    .into_iter()
+                    .find(|on| *on != "site.yaml")
+                    .unwrap_or("site.yaml");
                 self.report(
                     Diagnostic::error(
-                        reported_on(&second),
+                        on,
                         1,
                         format!("output collision: {second} and {first} both make {same}"),
                     )

@@ -1466,7 +1466,13 @@ fn an_alias_onto_a_generated_file_is_a_content_error() {
     );
     let run = site.build();
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("robots.txt"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: content/practices/a.md:1: output collision")
+            && run.stderr.contains("robots.txt"),
+        "reported on the page that made the alias:\n{}",
+        run.stderr
+    );
 }
 
 /// `https://e.org/a///b/` kept `//` in its base path (`/a//b/`).
