@@ -43,17 +43,19 @@ pub fn render(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    // Where each line ends, so that a position's line costs a binary search, not a count
-    // from the start (a body of many links would otherwise take quadratic time).
-    let line_ends: Vec<usize> = source.text.match_indices('\n').map(|(i, _)| i).collect();
-    let line_of = |offset: usize| source.first_line + line_ends.partition_point(|&i| i < offset);
-    let mut events: Vec<Event> = Vec::new();
-    let mut has_raw_html = false;
-    let mut heading_at: Option<usize> = None;
-    let mut image_at: Option<(usize, usize)> = None;
-    let mut toc = Vec::new();
-    let mut used_ids = HashSet::new();
-    let mut next_suffix = HashMap::new();
+    let mut walk = Walk {
+        source,
+        resolve_link,
+        problems,
+        line_ends: source.text.match_indices('\n').map(|(i, _)| i).collect(),
+        events: Vec::new(),
+        has_raw_html: false,
+        heading_at: None,
+        image_at: None,
+        toc: Vec::new(),
+        used_ids: HashSet::new(),
+        next_suffix: HashMap::new(),
+    };
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(source.text, options).into_offset_iter() {
         match &event {
@@ -62,73 +64,104 @@ pub fn render(
             _ => {}
         }
         if depth > sanitize::MAX_NESTING {
-            problems.push(
-                Diagnostic::error(
-                    source.path,
-                    line_of(range.start),
-                    format!(
-                        "the text nests more than {} levels deep (lists or quotes inside each other)",
-                        sanitize::MAX_NESTING
-                    ),
-                )
-                .with_hint("flatten the lists or quotes; no reader can follow that many levels"),
+            let line = walk.line_of(range.start);
+            return walk.refuse(
+                line,
+                format!(
+                    "the text nests more than {} levels deep (lists or quotes inside each other)",
+                    sanitize::MAX_NESTING
+                ),
+                "flatten the lists or quotes; no reader can follow that many levels",
             );
-            return Rendered {
-                html: String::new(),
-                toc,
-            };
         }
+        walk.event(event, range.start);
+    }
+    let mut out = String::with_capacity(source.text.len() * 3 / 2);
+    html::push_html(&mut out, std::mem::take(&mut walk.events).into_iter());
+    if walk.has_raw_html && !allow_raw_html {
+        if sanitize::nesting_depth(&out) > sanitize::MAX_NESTING {
+            return walk.refuse(
+                source.first_line,
+                format!(
+                    "the HTML in the text nests more than {} elements deep",
+                    sanitize::MAX_NESTING
+                ),
+                "close the HTML elements you open, or write the text in Markdown",
+            );
+        }
+        out = sanitize::clean_html(&out);
+    }
+    Rendered {
+        html: out,
+        toc: walk.toc,
+    }
+}
+
+/// One body's events on their way to HTML: links resolved and checked, headings given ids
+/// (and only those attributes), images checked for alt text.
+struct Walk<'a, 'e> {
+    source: &'a BodySource<'a>,
+    resolve_link: &'a dyn Fn(&str) -> Option<String>,
+    problems: &'a mut Vec<Diagnostic>,
+    /// Where each line ends, so that a position's line costs a binary search, not a count
+    /// from the start (a body of many links would otherwise take quadratic time).
+    line_ends: Vec<usize>,
+    events: Vec<Event<'e>>,
+    has_raw_html: bool,
+    /// The open heading's index in `events`.
+    heading_at: Option<usize>,
+    /// The open image's index in `events`, and its offset in the text.
+    image_at: Option<(usize, usize)>,
+    toc: Vec<Heading>,
+    used_ids: HashSet<String>,
+    /// Per heading id, the number to try next for a duplicate (`lessons-2`).
+    next_suffix: HashMap<String, usize>,
+}
+
+impl<'e> Walk<'_, 'e> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.source.first_line + self.line_ends.partition_point(|&i| i < offset)
+    }
+
+    /// Gives up on a body that nests too deeply: an error, and no HTML.
+    fn refuse(self, line: usize, message: String, hint: &str) -> Rendered {
+        self.problems
+            .push(Diagnostic::error(self.source.path, line, message).with_hint(hint));
+        Rendered {
+            html: String::new(),
+            toc: self.toc,
+        }
+    }
+
+    fn event(&mut self, event: Event<'e>, offset: usize) {
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = rewrite_link(
-                    &dest_url,
-                    source,
-                    line_of(range.start),
-                    resolve_link,
-                    problems,
-                );
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.link(&dest_url, offset),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = rewrite_link(
-                    &dest_url,
-                    source,
-                    line_of(range.start),
-                    resolve_link,
-                    problems,
-                );
-                image_at = Some((events.len(), range.start));
+                self.image_at = Some((self.events.len(), offset));
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url,
+                    dest_url: self.link(&dest_url, offset),
                     title,
                     id,
                 })
             }
             Event::End(TagEnd::Image) => {
-                if let Some((start, offset)) = image_at.take()
-                    && events_text(&events[start + 1..]).trim().is_empty()
-                {
-                    problems.push(
-                            Diagnostic::error(source.path, line_of(offset), "image without alt text")
-                                .with_hint("describe the image for readers who cannot see it: ![a class planting trees](trees.jpg)"),
-                        );
-                }
+                self.end_image();
                 Event::End(TagEnd::Image)
             }
             Event::Start(Tag::Heading {
@@ -137,19 +170,8 @@ pub fn render(
                 classes,
                 attrs,
             }) => {
-                for (name, _) in &attrs {
-                    problems.push(
-                        Diagnostic::error(
-                            source.path,
-                            line_of(range.start),
-                            format!("heading attribute `{name}` is not allowed"),
-                        )
-                        .with_hint(
-                            "a heading may set only its id and classes: ## Title {#id .class}",
-                        ),
-                    );
-                }
-                heading_at = Some(events.len());
+                self.refuse_attributes(&attrs, offset);
+                self.heading_at = Some(self.events.len());
                 Event::Start(Tag::Heading {
                     level,
                     id,
@@ -158,56 +180,73 @@ pub fn render(
                 })
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some(start) = heading_at.take() {
-                    let text = events_text(&events[start + 1..]);
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let wanted = id
-                            .as_ref()
-                            .map_or_else(|| slugify(&text), |i| i.to_string());
-                        let unique = unique_id(&wanted, &mut used_ids, &mut next_suffix);
-                        *id = Some(CowStr::from(unique.clone()));
-                        if level >= HeadingLevel::H2 && level <= HeadingLevel::H3 {
-                            toc.push(Heading {
-                                level: level as u8,
-                                id: unique,
-                                text,
-                            });
-                        }
-                    }
-                }
-                event
+                self.end_heading(level);
+                Event::End(TagEnd::Heading(level))
             }
             Event::Html(_) | Event::InlineHtml(_) => {
-                has_raw_html = true;
+                self.has_raw_html = true;
                 event
             }
             other => other,
         };
-        events.push(event);
+        self.events.push(event);
     }
-    let mut out = String::with_capacity(source.text.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    if has_raw_html && !allow_raw_html {
-        if sanitize::nesting_depth(&out) > sanitize::MAX_NESTING {
-            problems.push(
-                Diagnostic::error(
-                    source.path,
-                    source.first_line,
-                    format!(
-                        "the HTML in the text nests more than {} elements deep",
-                        sanitize::MAX_NESTING
-                    ),
-                )
-                .with_hint("close the HTML elements you open, or write the text in Markdown"),
+
+    fn link(&mut self, dest: &CowStr<'e>, offset: usize) -> CowStr<'e> {
+        let line = self.line_of(offset);
+        rewrite_link(dest, self.source, line, self.resolve_link, self.problems)
+    }
+
+    fn end_image(&mut self) {
+        if let Some((start, offset)) = self.image_at.take()
+            && events_text(&self.events[start + 1..]).trim().is_empty()
+        {
+            let line = self.line_of(offset);
+            self.problems.push(
+                Diagnostic::error(self.source.path, line, "image without alt text").with_hint(
+                    "describe the image for readers who cannot see it: ![a class planting trees](trees.jpg)",
+                ),
             );
-            return Rendered {
-                html: String::new(),
-                toc,
-            };
         }
-        out = sanitize::clean_html(&out);
     }
-    Rendered { html: out, toc }
+
+    /// Attributes other than `{#id .class}` could carry script (`{onfocus=…}`): each is an
+    /// error, and none is written.
+    fn refuse_attributes(&mut self, attributes: &[(CowStr, Option<CowStr>)], offset: usize) {
+        let line = self.line_of(offset);
+        for (name, _) in attributes {
+            self.problems.push(
+                Diagnostic::error(
+                    self.source.path,
+                    line,
+                    format!("heading attribute `{name}` is not allowed"),
+                )
+                .with_hint("a heading may set only its id and classes: ## Title {#id .class}"),
+            );
+        }
+    }
+
+    /// Gives the closed heading a unique id, and a place in the table of contents.
+    fn end_heading(&mut self, level: HeadingLevel) {
+        let Some(start) = self.heading_at.take() else {
+            return;
+        };
+        let text = events_text(&self.events[start + 1..]);
+        if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[start] {
+            let wanted = id
+                .as_ref()
+                .map_or_else(|| slugify(&text), |i| i.to_string());
+            let unique = unique_id(&wanted, &mut self.used_ids, &mut self.next_suffix);
+            *id = Some(CowStr::from(unique.clone()));
+            if level >= HeadingLevel::H2 && level <= HeadingLevel::H3 {
+                self.toc.push(Heading {
+                    level: level as u8,
+                    id: unique,
+                    text,
+                });
+            }
+        }
+    }
 }
 
 /// The text of a Markdown body without markup, for search.
