@@ -100,62 +100,11 @@ impl Config {
                 .at_column(col)
                 .with_hint("see the site.yaml example in the README")
         })?;
-        let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
-        if let Err(bad) = sanitize::check_web_address(&base_url) {
-            return Err(Diagnostic::error(
-                FILE,
-                line_of_key(text, "base_url"),
-                format!("base_url: \"{}\": {bad}", base_url.escape_debug()),
-            )
-            .with_hint("the address the site is published at, e.g. https://example.org/aspnet/"));
-        }
+        let base_url = overrides.base_url.clone().unwrap_or(raw.base_url.clone());
+        check_values(text, &raw, &base_url)?;
         let (origin, base_path) = split_base_url(&base_url);
-        if let Err(why) = paths::segment(&raw.theme) {
-            return Err(Diagnostic::error(
-                FILE,
-                line_of_key(text, "theme"),
-                format!("theme: \"{}\": {why}", raw.theme.escape_debug()),
-            )
-            .with_hint("the name of a folder under themes/, e.g. default"));
-        }
-        let code = |written: &str, key: &str| {
-            paths::language_code(written).map_err(|why| {
-                Diagnostic::error(
-                    FILE,
-                    line_of_key(text, key),
-                    format!("{key}: \"{}\": {why}", written.escape_debug()),
-                )
-                .with_hint(why.hint())
-            })
-        };
-        let default_language = code(&raw.default_language, "default_language")?;
-        let mut languages: Vec<Language> = if raw.languages.is_empty() {
-            vec![Language {
-                code: default_language.clone(),
-                name: raw.default_language.clone(),
-                title: raw.title.clone(),
-                rtl: false,
-            }]
-        } else {
-            let mut languages = Vec::new();
-            for (written, l) in &raw.languages {
-                let lower = code(written, "languages")?;
-                if languages.iter().any(|l: &Language| l.code == lower) {
-                    return Err(Diagnostic::error(
-                        FILE,
-                        line_of_key(text, "languages"),
-                        format!("languages: \"{written}\" is listed twice"),
-                    ));
-                }
-                languages.push(Language {
-                    code: lower,
-                    name: l.name.clone(),
-                    title: l.title.clone().unwrap_or_else(|| raw.title.clone()),
-                    rtl: l.direction.as_deref() == Some("rtl"),
-                });
-            }
-            languages
-        };
+        let default_language = language_code(text, &raw.default_language, "default_language")?;
+        let mut languages = languages(text, &raw, &default_language)?;
         if !languages.iter().any(|l| l.code == default_language) {
             return Err(Diagnostic::error(
                 FILE,
@@ -221,6 +170,75 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.origin, self.link(path))
     }
+}
+
+/// `site.yaml`'s values that reach a page or a path: the base URL must be a web address,
+/// the theme's name one safe path segment.
+fn check_values(text: &str, raw: &RawConfig, base_url: &str) -> Result<(), Diagnostic> {
+    if let Err(bad) = sanitize::check_web_address(base_url) {
+        return Err(Diagnostic::error(
+            FILE,
+            line_of_key(text, "base_url"),
+            format!("base_url: \"{}\": {bad}", base_url.escape_debug()),
+        )
+        .with_hint("the address the site is published at, e.g. https://example.org/aspnet/"));
+    }
+    if let Err(why) = paths::segment(&raw.theme) {
+        return Err(Diagnostic::error(
+            FILE,
+            line_of_key(text, "theme"),
+            format!("theme: \"{}\": {why}", raw.theme.escape_debug()),
+        )
+        .with_hint("the name of a folder under themes/, e.g. default"));
+    }
+    Ok(())
+}
+
+/// A language code of `site.yaml`, checked as BCP 47 and made lower case, or an error at `key`.
+fn language_code(text: &str, written: &str, key: &str) -> Result<String, Diagnostic> {
+    paths::language_code(written).map_err(|why| {
+        Diagnostic::error(
+            FILE,
+            line_of_key(text, key),
+            format!("{key}: \"{}\": {why}", written.escape_debug()),
+        )
+        .with_hint(why.hint())
+    })
+}
+
+/// The languages as written under `languages:` (just the default one when there are none),
+/// their codes checked and unique.
+fn languages(
+    text: &str,
+    raw: &RawConfig,
+    default_language: &str,
+) -> Result<Vec<Language>, Diagnostic> {
+    if raw.languages.is_empty() {
+        return Ok(vec![Language {
+            code: default_language.to_string(),
+            name: raw.default_language.clone(),
+            title: raw.title.clone(),
+            rtl: false,
+        }]);
+    }
+    let mut languages: Vec<Language> = Vec::new();
+    for (written, l) in &raw.languages {
+        let code = language_code(text, written, "languages")?;
+        if languages.iter().any(|l| l.code == code) {
+            return Err(Diagnostic::error(
+                FILE,
+                line_of_key(text, "languages"),
+                format!("languages: \"{written}\" is listed twice"),
+            ));
+        }
+        languages.push(Language {
+            code,
+            name: l.name.clone(),
+            title: l.title.clone().unwrap_or_else(|| raw.title.clone()),
+            rtl: l.direction.as_deref() == Some("rtl"),
+        });
+    }
+    Ok(languages)
 }
 
 fn split_base_url(url: &str) -> (String, String) {

@@ -93,46 +93,8 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
         });
     }
     let files = walk(root, &content, &mut problems)?;
-    let bundles: HashSet<&Path> = files
-        .iter()
-        .filter(|(relative, _)| {
-            let name = relative
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            name == "index.md" || (name.starts_with("index.") && name.ends_with(".md"))
-        })
-        .filter_map(|(relative, _)| relative.parent())
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .collect();
-    let mut markdown_paths = Vec::new();
-    let mut data_paths = Vec::new();
-    let mut assets = Vec::new();
-    for (relative, path) in &files {
-        let name = relative
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        if relative.starts_with("_data") {
-            if name.ends_with(".yaml") || name.ends_with(".yml") {
-                data_paths.push(path.clone());
-            } else {
-                problems.push(
-                    Diagnostic::error(display_path(&Path::new("content").join(relative)), 0, "content/_data/ holds only .yaml files")
-                        .with_hint("move the file out of _data/: pictures and documents go in a page bundle or static/"),
-                );
-            }
-        } else if name.ends_with(".md") {
-            markdown_paths.push(path.clone());
-        } else if relative.parent().is_some_and(|dir| bundles.contains(dir)) {
-            assets.push((relative.clone(), path.clone()));
-        } else {
-            problems.push(
-                Diagnostic::error(display_path(&Path::new("content").join(relative)), 0, "this file is not in a page bundle, so it is not published")
-                    .with_hint("put pictures and documents beside the page that shows them, in a folder with its index.md (practices/name/index.md), or site-wide files in static/ at the root"),
-            );
-        }
-    }
+    let sorted = sort_content(&files, &mut problems);
+    let (markdown_paths, data_paths, assets) = (sorted.markdown, sorted.data, sorted.assets);
     tree.assets = publishable(root, Path::new("content"), assets, false, &mut problems);
     let static_dir = root.join("static");
     if is_symlink(&static_dir) {
@@ -158,6 +120,76 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
         }
     }
     Ok((tree, problems))
+}
+
+/// The files under `content/`, by what the build does with them.
+#[derive(Default)]
+struct ContentFiles {
+    markdown: Vec<PathBuf>,
+    data: Vec<PathBuf>,
+    /// Files of page bundles, as (path relative to `content/`, path on disk).
+    assets: Vec<(PathBuf, PathBuf)>,
+}
+
+/// Sorts the files found under `content/`: Markdown, `_data/*.yaml`, and the files of page
+/// bundles (folders with an `index.md`); anything else is a problem.
+fn sort_content(files: &[(PathBuf, PathBuf)], problems: &mut Vec<Diagnostic>) -> ContentFiles {
+    let name_of = |relative: &Path| {
+        relative
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let bundles: HashSet<&Path> = files
+        .iter()
+        .filter(|(relative, _)| {
+            let name = name_of(relative);
+            name == "index.md" || (name.starts_with("index.") && name.ends_with(".md"))
+        })
+        .filter_map(|(relative, _)| relative.parent())
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .collect();
+    let mut sorted = ContentFiles::default();
+    for (relative, path) in files {
+        let name = name_of(relative);
+        let shown = display_path(&Path::new("content").join(relative));
+        if relative.starts_with("_data") {
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                sorted.data.push(path.clone());
+            } else {
+                problems.push(
+                    Diagnostic::error(shown, 0, "content/_data/ holds only .yaml files")
+                        .with_hint("move the file out of _data/: pictures and documents go in a page bundle or static/"),
+                );
+            }
+        } else if name.ends_with(".md") {
+            sorted.markdown.push(path.clone());
+        } else if relative.parent().is_some_and(|dir| bundles.contains(dir)) {
+            sorted.assets.push((relative.clone(), path.clone()));
+        } else {
+            problems.push(
+                Diagnostic::error(shown, 0, "this file is not in a page bundle, so it is not published")
+                    .with_hint("put pictures and documents beside the page that shows them, in a folder with its index.md (practices/name/index.md), or site-wide files in static/ at the root"),
+            );
+        }
+    }
+    sorted
+}
+
+/// An SVG file's bytes, cleaned of anything active; the problem (if any) otherwise.
+fn cleaned_svg(
+    root: &Path,
+    absolute: &Path,
+    shown: &str,
+) -> Result<Arc<Vec<u8>>, Option<Diagnostic>> {
+    let file = read_text(root, absolute).map_err(Some)?.ok_or(None)?;
+    match sanitize::clean_svg(&file.text) {
+        Some(svg) => Ok(Arc::new(svg.into_bytes())),
+        None => Err(Some(
+            Diagnostic::error(shown, 0, "this SVG file has no <svg> picture once cleaned")
+                .with_hint("export it again as plain SVG, or as PNG"),
+        )),
+    }
 }
 
 fn is_symlink(path: &Path) -> bool {
@@ -277,24 +309,10 @@ fn publishable(
             continue;
         }
         let cleaned = if extension == "svg" {
-            match read_text(root, &absolute) {
-                Ok(Some(file)) => match sanitize::clean_svg(&file.text) {
-                    Some(svg) => Some(Arc::new(svg.into_bytes())),
-                    None => {
-                        problems.push(
-                            Diagnostic::error(
-                                &shown,
-                                0,
-                                "this SVG file has no <svg> picture once cleaned",
-                            )
-                            .with_hint("export it again as plain SVG, or as PNG"),
-                        );
-                        continue;
-                    }
-                },
-                Ok(None) => continue,
-                Err(d) => {
-                    problems.push(d);
+            match cleaned_svg(root, &absolute, &shown) {
+                Ok(svg) => Some(svg),
+                Err(problem) => {
+                    problems.extend(problem);
                     continue;
                 }
             }
