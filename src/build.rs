@@ -336,6 +336,21 @@ pub fn setup(
             return Ok(None);
         }
     };
+    if config.allow_raw_html {
+        let line = config_file
+            .text
+            .lines()
+            .position(|l| l.starts_with("allow_raw_html"))
+            .map_or(0, |i| i + 1);
+        diagnostics.push(
+            Diagnostic::warning(
+                "site.yaml",
+                line,
+                "allow_raw_html: true publishes the raw HTML of pages as written, scripts included",
+            )
+            .with_hint("only for a site whose every contributor is trusted; remove it to sanitise"),
+        );
+    }
     let theme = Theme::load(root, &config.theme)?;
     let regions = region_table(tree, diagnostics);
     let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
@@ -415,7 +430,25 @@ fn region_table(tree: &SourceTree, diagnostics: &mut Diagnostics) -> RegionTable
         .filter(|f| f.path.ends_with("/regions.yaml"))
     {
         match serde_yaml::from_str::<BTreeMap<String, String>>(&file.text) {
-            Ok(entries) => {
+            Ok(mut entries) => {
+                // A country code names its pages' folder: two or three ASCII letters.
+                entries.retain(|country, _| {
+                    let plain = (2..=3).contains(&country.len())
+                        && country.bytes().all(|b| b.is_ascii_lowercase());
+                    if !plain {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                &file.path,
+                                0,
+                                format!("\"{}\" is not a country code", country.escape_debug()),
+                            )
+                            .with_hint(
+                                "use ISO 3166-1 alpha-2 codes in lower case, e.g. `ke: africa`",
+                            ),
+                        );
+                    }
+                    plain
+                });
                 for (country, region) in table.override_with(entries) {
                     let line = file
                         .text

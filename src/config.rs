@@ -101,8 +101,15 @@ impl Config {
                 .with_hint("see the site.yaml example in the README")
         })?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url.clone());
-        check_values(text, &raw, &base_url)?;
-        let (origin, base_path) = split_base_url(&base_url);
+        check_theme(text, &raw)?;
+        let (origin, base_path) = split_base_url(&base_url).map_err(|bad| {
+            Diagnostic::error(
+                FILE,
+                line_of_key(text, "base_url"),
+                format!("base_url: \"{}\": {bad}", base_url.escape_debug()),
+            )
+            .with_hint("the address the site is published at, e.g. https://example.org/aspnet/")
+        })?;
         let default_language = language_code(text, &raw.default_language, "default_language")?;
         let mut languages = languages(text, &raw, &default_language)?;
         if !languages.iter().any(|l| l.code == default_language) {
@@ -172,26 +179,16 @@ impl Config {
     }
 }
 
-/// `site.yaml`'s values that reach a page or a path: the base URL must be a web address,
-/// the theme's name one safe path segment.
-fn check_values(text: &str, raw: &RawConfig, base_url: &str) -> Result<(), Diagnostic> {
-    if let Err(bad) = sanitize::check_web_address(base_url) {
-        return Err(Diagnostic::error(
-            FILE,
-            line_of_key(text, "base_url"),
-            format!("base_url: \"{}\": {bad}", base_url.escape_debug()),
-        )
-        .with_hint("the address the site is published at, e.g. https://example.org/aspnet/"));
-    }
-    if let Err(why) = paths::segment(&raw.theme) {
-        return Err(Diagnostic::error(
+/// The theme's name becomes a folder: one safe path segment.
+fn check_theme(text: &str, raw: &RawConfig) -> Result<(), Diagnostic> {
+    paths::segment(&raw.theme).map(drop).map_err(|why| {
+        Diagnostic::error(
             FILE,
             line_of_key(text, "theme"),
             format!("theme: \"{}\": {why}", raw.theme.escape_debug()),
         )
-        .with_hint("the name of a folder under themes/, e.g. default"));
-    }
-    Ok(())
+        .with_hint("the name of a folder under themes/, e.g. default")
+    })
 }
 
 /// A language code of `site.yaml`, checked as BCP 47 and made lower case, or an error at `key`.
@@ -241,20 +238,35 @@ fn languages(
     Ok(languages)
 }
 
-fn split_base_url(url: &str) -> (String, String) {
-    let url = url.trim();
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let (origin, path) = match url[after_scheme..].find('/') {
-        Some(i) => url.split_at(after_scheme + i),
-        None => (url, "/"),
+/// The base URL as (origin, path): `https://example.org/aspnet` → (`https://example.org`,
+/// `/aspnet/`). Both come from the parsed URL, never from the text as written: the host in
+/// ASCII, the path percent-encoded, empty segments dropped; a URL with spaces or control
+/// characters, a user, a query or a fragment is refused.
+fn split_base_url(written: &str) -> Result<(String, String), sanitize::BadUrl> {
+    let bad = |message: &str| sanitize::BadUrl {
+        message: message.to_string(),
     };
-    // Empty segments dropped: `/a///b/` is `/a/b/` (a `//` would stay after one replace).
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let written = written.trim();
+    if written.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it contains spaces or control characters"));
+    }
+    sanitize::check_web_address(written)?;
+    let url = url::Url::parse(written).map_err(|e| bad(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("it names a user or a password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it has a query (?…) or a fragment (#…)"));
+    }
+    if written.contains('\\') {
+        return Err(bad("it contains a backslash"));
+    }
+    let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
     let path = match segments.is_empty() {
         true => "/".to_string(),
         false => format!("/{}/", segments.join("/")),
     };
-    (origin.to_string(), path)
+    Ok((url.origin().ascii_serialization(), path))
 }
 
 /// serde_yaml appends "at line X column Y"; we print the location ourselves.
@@ -277,13 +289,33 @@ mod tests {
 
     #[test]
     fn base_url_path_is_normalised() {
+        let parts = |url: &str| split_base_url(url).map_err(|e| e.message);
         assert_eq!(
-            split_base_url("https://example.org/aspnet"),
-            ("https://example.org".into(), "/aspnet/".into())
+            parts("https://example.org/aspnet"),
+            Ok(("https://example.org".into(), "/aspnet/".into()))
         );
         assert_eq!(
-            split_base_url("https://example.org"),
-            ("https://example.org".into(), "/".into())
+            parts("https://example.org"),
+            Ok(("https://example.org".into(), "/".into()))
         );
+        assert_eq!(
+            parts("https://Example.ORG:8443/a//b/"),
+            Ok(("https://example.org:8443".into(), "/a/b/".into()))
+        );
+        // Quotes and angle brackets are percent-encoded; what could break out is refused.
+        assert_eq!(
+            parts("https://example.org/x\"><script>/"),
+            Ok(("https://example.org".into(), "/x%22%3E%3Cscript%3E/".into()))
+        );
+        for bad in [
+            "https://example.org/\\127.0.0.1:8766/",
+            "https://example.org/aspnet\nUser-agent: *\n",
+            "https://example.org/a b/",
+            "https://user:pw@example.org/",
+            "https://example.org/?q=1",
+            "javascript:alert(1)//example.org/",
+        ] {
+            assert!(parts(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -82,19 +82,41 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}", self.path)?;
+        write!(f, "{label}: {}", printable(&self.path))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.column > 0 {
                 write!(f, ":{}", self.column)?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", printable(hint))?;
         }
         Ok(())
     }
+}
+
+/// Text as it may be printed on a terminal or in a CI log: control characters (a newline
+/// would start a forged line, `ESC` a terminal sequence) and the invisible marks that
+/// reorder text (bidirectional controls) are written as `\u{…}`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The problems of one run, in the order found; sorted when reported.
@@ -138,6 +160,32 @@ pub struct EnvError {
 
 impl fmt::Display for EnvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}: {}", self.path.display(), self.message)
+        write!(
+            f,
+            "error: {}: {}",
+            printable(&self.path.display().to_string()),
+            printable(&self.message)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_problems_cannot_forge_lines_or_terminal_sequences() {
+        let d = Diagnostic::error(
+            "content/\u{202e}x.md",
+            3,
+            "zz\n::error file=a::forged\u{1b}]0;t\u{7}",
+        );
+        let shown = d.to_string();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+            "{shown}"
+        );
+        assert!(shown.contains("\\u{a}::error"), "{shown}");
     }
 }

@@ -235,7 +235,7 @@ fn walk(
         }
         let relative = path.strip_prefix(folder).unwrap_or(path).to_path_buf();
         if entry.depth() > 0 {
-            let key = display_path(&relative).to_lowercase();
+            let key = paths::folded(&display_path(&relative));
             if let Some(other) = folded.insert(key, path.to_path_buf()) {
                 let other = display_path(other.strip_prefix(root).unwrap_or(&other));
                 problems.push(

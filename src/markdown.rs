@@ -31,6 +31,11 @@ pub struct BodySource<'a> {
     pub first_line: usize,
 }
 
+/// The most headings a body may have: each costs an id, a table-of-contents entry and its
+/// share of every language's page, so a file of nothing but headings would cost memory out
+/// of all proportion to its size.
+pub const MAX_HEADINGS: usize = 1_000;
+
 /// Renders a body; `resolve_link` maps `@/practices/x.md` (without `@/`) to a URL, or None.
 pub fn render(
     source: &BodySource,
@@ -56,12 +61,23 @@ pub fn render(
         used_ids: HashSet::new(),
         next_suffix: HashMap::new(),
     };
-    let mut depth = 0usize;
+    let (mut depth, mut headings) = (0usize, 0usize);
     for (event, range) in Parser::new_ext(source.text, options).into_offset_iter() {
         match &event {
-            Event::Start(_) => depth += 1,
+            Event::Start(tag) => {
+                depth += 1;
+                headings += usize::from(matches!(tag, Tag::Heading { .. }));
+            }
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
+        }
+        if headings > MAX_HEADINGS {
+            let line = walk.line_of(range.start);
+            return walk.refuse(
+                line,
+                format!("the text has more than {MAX_HEADINGS} headings"),
+                "split it into several pages (a guide's chapters)",
+            );
         }
         if depth > sanitize::MAX_NESTING {
             let line = walk.line_of(range.start);
@@ -79,7 +95,7 @@ pub fn render(
     let mut out = String::with_capacity(source.text.len() * 3 / 2);
     html::push_html(&mut out, std::mem::take(&mut walk.events).into_iter());
     if walk.has_raw_html && !allow_raw_html {
-        if sanitize::nesting_depth(&out) > sanitize::MAX_NESTING {
+        if sanitize::nesting_depth(&out, sanitize::MAX_NESTING) > sanitize::MAX_NESTING {
             return walk.refuse(
                 source.first_line,
                 format!(

@@ -73,11 +73,12 @@ impl Sink for OutputMap<'_> {
             );
             return Ok(());
         }
-        let folded = file.path.to_lowercase();
-        let ancestors: Vec<(String, &str)> = file
-            .path
+        let folded = paths::folded(&file.path);
+        // Folding keeps every `/`: the folded path's folders pair with the written ones.
+        let ancestors: Vec<(String, &str)> = folded
             .match_indices('/')
-            .map(|(i, _)| (file.path[..i].to_lowercase(), &file.path[..i]))
+            .zip(file.path.match_indices('/'))
+            .map(|((f, _), (i, _))| (folded[..f].to_string(), &file.path[..i]))
             .collect();
         let (earlier, file_and_folder) = {
             // Always in this order: `claimed`, then `folders`.

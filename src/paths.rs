@@ -198,6 +198,29 @@ pub fn output_file(value: &str) -> Result<SafePath, Unsafe> {
     Ok(SafePath(value.to_string()))
 }
 
+/// The form two paths share when a case-insensitive disk or host sees one file: Unicode
+/// full case folding (`Foo` and `foo`, `robotſ` and `robots`), then NFC.
+pub fn folded(path: &str) -> String {
+    let folded = icu::casemap::CaseMapper::new().fold_string(path);
+    ComposingNormalizerBorrowed::new_nfc()
+        .normalize(&folded)
+        .into_owned()
+}
+
+/// The first folder or file of `relative` under `root` that is a symbolic link, if any:
+/// writing or reading through it could reach outside the site, so commands that write
+/// into `content/` refuse it.
+pub fn first_link(root: &Path, relative: &Path) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    for part in relative.components() {
+        path.push(part);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(path);
+        }
+    }
+    None
+}
+
 /// A language code as the site names it: a BCP 47 tag (`fr`, `pt-BR`, `zh-Hant`), written
 /// with `-`. Returns its lower-case form, used in file names and URLs.
 pub fn language_code(value: &str) -> Result<String, Unsafe> {
@@ -316,6 +339,15 @@ mod tests {
         assert!(language_code("/tmp").is_err());
         assert!(language_code("english language").is_err());
         assert!(language_code("toolongsubtag").is_err());
+    }
+
+    #[test]
+    fn paths_fold_as_case_insensitive_disks_see_them() {
+        assert_eq!(
+            folded("Static/Robot\u{17f}.TXT"),
+            folded("static/robots.txt")
+        );
+        assert_eq!(folded("ÉCOLE"), "école");
     }
 
     #[test]

@@ -242,11 +242,21 @@ const NOT_NESTING: [&str; 24] = [
     "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
 ];
 
+/// Formatting elements: closed only implicitly (by a parent's end tag), an HTML parser
+/// keeps them active and opens them again around the text that follows.
+const FORMATTING: [&str; 14] = [
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+
 /// An upper estimate of how deeply the elements of an HTML fragment nest, found in one pass
-/// over its tags; it decides whether the fragment may go to the sanitiser, whose work grows
-/// with depth times length.
-pub fn nesting_depth(html: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
+/// over its tags and given up as soon as it passes `limit`: it decides whether the fragment
+/// may go to the sanitiser, whose work grows with depth times length. An end tag closes the
+/// nearest open element of its name and those inside it; one with no open element of its
+/// name is ignored (as the parser ignores it); formatting elements closed implicitly still
+/// count, since the parser reopens them.
+pub fn nesting_depth(html: &str, limit: usize) -> usize {
+    let mut open: Vec<String> = Vec::new();
+    let mut reopened: Vec<String> = Vec::new();
     let mut rest = html;
     while let Some(at) = rest.find('<') {
         rest = &rest[at + 1..];
@@ -260,15 +270,25 @@ pub fn nesting_depth(html: &str) -> usize {
         }
         let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
         let end = rest.find('>').unwrap_or(rest.len());
-        let self_closing = rest[..end].ends_with('/');
         if closing {
-            depth = depth.saturating_sub(1);
-        } else if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
-            depth += 1;
-            deepest = deepest.max(depth);
+            if let Some(at) = open.iter().rposition(|n| *n == name) {
+                reopened.extend(
+                    open.drain(at..)
+                        .skip(1)
+                        .filter(|n| FORMATTING.contains(&n.as_str())),
+                );
+            } else if let Some(at) = reopened.iter().rposition(|n| *n == name) {
+                reopened.remove(at);
+            }
+        } else if !rest[..end].ends_with('/') && !NOT_NESTING.contains(&name.as_str()) {
+            open.push(name);
+            let depth = open.len() + reopened.len();
+            if depth > limit {
+                return depth;
+            }
         }
     }
-    deepest
+    open.len() + reopened.len()
 }
 
 /// Removes scripts, event handlers, styles and unsafe URLs from HTML, keeping ids for anchors.
@@ -312,13 +332,17 @@ mod tests {
 
     #[test]
     fn nesting_is_estimated_from_the_tags() {
-        assert_eq!(nesting_depth("<div><p>a<p>b</div><ul><li>x<li>y</ul>"), 1);
-        assert_eq!(
-            nesting_depth("<div><section><b>x</b></section></div><br/>"),
-            3
-        );
-        assert_eq!(nesting_depth(&"<div>".repeat(1000)), 1000);
-        assert_eq!(nesting_depth("a < b, <3 and </"), 0);
+        let depth = |html: &str| nesting_depth(html, 100);
+        assert_eq!(depth("<div><p>a<p>b</div><ul><li>x<li>y</ul>"), 0);
+        assert_eq!(depth("<div><section><b>x</b></section></div><br/>"), 0);
+        assert_eq!(depth("<div><section><b>x"), 3);
+        assert_eq!(depth(&"<div>".repeat(1000)), 101, "given up past the limit");
+        assert_eq!(depth("a < b, <3 and </"), 0);
+        // Stray end tags close nothing; implicitly closed formatting elements stay open.
+        assert_eq!(depth(&"<div></i>".repeat(1000)), 101);
+        assert_eq!(depth(&"<q></a>".repeat(1000)), 101);
+        assert_eq!(depth(&"<div><b id=1></div>".repeat(1000)), 101);
+        assert_eq!(depth("<div><b></div></b>"), 0);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! binary; a site's own `themes/<name>/` files replace built-in ones file by file.
 
 use crate::diagnostic::{Diagnostic, EnvError, display_path};
+use crate::paths;
 use std::collections::BTreeMap;
 use std::path::Path;
 use walkdir::WalkDir;
@@ -48,7 +49,20 @@ impl Theme {
                 files.insert(path.to_string(), bytes.to_vec());
             }
         }
-        let dir = root.join("themes").join(name);
+        let dir = paths::segment(name)
+            .map(|name| root.join("themes").join(name))
+            .map_err(|why| EnvError {
+                path: root.join("themes"),
+                message: format!("theme {name:?}: {why}"),
+            })?;
+        // The theme's folder itself is never a link (one inside it is skipped, as walking
+        // never follows links).
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(EnvError {
+                path: dir,
+                message: "the theme's folder is a symbolic link, which is not followed".into(),
+            });
+        }
         if !dir.is_dir() && name != "default" {
             return Err(EnvError {
                 path: dir,
@@ -56,7 +70,10 @@ impl Theme {
             });
         }
         if dir.is_dir() {
-            for entry in WalkDir::new(&dir) {
+            let visible = |e: &walkdir::DirEntry| {
+                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+            };
+            for entry in WalkDir::new(&dir).into_iter().filter_entry(visible) {
                 let entry = entry.map_err(|e| EnvError {
                     path: dir.clone(),
                     message: e.to_string(),
@@ -64,6 +81,10 @@ impl Theme {
                 if entry.file_type().is_file() {
                     let relative =
                         display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
+                    paths::relative(&relative).map_err(|why| EnvError {
+                        path: entry.path().to_path_buf(),
+                        message: format!("this theme file's name cannot be published: {why}"),
+                    })?;
                     let bytes = std::fs::read(entry.path()).map_err(|e| EnvError {
                         path: entry.path().to_path_buf(),
                         message: e.to_string(),

@@ -356,6 +356,17 @@ fn write_page(
 ) -> Result<(PathBuf, Change), Diagnostic> {
     let full = root.join(&row.path);
     let shown = display_path(&row.path);
+    if let Some(link) = paths::first_link(root, &row.path) {
+        return Err(Diagnostic::error(
+            csv_shown,
+            row.line,
+            format!(
+                "{} is a symbolic link; nothing was written through it",
+                display_path(link.strip_prefix(root).unwrap_or(&link))
+            ),
+        )
+        .with_hint("replace the link with the folder itself"));
+    }
     let existing = match std::fs::read_to_string(&full) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

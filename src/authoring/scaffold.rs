@@ -139,6 +139,17 @@ fn next_member_id(dir: &Path, country: &str) -> String {
 /// Writes `text` to `path` unless a file is there already.
 fn write_new(root: &Path, path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
     let relative = path.strip_prefix(root).unwrap_or(path);
+    if let Some(link) = paths::first_link(root, relative) {
+        return Err(Diagnostic::error(
+            relative,
+            0,
+            format!(
+                "{} is a symbolic link; nothing was written through it",
+                display_path(link.strip_prefix(root).unwrap_or(&link))
+            ),
+        )
+        .with_hint("replace the link with the folder itself"));
+    }
     if path.exists() {
         return Err(
             Diagnostic::error(relative, 0, "already exists; nothing was written")
@@ -234,6 +245,12 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
     })?;
     let full = under_content.under(&root.join("content"));
     let shown = display_path(full.strip_prefix(root).unwrap_or(&full));
+    if paths::first_link(root, full.strip_prefix(root).unwrap_or(&full)).is_some() {
+        return Err(
+            Diagnostic::error(&shown, 0, "the page is reached through a symbolic link")
+                .with_hint("replace the link with the file or folder itself"),
+        );
+    }
     let text = std::fs::read_to_string(&full)
         .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read: {e}")))?;
     let name = full

@@ -205,6 +205,12 @@ pub fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     }
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
+    // Tera's `get_env` would let a template publish the CI's secrets.
+    tera.register_function("get_env", |_: &HashMap<String, tera::Value>| {
+        Err(tera::Error::msg(
+            "get_env is not available: a page may not publish the environment",
+        ))
+    });
     if problems.is_empty() {
         Ok(tera)
     } else {

@@ -58,7 +58,7 @@ impl Renderer<'_> {
             source: "generated root 404 page".into(),
         });
         if let Some(last) = files.last_mut() {
-            last.contents = Contents::Bytes(format!("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0; url={}\">", config.link(&default_404)).into_bytes());
+            last.contents = Contents::Bytes(format!("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0; url={}\">", escape_html(&config.link(&default_404))).into_bytes());
         }
         files.push(OutputFile {
             path: "robots.txt".into(),
