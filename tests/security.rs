@@ -217,6 +217,27 @@ fn site_yaml_values_cannot_reach_the_file_system_or_a_script() {
         },
         &["site.yaml", "theme"],
     );
+    // A backslash makes `/\host/` a link to another site; a newline forges robots.txt lines.
+    for base_url in [
+        "https://example.org/\\\\127.0.0.1:8766/",
+        "\"https://example.org/aspnet\\nUser-agent: *\\nDisallow: /\\n/\"",
+        "https://user:pw@example.org/",
+    ] {
+        assert_refused(
+            |site| {
+                config(
+                    site,
+                    "base_url: https://example.org/aspnet/",
+                    &format!("base_url: {base_url}"),
+                )
+            },
+            &["error: site.yaml:2: base_url:"],
+        );
+    }
+    assert_refused(
+        |site| site.write("content/_data/regions.yaml", "\"zz/atom.xml\": africa\n"),
+        &["content/_data/regions.yaml", "is not a country code"],
+    );
 }
 
 #[cfg(unix)]
@@ -371,6 +392,15 @@ fn huge_or_deeply_nested_bodies_are_refused_quickly() {
         |site| site.write(PRACTICE, &practice("", &format!("{}x", "- ".repeat(5_000)))),
         &[PRACTICE, "nests more than"],
     );
+    // Stray end tags close nothing: the HTML still nests 100,000 deep.
+    assert_refused(
+        |site| site.write(PRACTICE, &practice("", &"<div></i>".repeat(100_000))),
+        &[PRACTICE, "nests more than 64 elements"],
+    );
+    assert_refused(
+        |site| site.write(PRACTICE, &practice("", &"## a\n".repeat(100_000))),
+        &[PRACTICE, "more than 1000 headings"],
+    );
     assert!(
         started.elapsed() < Duration::from_secs(60),
         "took {:?}",
@@ -418,5 +448,126 @@ fn new_and_import_values_cannot_leave_content() {
     assert!(
         tree(site.root()).len() == before.len() + 1,
         "import wrote a page"
+    );
+}
+
+#[test]
+fn quotes_in_the_base_url_are_percent_encoded_everywhere() {
+    let site = Site::fixture("basic");
+    let run = site.run(&[
+        "build",
+        "--base-url",
+        "https://example.org/x\"><script>alert(1)</script>/",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for file in [
+        "404.html",
+        "index.html",
+        "en/index.html",
+        "robots.txt",
+        "sitemap.xml",
+    ] {
+        let text = site.read(file);
+        assert!(!text.contains("<script>alert"), "{file}: {text}");
+        assert!(!text.contains("x\">"), "{file}: {text}");
+    }
+    assert!(
+        site.read("404.html")
+            .contains("/x%22%3E%3Cscript%3Ealert(1)%3C/script%3E/en/404.html")
+    );
+}
+
+#[test]
+fn a_theme_may_not_publish_the_environment_nor_be_a_link() {
+    let site = Site::fixture("basic");
+    site.write(
+        "themes/default/templates/404.html",
+        "{{ get_env(name=\"HOME\", default=\"none\") }}",
+    );
+    let run = site.build();
+    assert_ne!(run.status, 0);
+    assert!(
+        run.stderr.contains("get_env is not available"),
+        "{}",
+        run.stderr
+    );
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        fs::create_dir_all(outside.path().join("static")).unwrap();
+        fs::write(outside.path().join("static/secret.txt"), "secret").unwrap();
+        fs::remove_dir_all(site.root().join("themes/default")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), site.root().join("themes/default")).unwrap();
+        let run = site.build();
+        assert_eq!(run.status, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+        assert!(!site.exists("static/secret.txt"));
+    }
+}
+
+#[test]
+fn names_equal_under_unicode_case_folding_collide() {
+    assert_refused(
+        |site| site.write("static/robot\u{17f}.txt", "User-agent: *\nDisallow: /\n"),
+        &["robots.txt", "output collision"],
+    );
+}
+
+#[test]
+fn raw_html_allowed_by_site_yaml_is_warned_about() {
+    let site = Site::fixture("basic");
+    let text = site.source("site.yaml");
+    site.write("site.yaml", &format!("{text}allow_raw_html: true\n"));
+    let run = site.build_ok();
+    assert!(
+        run.stderr.contains("warning: site.yaml:") && run.stderr.contains("scripts included"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn printed_problems_cannot_forge_ci_log_lines() {
+    let site = Site::fixture("basic");
+    site.write(
+        PRACTICE,
+        &practice("", "Body.").replace(
+            "countries: [ke]",
+            "countries: [ke, \"zz\\n::error file=site.yaml,line=1::Forged\\e[31m\"]",
+        ),
+    );
+    let run = site.build();
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with("::error")) && !run.stderr.contains('\u{1b}'),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn new_and_import_do_not_write_through_symbolic_links() {
+    let site = Site::fixture_nested("basic");
+    let outside = site.root().parent().unwrap().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::remove_dir_all(site.root().join("content/members/ke")).unwrap();
+    std::os::unix::fs::symlink(&outside, site.root().join("content/members/ke")).unwrap();
+    let csv = site.root().parent().unwrap().join("members.csv");
+    fs::write(
+        &csv,
+        "id,name,country,city,levels,type\nke-0099,A,ke,Nairobi,primary,public\n",
+    )
+    .unwrap();
+    let run = site.run(&["import", "members", csv.to_str().unwrap()]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    let run = site.run(&["new", "member", "Evil School", "--country", "ke"]);
+    assert_ne!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert_eq!(
+        fs::read_dir(&outside).unwrap().count(),
+        0,
+        "a page was written outside"
     );
 }

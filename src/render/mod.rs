@@ -179,6 +179,19 @@ impl View<'_> {
     }
 }
 
+/// A Tera error with every cause it carries (`Failed to render …: Function call … failed:
+/// why`), since the first line alone rarely says what is wrong.
+fn error_chain(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}
+
 pub fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     let mut problems = Vec::new();
@@ -190,17 +203,10 @@ pub fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         }
     }
     if let Err(e) = tera.add_raw_templates(templates) {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(inner) = source {
-            message.push_str(": ");
-            message.push_str(&inner.to_string());
-            source = inner.source();
-        }
         problems.push(Diagnostic::error(
             "themes",
             0,
-            format!("template error: {message}"),
+            format!("template error: {}", error_chain(&e)),
         ));
     }
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -445,11 +451,11 @@ impl<'a> Renderer<'a> {
             listings,
         );
         let html = self.tera.render(&view.template, &context).map_err(|e| {
-            let mut message = e.to_string();
-            if let Some(inner) = std::error::Error::source(&e) {
-                message.push_str(&format!(": {inner}"));
-            }
-            Diagnostic::error(format!("themes/templates/{}", view.template), 0, message)
+            Diagnostic::error(
+                format!("themes/templates/{}", view.template),
+                0,
+                error_chain(&e),
+            )
         })?;
         let source = view
             .key
