@@ -11,8 +11,16 @@
 //!
 //! The tool marks every output it writes with [`MARKER`], a one-line file at the output's top
 //! level. An existing non-empty folder without the marker is adopted (replaced, then marked) only
-//! if it looks like an output an earlier version wrote: it holds `sitemap.xml`, `robots.txt` and
-//! `404.html` as files at its top level ([`LEGACY_OUTPUT_FILES`]). Anything else is refused.
+//! if it looks like an output an earlier version wrote ([`legacy_output_problem`]): it holds
+//! `sitemap.xml`, `robots.txt` and `404.html` as files at its top level
+//! ([`LEGACY_OUTPUT_FILES`]), and nothing at its top level that an earlier version did not
+//! write. Anything else is refused, naming the first entry that is not an output's.
+//!
+//! The build also owns `.NAME.new` and `.NAME.old` beside the output `NAME` (its staging and
+//! swap folders, [`staging_siblings`]), but only when they carry the marker at their top
+//! ([`is_marked_folder`]): the tool marks every staging folder it makes. Anything else at those
+//! names is the user's, and [`check_staging_siblings`] refuses the build rather than delete or
+//! restore it.
 
 use crate::diagnostic::EnvError;
 use std::fs;
@@ -28,6 +36,10 @@ pub const MARKER_TEXT: &str = "# Written by `aspnet-kb build`: this folder is th
 /// The top-level files that make an unmarked folder an output of an earlier version, which
 /// the build adopts once (it is replaced by a marked output).
 pub const LEGACY_OUTPUT_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "404.html"];
+
+/// The top-level files an earlier version wrote; with [`LEGACY_OUTPUT_FILES`], its `static/`
+/// folder, language folders and alias folders, all an unmarked folder may hold to be adopted.
+const LEGACY_TOP_FILES: [&str; 4] = ["index.html", "404.html", "robots.txt", "sitemap.xml"];
 
 /// The root's folders an output may neither be inside nor contain.
 const PROTECTED: [&str; 5] = ["content", "themes", "static", ".git", ".aspnet-kb"];
@@ -114,11 +126,13 @@ pub fn claim_output(root: &Path, output: &Path, label: &str) -> Result<ClaimedOu
     }
     match fs::read_dir(&resolved) {
         Ok(mut entries) => {
-            if entries.next().is_some() && !is_tool_output(&resolved) {
+            if entries.next().is_some()
+                && !is_file(&resolved.join(MARKER))
+                && let Some(problem) = legacy_output_problem(&resolved)
+            {
                 return Err(refuse(
                     format!(
-                        "the output folder is not empty and was not written by aspnet-kb (it has neither the {MARKER} file the tool writes nor the {} of an earlier version's output)",
-                        LEGACY_OUTPUT_FILES.join(", ")
+                        "the output folder is not empty and was not written by aspnet-kb: it has no {MARKER} file (the tool marks every output it writes), and it is not an earlier version's output: {problem}"
                     ),
                     "the build replaces the output folder whole: give --output a new or empty folder, or move this one's files away first",
                 ));
@@ -127,16 +141,169 @@ pub fn claim_output(root: &Path, output: &Path, label: &str) -> Result<ClaimedOu
         Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => return Err(refuse(format!("cannot read the output folder: {e}"), pick)),
     }
+    // The staging folders beside the output are deleted or renamed into place by the build:
+    // they must be the tool's too (checked before anything is touched).
+    check_staging_siblings(&resolved)?;
     Ok(ClaimedOutput { path: resolved })
 }
 
 /// Whether `dir` is an output the tool wrote: it has the marker, or it is an earlier version's
-/// output (the legacy files at its top level).
+/// output that may be adopted ([`legacy_output_problem`] finds nothing).
 pub fn is_tool_output(dir: &Path) -> bool {
-    is_file(&dir.join(MARKER))
-        || LEGACY_OUTPUT_FILES
-            .iter()
-            .all(|name| is_file(&dir.join(name)))
+    is_marked_folder(dir) || legacy_output_problem(dir).is_none()
+}
+
+/// Whether `path` is a folder (not a symbolic link) with the [`MARKER`] file (a regular file)
+/// at its top: a folder the tool made.
+pub fn is_marked_folder(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) && is_file(&path.join(MARKER))
+}
+
+/// Why the unmarked folder `dir` is not an output an earlier version wrote, or `None` when it
+/// is one and may be adopted. It must hold [`LEGACY_OUTPUT_FILES`] at its top, and every
+/// top-level entry must be something an earlier version wrote: one of [`LEGACY_TOP_FILES`]
+/// (a regular file), the `static/` folder, a language folder (a folder named like a language
+/// code, holding an `index.html` or a `sitemap.xml`), or an alias folder (a folder holding
+/// nothing but `index.html` files, at any depth, and at least one). Entries are looked at in
+/// name order, so the first unexpected one named is always the same.
+pub fn legacy_output_problem(dir: &Path) -> Option<String> {
+    let missing: Vec<&str> = LEGACY_OUTPUT_FILES
+        .iter()
+        .copied()
+        .filter(|name| !is_file(&dir.join(name)))
+        .collect();
+    if !missing.is_empty() {
+        return Some(format!(
+            "an earlier version's output has {} at its top, and this folder lacks {}",
+            LEGACY_OUTPUT_FILES.join(", "),
+            missing.join(", ")
+        ));
+    }
+    let mut names = match fs::read_dir(dir) {
+        Ok(entries) => match entries
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(names) => names,
+            Err(e) => return Some(format!("cannot read the folder: {e}")),
+        },
+        Err(e) => return Some(format!("cannot read the folder: {e}")),
+    };
+    names.sort();
+    for name in names {
+        let path = dir.join(&name);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            return Some(format!("cannot read {:?}", name.to_string_lossy()));
+        };
+        let text = name.to_string_lossy();
+        let expected = if meta.is_file() {
+            LEGACY_TOP_FILES.contains(&text.as_ref())
+        } else if meta.is_dir() {
+            text == "static"
+                || (is_language_code(&text)
+                    && (is_file(&path.join("index.html")) || is_file(&path.join("sitemap.xml"))))
+                || holds_only_index_files(&path) == Some(true)
+        } else {
+            false
+        };
+        if !expected {
+            let kind = if meta.file_type().is_symlink() {
+                "symbolic link"
+            } else if meta.is_dir() {
+                "folder"
+            } else {
+                "file"
+            };
+            return Some(format!(
+                "its {kind} {text:?} is none of what an earlier version wrote there (index.html, 404.html, robots.txt, sitemap.xml, static/, language folders with an index.html or sitemap.xml, alias folders holding only index.html files)"
+            ));
+        }
+    }
+    None
+}
+
+/// A language code as an earlier version named its folders: 2 to 12 ASCII letters, digits and
+/// `-` (`en`, `fr`, `pt-br`).
+fn is_language_code(name: &str) -> bool {
+    (2..=12).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Whether the folder `dir` holds nothing but folders and `index.html` files (regular files),
+/// at any depth, and at least one such file: an earlier version's alias redirects. `None`
+/// when it cannot be read (then it is not adopted).
+fn holds_only_index_files(dir: &Path) -> Option<bool> {
+    let mut found = false;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in fs::read_dir(&folder).ok()? {
+            let entry = entry.ok()?;
+            let path = entry.path();
+            let meta = fs::symlink_metadata(&path).ok()?;
+            if meta.is_dir() {
+                pending.push(path);
+            } else if meta.is_file() && entry.file_name() == "index.html" {
+                found = true;
+            } else {
+                return Some(false);
+            }
+        }
+    }
+    Some(found)
+}
+
+/// The staging folder (`.NAME.new`) and the swap folder (`.NAME.old`) beside `output`.
+pub fn staging_siblings(output: &Path) -> (PathBuf, PathBuf) {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().to_string());
+    (
+        parent.join(format!(".{name}.new")),
+        parent.join(format!(".{name}.old")),
+    )
+}
+
+/// Refuses when `.NAME.new` or `.NAME.old` beside `output` exists and is not a folder the tool
+/// made (a folder with the [`MARKER`] at its top): the build would delete it, or rename it into
+/// the output and then replace it. Nothing is touched.
+pub fn check_staging_siblings(output: &Path) -> Result<(), EnvError> {
+    let (staging, previous) = staging_siblings(output);
+    for sibling in [staging, previous] {
+        match fs::symlink_metadata(&sibling) {
+            Ok(_) if is_marked_folder(&sibling) => {}
+            Ok(_) => {
+                return Err(not_the_tools(&sibling, output));
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(EnvError {
+                    message: format!("cannot read the tool's staging folder: {e}"),
+                    path: sibling,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The refusal for something at a staging name beside `output` that the tool did not make.
+pub fn not_the_tools(sibling: &Path, output: &Path) -> EnvError {
+    let name = |path: &Path| {
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().to_string(),
+        )
+    };
+    let (sibling_name, output_name) = (name(sibling), name(output));
+    EnvError {
+        path: sibling.to_path_buf(),
+        message: format!(
+            "{sibling_name} beside the output is not the tool's: move it away (the build stages and swaps {output_name} through .{output_name}.new and .{output_name}.old and deletes or puts back what is there, but this is not a folder with the {MARKER} file the tool writes at its top; nothing was touched)\n  hint: move or rename {sibling_name}, then build again"
+        ),
+    }
 }
 
 /// A regular file, not a symbolic link.
@@ -237,5 +404,91 @@ mod tests {
         assert_eq!(resolve(&base.join("a/b")).unwrap(), base.join("a/b"));
         assert_eq!(resolve(&base.join("a/../c")).unwrap(), base.join("c"));
         assert_eq!(resolve(&base.join("a/./b/..")).unwrap(), base.join("a"));
+    }
+
+    fn write(dir: &Path, path: &str) {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "x").unwrap();
+    }
+
+    /// An earlier version's output with its three files plus `extra`.
+    fn legacy(extra: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for path in LEGACY_OUTPUT_FILES.iter().chain(extra) {
+            write(dir.path(), path);
+        }
+        dir
+    }
+
+    #[test]
+    fn an_earlier_output_holds_only_what_an_earlier_version_wrote() {
+        let full = legacy(&[
+            "index.html",
+            "static/style.css",
+            "static/fonts/a.woff2",
+            "en/index.html",
+            "en/practices/water/photo.jpg",
+            "fr/sitemap.xml",
+            "pt-br/index.html",
+            "old-page/index.html",
+            "blog/2019/post/index.html",
+        ]);
+        assert_eq!(legacy_output_problem(full.path()), None);
+        assert!(is_tool_output(full.path()));
+        for (extra, named) in [
+            (&["src/thesis.docx"][..], "\"src\""),
+            (&["a/index.html", "zz/x.txt"], "\"zz\""),
+            (&["notes.txt"], "\"notes.txt\""),
+            (
+                &["my_stuff/index.html", "my_stuff/keep.txt"],
+                "\"my_stuff\"",
+            ),
+            (&["x/sitemap.xml"], "\"x\""),
+            (
+                &["en/index.html", "a-very-long-code/sitemap.xml"],
+                "\"a-very-long-code\"",
+            ),
+            (&["de/about.html"], "\"de\""),
+            (&[".hidden"], "\".hidden\""),
+        ] {
+            let dir = legacy(extra);
+            let problem = legacy_output_problem(dir.path()).expect(named);
+            assert!(problem.contains(named), "{named}: {problem}");
+            assert!(!is_tool_output(dir.path()));
+        }
+        let two = tempfile::tempdir().unwrap();
+        write(two.path(), "sitemap.xml");
+        write(two.path(), "robots.txt");
+        assert!(
+            legacy_output_problem(two.path())
+                .unwrap()
+                .contains("lacks 404.html")
+        );
+    }
+
+    #[test]
+    fn language_codes() {
+        for code in ["en", "fr", "pt-br", "zh-hant-tw", "es-419"] {
+            assert!(is_language_code(code), "{code}");
+        }
+        for name in ["e", "", "pt_br", "thirteen-char", "a.b", "é"] {
+            assert!(!is_language_code(name), "{name}");
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn links_in_an_earlier_output_are_not_adopted() {
+        let dir = legacy(&[]);
+        std::os::unix::fs::symlink("/", dir.path().join("en")).unwrap();
+        assert!(
+            legacy_output_problem(dir.path())
+                .unwrap()
+                .contains("symbolic link \"en\"")
+        );
+        let dir = legacy(&["old_alias/index.html"]);
+        std::os::unix::fs::symlink("/", dir.path().join("old_alias/deeper")).unwrap();
+        assert!(legacy_output_problem(dir.path()).is_some());
     }
 }

@@ -1,10 +1,13 @@
 //! Stage 5, write: rendered files stream into a staging folder beside the output, which is
 //! swapped in (an atomic exchange where the OS has one) once the whole site is rendered without
 //! errors. A failed or killed build leaves the previous output whole; the next build puts back
-//! an output a killed swap left aside and clears the leftover staging folder.
+//! an output a killed swap left aside and clears the leftover staging folder. Only folders the
+//! tool marked are deleted or put back: anything else at a staging name stops the build.
 
 use crate::diagnostic::EnvError;
-use crate::output_guard::{MARKER, MARKER_TEXT};
+use crate::output_guard::{
+    MARKER, MARKER_TEXT, check_staging_siblings, is_marked_folder, not_the_tools, staging_siblings,
+};
 use crate::paths;
 use std::fs;
 use std::io::ErrorKind;
@@ -51,7 +54,9 @@ fn env_error(path: &Path, e: std::io::Error) -> EnvError {
 /// OS can (Linux `renameat2(RENAME_EXCHANGE)`), else with two renames through `.NAME.old`.
 /// The output is never missing for longer than a killed two-rename swap, and
 /// [`recover`] (run by [`Staging::begin`] and at the start of every build) puts `.NAME.old`
-/// back before anything else is done. Every staging folder carries the output marker.
+/// back before anything else is done. Every staging folder carries the output marker, and
+/// only marked folders at the staging names are deleted or put back (anything else there is
+/// the user's, and stops the build with nothing touched).
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
@@ -65,11 +70,7 @@ fn siblings(output: &Path) -> (PathBuf, PathBuf, PathBuf) {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    let name = output
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().to_string());
-    let staging = parent.join(format!(".{name}.new"));
-    let previous = parent.join(format!(".{name}.old"));
+    let (staging, previous) = staging_siblings(output);
     (parent, staging, previous)
 }
 
@@ -82,23 +83,26 @@ fn present(path: &Path) -> Result<bool, EnvError> {
     }
 }
 
-/// Removes whatever is at `path` (a folder with its contents, or a file or link), if anything.
-fn remove(path: &Path) -> Result<(), EnvError> {
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path).map_err(|e| env_error(path, e)),
-        Ok(_) => fs::remove_file(path).map_err(|e| env_error(path, e)),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(env_error(path, e)),
+/// Removes the staging folder `path` beside `output`, if anything is there, but only a folder
+/// the tool made (the marker at its top); anything else is refused and left as it is.
+fn remove_ours(path: &Path, output: &Path) -> Result<(), EnvError> {
+    if !present(path)? {
+        return Ok(());
     }
+    if !is_marked_folder(path) {
+        return Err(not_the_tools(path, output));
+    }
+    fs::remove_dir_all(path).map_err(|e| env_error(path, e))
 }
 
 /// Undoes a swap that was killed between its two renames: when the output is missing and
-/// `.NAME.old` is a folder (not a link), `.NAME.old` becomes the output again. Nothing else is
-/// touched.
+/// `.NAME.old` is a folder the tool made (the marker at its top, not a link), `.NAME.old`
+/// becomes the output again. Anything at `.NAME.new` or `.NAME.old` that the tool did not make
+/// is refused first, with nothing touched.
 pub fn recover(output: &Path) -> Result<(), EnvError> {
+    check_staging_siblings(output)?;
     let (_, _, previous) = siblings(output);
-    let previous_is_folder = fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir());
-    if previous_is_folder && !present(output)? {
+    if is_marked_folder(&previous) && !present(output)? {
         fs::rename(&previous, output).map_err(|e| env_error(&previous, e))?;
     }
     Ok(())
@@ -107,14 +111,14 @@ pub fn recover(output: &Path) -> Result<(), EnvError> {
 impl Staging {
     /// Recovers a killed swap, clears what an earlier run left beside the output, and makes
     /// an empty staging folder holding only the marker. `.NAME.old` is deleted only while the
-    /// output exists.
+    /// output exists, and either is deleted only if it carries the marker.
     pub fn begin(output: &Path) -> Result<Staging, EnvError> {
         let (parent, staging, previous) = siblings(output);
         fs::create_dir_all(&parent).map_err(|e| env_error(&parent, e))?;
         recover(output)?;
-        remove(&staging)?;
+        remove_ours(&staging, output)?;
         if present(output)? {
-            remove(&previous)?;
+            remove_ours(&previous, output)?;
         }
         fs::create_dir(&staging).map_err(|e| env_error(&staging, e))?;
         let marker = staging.join(MARKER);
@@ -132,15 +136,18 @@ impl Staging {
     }
 
     /// Swaps the staged site in for the output: one atomic exchange where the OS has it (the
-    /// old site, now at the staging name, is then deleted), two renames elsewhere.
+    /// old site, now at the staging name, is then deleted), two renames elsewhere. An old
+    /// output without the marker (an earlier version's, adopted) is marked first, so that
+    /// wherever a killed swap leaves it, the next run knows it for the tool's.
     pub fn commit(self) -> Result<(), EnvError> {
         if !present(&self.output)? {
             return fs::rename(&self.staging, &self.output).map_err(|e| env_error(&self.output, e));
         }
+        self.mark_the_old_output()?;
         if exchange(&self.staging, &self.output).map_err(|e| env_error(&self.output, e))? {
             // The old output is now at the staging name; a failure here leaves it for the
             // next run's `begin` to clear.
-            let _ = remove(&self.staging);
+            let _ = remove_ours(&self.staging, &self.output);
             return Ok(());
         }
         self.commit_by_renames()
@@ -149,19 +156,32 @@ impl Staging {
     /// The swap where there is no atomic exchange: output → `.NAME.old`, staging → output.
     /// A kill between the two leaves the old site at `.NAME.old`, which [`recover`] restores.
     fn commit_by_renames(self) -> Result<(), EnvError> {
-        remove(&self.previous)?;
+        self.mark_the_old_output()?;
+        remove_ours(&self.previous, &self.output)?;
         fs::rename(&self.output, &self.previous).map_err(|e| env_error(&self.output, e))?;
         if let Err(e) = fs::rename(&self.staging, &self.output) {
             let _ = fs::rename(&self.previous, &self.output);
             return Err(env_error(&self.output, e));
         }
-        let _ = remove(&self.previous);
+        let _ = remove_ours(&self.previous, &self.output);
+        Ok(())
+    }
+
+    /// Puts the marker in the output about to be swapped out, if it is a folder without one (an
+    /// earlier version's output, adopted by the guard): at the staging name or at `.NAME.old`
+    /// it is then the tool's, to delete or put back.
+    fn mark_the_old_output(&self) -> Result<(), EnvError> {
+        let is_folder = fs::symlink_metadata(&self.output).is_ok_and(|m| m.is_dir());
+        if is_folder && !is_marked_folder(&self.output) {
+            let marker = self.output.join(MARKER);
+            fs::write(&marker, MARKER_TEXT).map_err(|e| env_error(&marker, e))?;
+        }
         Ok(())
     }
 
     /// Drops the staged files; the output stays as it was.
     pub fn abandon(self) {
-        let _ = remove(&self.staging);
+        let _ = remove_ours(&self.staging, &self.output);
     }
 }
 
@@ -234,6 +254,12 @@ mod tests {
         fs::write(dir.join("index.html"), text).unwrap();
     }
 
+    /// A folder the tool made: `site` with the marker.
+    fn marked(dir: &Path, text: &str) {
+        site(dir, text);
+        fs::write(dir.join(MARKER), MARKER_TEXT).unwrap();
+    }
+
     fn staged(output: &Path, text: &str) -> Staging {
         let staging = Staging::begin(output).unwrap();
         staging
@@ -278,8 +304,8 @@ mod tests {
     fn a_swap_killed_between_renames_is_undone_at_the_next_start() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
-        site(&dir.path().join(".public.old"), "old");
-        site(&dir.path().join(".public.new"), "half");
+        marked(&dir.path().join(".public.old"), "old");
+        marked(&dir.path().join(".public.new"), "half");
         let staging = Staging::begin(&output).unwrap();
         assert_eq!(
             fs::read_to_string(output.join("index.html")).unwrap(),
@@ -300,14 +326,65 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         site(&dir.path().join("mine"), "mine");
+        fs::write(dir.path().join("mine").join(MARKER), MARKER_TEXT).unwrap();
         std::os::unix::fs::symlink(dir.path().join("mine"), dir.path().join(".public.old"))
             .unwrap();
-        recover(&output).unwrap();
+        // Even to a marked folder: the link is not a folder the tool made.
+        let refused = recover(&output).unwrap_err();
+        assert!(refused.message.contains("is not the tool's"), "{refused}");
+        assert!(Staging::begin(&output).is_err());
         assert!(!output.exists());
+        assert!(
+            fs::symlink_metadata(dir.path().join(".public.old"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(
             fs::read_to_string(dir.path().join("mine/index.html")).unwrap(),
             "mine"
         );
+    }
+
+    #[test]
+    fn unmarked_folders_at_the_staging_names_are_neither_restored_nor_deleted() {
+        for (name, output_exists) in [
+            (".public.old", false),
+            (".public.old", true),
+            (".public.new", false),
+            (".public.new", true),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let output = dir.path().join("public");
+            if output_exists {
+                marked(&output, "site");
+            }
+            site(&dir.path().join(name), "mine");
+            let refused = Staging::begin(&output).err().expect(name);
+            assert!(refused.message.contains("move it away"), "{refused}");
+            assert_eq!(refused.path, dir.path().join(name));
+            assert!(recover(&output).is_err());
+            assert_eq!(
+                fs::read_to_string(dir.path().join(name).join("index.html")).unwrap(),
+                "mine",
+                "{name}"
+            );
+            assert_eq!(output.exists(), output_exists, "{name}");
+            let left = fs::read_dir(dir.path()).unwrap().count();
+            assert_eq!(left, 1 + usize::from(output_exists), "{name}: nothing made");
+        }
+    }
+
+    #[test]
+    fn an_unmarked_old_output_is_marked_before_it_is_swapped_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        site(&output, "old");
+        let staging = staged(&output, "new");
+        staging.mark_the_old_output().unwrap();
+        assert!(is_marked_folder(&output));
+        staging.commit().unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

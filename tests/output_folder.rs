@@ -1,8 +1,9 @@
 //! The output folder is the tool's alone: `build` refuses (exit 2, nothing touched) an output
 //! that is the root, contains it, lies inside the root's own folders, is a link, or is a
 //! non-empty folder the tool did not make; it marks every output, adopts an earlier version's
-//! output once, puts back a site a killed swap left aside, and keeps its working folder
-//! `.aspnet-kb/` free of links.
+//! output once (only if it holds nothing an earlier version did not write), puts back a site a
+//! killed swap left aside (only its own, marked), refuses folders of the user's at the staging
+//! names `.NAME.new` and `.NAME.old`, and keeps its working folder `.aspnet-kb/` free of links.
 
 #![cfg(unix)]
 
@@ -213,18 +214,179 @@ fn an_earlier_versions_output_is_adopted_once() {
         "sitemap.xml",
         "robots.txt",
         "404.html",
+        "index.html",
         "en/index.html",
-        "stale.html",
+        "en/stale.html",
+        "fr/sitemap.xml",
+        "pt-br/index.html",
+        "static/old-style.css",
+        "old-address/index.html",
+        "2019/05/moved/index.html",
     ] {
         site.write(&format!("public/{file}"), "from an earlier version");
     }
     site.build_ok();
     assert!(site.exists(MARKER));
-    assert!(
-        !site.exists("stale.html"),
-        "the old output was replaced whole"
-    );
+    for stale in [
+        "en/stale.html",
+        "pt-br",
+        "old-address",
+        "2019",
+        "static/old-style.css",
+    ] {
+        assert!(
+            !site.exists(stale),
+            "{stale}: the old output was replaced whole"
+        );
+    }
     assert_ne!(site.read("en/index.html"), "from an earlier version");
+    for leftover in [".public.old", ".public.new"] {
+        assert!(!site.root().join(leftover).exists(), "{leftover}");
+    }
+}
+
+#[test]
+fn an_earlier_output_with_anything_of_the_users_at_its_top_is_refused() {
+    let site = site();
+    // The three files of an earlier output do not make the rest of the folder the tool's.
+    for file in ["sitemap.xml", "robots.txt", "404.html"] {
+        site.write(&format!("victim/{file}"), "looks like an output");
+    }
+    site.write("victim/src/thesis.docx", "four years of work");
+    site.write("victim/en/index.html", "an earlier page");
+    let before = tree(site.root());
+    let run = site.run_in_root(&["build", "--output", "victim"]);
+    assert_refused(
+        &run,
+        "--output victim",
+        "not empty and was not written by aspnet-kb",
+    );
+    assert!(run.stderr.contains("folder \"src\""), "{}", run.stderr);
+    assert_eq!(tree(site.root()), before, "nothing was touched");
+
+    // A file of the user's beside them, a folder that is neither a language's nor an alias's,
+    // a link: each is named.
+    for (extra, named) in [
+        ("victim2/notes.txt", "file \"notes.txt\""),
+        ("victim2/my_photos/index.html", "folder \"my_photos\""),
+        ("victim2/old/index.htm", "folder \"old\""),
+    ] {
+        let site = Site::fixture("basic");
+        for file in ["sitemap.xml", "robots.txt", "404.html", "en/index.html"] {
+            site.write(&format!("victim2/{file}"), "from an earlier version");
+        }
+        site.write(extra, "mine");
+        if extra.contains("my_photos") {
+            site.write("victim2/my_photos/cat.jpg", "jpeg");
+        }
+        let before = tree(site.root());
+        let run = site.run_in_root(&["build", "--output", "victim2"]);
+        assert_refused(&run, "--output victim2", named);
+        assert_eq!(tree(site.root()), before, "{extra}");
+    }
+    let site = Site::fixture("basic");
+    for file in ["sitemap.xml", "robots.txt", "404.html"] {
+        site.write(&format!("victim3/{file}"), "from an earlier version");
+    }
+    std::os::unix::fs::symlink(site.root().join("content"), site.root().join("victim3/en"))
+        .unwrap();
+    let before = tree(site.root());
+    let run = site.run_in_root(&["build", "--output", "victim3"]);
+    assert_refused(&run, "--output victim3", "symbolic link \"en\"");
+    assert_eq!(tree(site.root()), before);
+}
+
+#[test]
+fn folders_of_the_users_at_the_staging_names_are_refused_and_kept() {
+    // Beside an existing output, and beside a missing one (where a marked `.NAME.old` would be
+    // put back): an unmarked folder is neither deleted nor made the output.
+    for (name, output_exists) in [
+        (".public.old", true),
+        (".public.old", false),
+        (".public.new", true),
+        (".public.new", false),
+    ] {
+        let site = site();
+        let run = site.run_in_root(&["build", "--output", "o/public"]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        if !output_exists {
+            fs::remove_dir_all(site.root().join("o/public")).unwrap();
+        }
+        site.write(&format!("o/{name}/keep.txt"), "my notes");
+        site.write(&format!("o/{name}/deeper/photo.jpg"), "jpeg bytes");
+        let before = tree(site.root());
+        let run = site.run_in_root(&["build", "--output", "o/public"]);
+        assert_eq!(run.status, 2, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "{name}: {name} beside the output is not the tool's: move it away"
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("hint: "), "{}", run.stderr);
+        assert_eq!(tree(site.root()), before, "{name}: nothing was touched");
+        assert_eq!(
+            fs::read(site.root().join(format!("o/{name}/keep.txt"))).unwrap(),
+            b"my notes"
+        );
+        // Moved away, the build goes on.
+        fs::rename(
+            site.root().join(format!("o/{name}")),
+            site.root().join("moved"),
+        )
+        .unwrap();
+        let run = site.run_in_root(&["build", "--output", "o/public"]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert_eq!(
+            fs::read(site.root().join("moved/keep.txt")).unwrap(),
+            b"my notes"
+        );
+    }
+
+    // A file or a link at a staging name is not the tool's either.
+    let site = site();
+    site.build_ok();
+    site.write(".public.new", "a file of mine");
+    let before = tree(site.root());
+    let run = site.build();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("is not the tool's"), "{}", run.stderr);
+    assert_eq!(tree(site.root()), before);
+    fs::remove_file(site.root().join(".public.new")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(
+        elsewhere.path().join(MARKER),
+        "marked, but reached through a link",
+    )
+    .unwrap();
+    fs::write(elsewhere.path().join("keep.txt"), "mine").unwrap();
+    fs::remove_dir_all(site.public()).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.root().join(".public.old")).unwrap();
+    let before = tree(site.root());
+    let outside = tree(elsewhere.path());
+    let run = site.build();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("is not the tool's"), "{}", run.stderr);
+    assert_eq!(tree(site.root()), before);
+    assert_eq!(tree(elsewhere.path()), outside);
+}
+
+#[test]
+fn the_search_indexs_staging_names_are_guarded_too() {
+    let site = site();
+    site.build_ok();
+    site.write(".aspnet-kb/.index.old/keep.txt", "mine");
+    let before = tree(site.root());
+    let run = site.build();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(".index.old beside the output is not the tool's"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(site.root()), before);
 }
 
 #[test]
@@ -235,6 +397,7 @@ fn a_killed_swap_is_undone_by_the_next_build_even_a_failing_one() {
     // A swap killed between its two renames: the site is aside, no output.
     fs::rename(site.public(), site.root().join(".public.old")).unwrap();
     site.write(".public.new/en/index.html", "half written");
+    site.write(&format!(".public.new/{MARKER}"), "# staging\n");
     // A build with a content error writes nothing, but puts the old site back first.
     let water = site.source("content/practices/water.md");
     site.write(
