@@ -7,7 +7,7 @@
 mod common;
 
 use common::Site;
-use common::preview::{Server, events, start, wait_for};
+use common::preview::{Server, events, start, start_on, wait_for};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -421,4 +421,35 @@ fn a_panic_in_a_rebuild_leaves_the_last_good_site_on_show() {
             .text()
             .contains("Clean water, after the panic")
     );
+}
+
+#[test]
+fn bound_to_ipv6_loopback_the_site_is_built_and_served() {
+    // Skipped where IPv6 loopback is not available.
+    if let Err(e) = std::net::TcpListener::bind("[::1]:0") {
+        eprintln!("skipped: cannot bind [::1] ({e})");
+        return;
+    }
+    let site = Site::fixture("basic");
+    let server = start_on(&site, "::1", &[]);
+    let prefix = format!("http://[::1]:{}/", server.port);
+    assert_eq!(server.base, format!("{prefix}aspnet/"));
+    let mut stream = TcpStream::connect(("::1", server.port)).expect("connect to [::1]");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /aspnet/en/practices/water/ HTTP/1.1\r\nHost: [::1]:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("a response");
+    let (response, at) = parse_head(&bytes).expect("a response head");
+    let page = String::from_utf8_lossy(&bytes[at..]);
+    assert_eq!(response.status, 200, "{page}");
+    assert!(page.contains("Clean water for all"));
+    // Absolute links point at the preview, its address in brackets.
+    assert!(page.contains(&prefix), "no link to {prefix} in the page");
 }

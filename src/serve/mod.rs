@@ -203,7 +203,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     let preview = Arc::new(Preview::new());
     // Links in the preview point at the preview, under the site's own base path.
     let base_path = crate::config::Config::read(root).map_or("/".to_string(), |c| c.base_path);
-    let base_url = format!("http://{}:{port}{base_path}", options.bind);
+    // `SocketAddr` puts an IPv6 address in brackets (`[::1]:1111`), as a URL needs.
+    let base_url = format!("http://{}{base_path}", SocketAddr::new(options.bind, port));
     *write(&preview.base_path) = base_path.clone();
     let overrides = Overrides {
         base_url: Some(base_url.clone()),
