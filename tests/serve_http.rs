@@ -1,7 +1,9 @@
 //! `aspnet-kb serve` as an HTTP server facing untrusted clients: only GET and HEAD, bounded
 //! request heads (size and time), slow clients that block no one, folder addresses without
 //! their slash redirected, UTF-8 paths raw or percent-encoded, fast keep-alive, and panics
-//! (in a rebuild or a request) that leave the server serving the last good site.
+//! (in a rebuild or a request) that leave the server serving the last good site; only
+//! requests naming the server in `Host` (against DNS rebinding); event streams capped, so
+//! that they never lock out page requests; and an IPv6 bind address.
 //! Every exchange is on loopback and bounded in count and time.
 
 mod common;
@@ -134,7 +136,7 @@ fn only_get_and_head_are_answered_and_head_has_no_body() {
     let mut stream = connect(&server);
     stream
         .write_all(
-            b"HEAD /aspnet/en/ HTTP/1.1\r\nHost: x\r\n\r\nGET /aspnet/en/ HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"HEAD /aspnet/en/ HTTP/1.1\r\nHost: localhost\r\n\r\nGET /aspnet/en/ HTTP/1.1\r\nHost: localhost\r\n\r\n",
         )
         .unwrap();
     let mut reader = BufReader::new(stream);
@@ -452,4 +454,71 @@ fn bound_to_ipv6_loopback_the_site_is_built_and_served() {
     assert!(page.contains("Clean water for all"));
     // Absolute links point at the preview, its address in brackets.
     assert!(page.contains(&prefix), "no link to {prefix} in the page");
+}
+
+/// A GET of `path` with the given `Host` header lines (none, one or several).
+fn get_with_hosts(server: &Server, path: &str, hosts: &[&str]) -> Response {
+    let mut request = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    for host in hosts {
+        request.push_str(&format!("Host: {host}\r\n"));
+    }
+    request.push_str("\r\n");
+    exchange(server, request.as_bytes())
+}
+
+#[test]
+fn only_requests_naming_the_server_in_host_are_answered() {
+    let site = Site::fixture("basic");
+    let server = start(&site, &[]);
+    let port = server.port;
+    let page = "/aspnet/en/practices/water/";
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let response = get_with_hosts(&server, page, &[&host]);
+        assert_eq!(response.status, 200, "Host: {host}");
+        assert!(response.text().contains("Clean water for all"), "{host}");
+    }
+    // A name that DNS rebinding points at 127.0.0.1: neither pages nor the event stream.
+    for host in [
+        "x",
+        "attacker.example",
+        &format!("attacker.example:{port}"),
+        &format!("localhost.attacker.example:{port}"),
+        &format!("127.0.0.1.attacker.example:{port}"),
+    ] {
+        for path in [page, "/aspnet/", "/__aspnet-kb/events"] {
+            let response = get_with_hosts(&server, path, &[host]);
+            assert!(
+                matches!(response.status, 421 | 403),
+                "Host: {host} {path}: {}",
+                response.status
+            );
+            assert!(!response.text().contains("Clean water"), "{host} {path}");
+        }
+    }
+    // No Host on HTTP/1.1, or two of them: a bad request.
+    assert_eq!(get_with_hosts(&server, page, &[]).status, 400);
+    assert_eq!(
+        get_with_hosts(&server, page, &["localhost", "attacker.example"]).status,
+        400
+    );
+    // HTTP/1.0 may leave it out.
+    let response = exchange(&server, format!("GET {page} HTTP/1.0\r\n\r\n").as_bytes());
+    assert_eq!(response.status, 200);
+    // A refused request closes its connection: nothing after it is answered.
+    let response = exchange(
+        &server,
+        format!(
+            "GET {page} HTTP/1.1\r\nHost: attacker.example\r\n\r\n\
+             GET {page} HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(response.status, 421);
+    assert!(!response.text().contains("HTTP/1.1"), "a second response");
 }

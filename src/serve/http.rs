@@ -12,11 +12,15 @@
 //! and HEAD are answered (405 otherwise); connections are kept alive, with Nagle's algorithm
 //! off and each response written at once, so a request on a kept-alive connection takes no
 //! more than its work. A panic while answering is a 500 for that request alone.
+//!
+//! A request must name the server in its `Host` header: `localhost`, an IP address or the
+//! host of the preview's base URL (any port), else 421. A page on some other name that
+//! DNS rebinding points at the preview therefore cannot read it (drafts included).
 
 use super::Preview;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -105,9 +109,12 @@ pub(super) fn test_panic_marker() -> Option<String> {
         .filter(|m| !m.is_empty())
 }
 
-/// Serves connections from `listener` until the process ends.
-pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits) {
+/// Serves connections from `listener` until the process ends; `own_host` is the host of
+/// the preview's base URL (lowercase), which requests may name besides `localhost` and IP
+/// addresses.
+pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits, own_host: String) {
     let limits = Arc::new(limits);
+    let own_host = Arc::new(own_host);
     let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let stream = match stream {
@@ -124,7 +131,11 @@ pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits) {
             continue;
         }
         let slot = Slot::take(&open);
-        let (preview, limits) = (Arc::clone(&preview), Arc::clone(&limits));
+        let (preview, limits, own_host) = (
+            Arc::clone(&preview),
+            Arc::clone(&limits),
+            Arc::clone(&own_host),
+        );
         // If the thread cannot be made, the closure is dropped with its slot and stream.
         let _ = std::thread::Builder::new()
             .name("serve-connection".into())
@@ -132,7 +143,7 @@ pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits) {
             .stack_size(512 * 1024)
             .spawn(move || {
                 let _slot = slot;
-                connection(stream, &preview, &limits);
+                connection(stream, &preview, &limits, &own_host);
             });
     }
 }
@@ -224,6 +235,10 @@ struct RequestHead {
     /// The request target as sent (raw UTF-8 bytes in it are accepted).
     target: String,
     keep_alive: bool,
+    /// The `Host` headers' values, lowercase (more than one is a bad request).
+    hosts: Vec<String>,
+    /// HTTP/1.1 (a request without `Host` is then a bad request), rather than HTTP/1.0.
+    http11: bool,
     /// Whether a body follows (which is never read: the connection is closed after).
     has_body: bool,
 }
@@ -249,9 +264,11 @@ impl RequestHead {
             })
             .collect();
         let has = |token: &str| connection.iter().any(|t| t == token);
-        let keep_alive = match request.version? {
-            0 => has("keep-alive"),
-            _ => !has("close"),
+        let http11 = request.version? != 0;
+        let keep_alive = if http11 {
+            !has("close")
+        } else {
+            has("keep-alive")
         };
         let has_body = header("transfer-encoding").next().is_some()
             || header("content-length").any(|v| v.trim() != "0");
@@ -259,13 +276,15 @@ impl RequestHead {
             method: request.method?.to_string(),
             target: request.path?.to_string(),
             keep_alive,
+            hosts: header("host").collect(),
+            http11,
             has_body,
         })
     }
 }
 
 /// Answers requests on one connection until it closes, errs, or a limit is reached.
-fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
+fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits, own_host: &str) {
     // Each response is written whole at once: no need to wait for more to fill a packet.
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(limits.write_time));
@@ -285,8 +304,11 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
         };
         buffer.drain(..length);
         let head_only = head.method == "HEAD";
-        let answer = catch_unwind(AssertUnwindSafe(|| respond(&head, preview, limits)))
-            .unwrap_or_else(|_| Answer::Close(Reply::text(500, "internal server error")));
+        let answer = match check_host(&head, own_host) {
+            Some(refusal) => Answer::Close(refusal),
+            None => catch_unwind(AssertUnwindSafe(|| respond(&head, preview, limits)))
+                .unwrap_or_else(|_| Answer::Close(Reply::text(500, "internal server error"))),
+        };
         // A body is never read: the connection cannot go on after it.
         let keep_alive =
             head.keep_alive && !head.has_body && answered < limits.requests_per_connection;
@@ -306,6 +328,47 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
             return linger(stream);
         }
     }
+}
+
+/// The refusal of a request whose `Host` header does not name this server (421), or that
+/// has none on HTTP/1.1 or several (400); `None` when it may be answered.
+fn check_host(head: &RequestHead, own_host: &str) -> Option<Reply> {
+    match head.hosts.as_slice() {
+        [] if !head.http11 => None,
+        [host] if host_allowed(host, own_host) => None,
+        [_] => Some(Reply::text(421, "misdirected request: unknown host")),
+        _ => Some(Reply::text(400, "bad request: one Host header needed")),
+    }
+}
+
+/// Whether a `Host` header's value names this server, its port (if any) ignored:
+/// `localhost`, an IPv4 address, an IPv6 address in brackets, or `own_host` (the host of
+/// the base URL, lowercase). No other name can reach the preview but by DNS rebinding.
+pub fn host_allowed(value: &str, own_host: &str) -> bool {
+    let value = value.trim();
+    let (host, port) = if value.starts_with('[') {
+        match value.find(']') {
+            Some(end) => value.split_at(end + 1),
+            None => return false,
+        }
+    } else {
+        value.split_at(value.find(':').unwrap_or(value.len()))
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let ipv6 = || {
+        host.strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|h| h.parse::<Ipv6Addr>().is_ok())
+    };
+    port_ok
+        && !host.is_empty()
+        && (host.eq_ignore_ascii_case("localhost")
+            || host.parse::<Ipv4Addr>().is_ok()
+            || ipv6()
+            || host.eq_ignore_ascii_case(own_host))
 }
 
 /// Sends `reply` and closes the connection.
@@ -418,6 +481,7 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -698,6 +762,46 @@ mod tests {
         assert_eq!(query_of("/en?q=a b#top"), "?q=a%20b");
         assert_eq!(query_of("/en?q=é"), "?q=%C3%A9");
         assert_eq!(query_of("/en"), "");
+    }
+
+    #[test]
+    fn only_hosts_naming_the_server_are_allowed() {
+        for host in [
+            "localhost",
+            "LOCALHOST:1111",
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "192.168.1.20:1111",
+            "[::1]",
+            "[::1]:1111",
+            "[fe80::1]:80",
+            "preview.lan:1111",
+            "Preview.LAN",
+            "localhost:",
+        ] {
+            assert!(host_allowed(host, "preview.lan"), "{host}");
+        }
+        for host in [
+            "x",
+            "",
+            ":1111",
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "::1",
+            "[::1",
+            "[localhost]",
+            "[::1]x",
+            "localhost:abc",
+            "localhost:1:2",
+            "preview.lan.evil",
+            "sub.preview.lan",
+        ] {
+            assert!(!host_allowed(host, "preview.lan"), "{host:?}");
+        }
+        // An empty own host (a base URL without one) allows nothing more.
+        assert!(!host_allowed("", ""));
     }
 
     #[test]

@@ -205,6 +205,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     let base_path = crate::config::Config::read(root).map_or("/".to_string(), |c| c.base_path);
     // `SocketAddr` puts an IPv6 address in brackets (`[::1]:1111`), as a URL needs.
     let base_url = format!("http://{}{base_path}", SocketAddr::new(options.bind, port));
+    // Requests must name this host, `localhost` or an IP address (see `http::host_allowed`).
+    let own_host = url::Url::parse(&base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
     *write(&preview.base_path) = base_path.clone();
     let overrides = Overrides {
         base_url: Some(base_url.clone()),
@@ -264,7 +269,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     };
     eprintln!("serving {base_url} (Ctrl-C to stop)");
     let http_preview = Arc::clone(&preview);
-    std::thread::spawn(move || http::run(listener, http_preview, limits));
+    std::thread::spawn(move || http::run(listener, http_preview, limits, own_host));
 
     let site_yaml = root.join("site.yaml");
     let watched = |path: &Path| {
