@@ -522,3 +522,82 @@ fn only_requests_naming_the_server_in_host_are_answered() {
     assert_eq!(response.status, 421);
     assert!(!response.text().contains("HTTP/1.1"), "a second response");
 }
+
+/// Opens the event stream on a new connection: its status, and the connection with the
+/// response head read (the stream's lines, if any, follow).
+fn open_event_stream(server: &Server) -> (u16, TcpStream) {
+    let mut stream = connect(server);
+    stream
+        .write_all(b"GET /__aspnet-kb/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .expect("send");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert!(head.len() < 8 * 1024, "endless head");
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            other => panic!("closed before a response head: {other:?}"),
+        }
+    }
+    (parse_head(&head).expect("a response head").0.status, stream)
+}
+
+#[test]
+fn event_streams_beyond_their_cap_get_503_and_never_lock_out_pages() {
+    let cap = aspnet_kb::serve::http::Limits::default().event_streams;
+    assert!(cap <= 64, "the test opens cap + 6 connections");
+    let site = Site::fixture("basic");
+    let server = start(&site, &[]);
+    let page = b"/aspnet/en/practices/water/";
+    let started = Instant::now();
+    let mut open: Vec<TcpStream> = (0..cap)
+        .map(|i| {
+            let (status, stream) = open_event_stream(&server);
+            assert_eq!(status, 200, "event stream {i}");
+            stream
+        })
+        .collect();
+    for i in 0..6 {
+        let (status, _) = open_event_stream(&server);
+        assert_eq!(status, 503, "event stream {} beyond the cap", cap + i);
+        // Pages are still answered, at once.
+        let one = Instant::now();
+        assert_eq!(get(&server, page).status, 200);
+        assert!(
+            one.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            one.elapsed()
+        );
+    }
+    // Pages closed: their streams free their places promptly, with no event to send.
+    open.truncate(cap - 10);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut reopened = 0;
+    while reopened < 10 {
+        assert!(
+            Instant::now() < deadline,
+            "only {reopened} of 10 streams reopened in 5 s after their clients closed"
+        );
+        match open_event_stream(&server) {
+            (200, stream) => {
+                open.push(stream);
+                reopened += 1;
+            }
+            (503, _) => std::thread::sleep(Duration::from_millis(200)),
+            (status, _) => panic!("event stream: {status}"),
+        }
+    }
+    assert_eq!(open_event_stream(&server).0, 503, "the cap holds");
+    assert_eq!(get(&server, page).status, 200);
+    // An idle stream gets a keep-alive comment within a few seconds.
+    let mut lines = BufReader::new(open.swap_remove(0));
+    let mut line = String::new();
+    while line.trim_end() != ": keep-alive" {
+        line.clear();
+        assert!(
+            lines.read_line(&mut line).expect("a line in time") > 0,
+            "the stream closed"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(20));
+}

@@ -6,11 +6,15 @@
 //! The preview may be bound to a LAN address and shows untrusted content, so the server is a
 //! careful one: a small HTTP/1.1 server on std's `TcpListener`, with `httparse` reading the
 //! request head. Each connection has a thread of its own, up to [`Limits::connections`] at
-//! once (then 503); a request head must come whole within [`Limits::head_time`] and
-//! [`Limits::head_size`] bytes (then 408 or 431, and the connection is closed), so a slow or
-//! hostile client holds one thread for a bounded time and never blocks the others. Only GET
-//! and HEAD are answered (405 otherwise); connections are kept alive, with Nagle's algorithm
-//! off and each response written at once, so a request on a kept-alive connection takes no
+//! once (then 503), of which at most [`Limits::event_streams`] hold an event stream (then
+//! 503 for that stream alone), so that open pages never take the capacity page requests
+//! need; a stream whose client closed is noticed within [`Limits::stream_check`] (one that
+//! vanished without closing, once writing to it fails) and frees its place. A request head
+//! must come whole within [`Limits::head_time`] and [`Limits::head_size`] bytes (then 408
+//! or 431, and the connection is closed), so a slow or hostile client holds one thread for
+//! a bounded time and never blocks the others. Only GET and HEAD are answered (405
+//! otherwise); connections are kept alive, with Nagle's algorithm off and each response
+//! written at once, so a request on a kept-alive connection takes no
 //! more than its work. A panic while answering is a 500 for that request alone.
 //!
 //! A request must name the server in its `Host` header: `localhost`, an IP address or the
@@ -62,6 +66,15 @@ pub struct Limits {
     pub write_time: Duration,
     /// Connections served at once, event streams included: 503 beyond.
     pub connections: usize,
+    /// Event streams open at once, well under [`Limits::connections`]: 503 beyond, for the
+    /// stream asked for alone.
+    pub event_streams: usize,
+    /// How often an idle event stream checks, without waiting, whether its client has
+    /// closed the connection.
+    pub stream_check: Duration,
+    /// How long an event stream stays silent before a comment line, which keeps it open
+    /// through proxies and lets a write find a connection that is gone.
+    pub keep_alive: Duration,
     /// Requests answered on one connection before it is closed.
     pub requests_per_connection: usize,
     /// Test hook: a request whose path contains this panics (see [`Limits::from_env`]).
@@ -76,6 +89,9 @@ impl Default for Limits {
             head_time: Duration::from_secs(10),
             write_time: Duration::from_secs(30),
             connections: 512,
+            event_streams: 64,
+            stream_check: Duration::from_secs(1),
+            keep_alive: Duration::from_secs(5),
             requests_per_connection: 10_000,
             panic_marker: None,
         }
@@ -109,12 +125,26 @@ pub(super) fn test_panic_marker() -> Option<String> {
         .filter(|m| !m.is_empty())
 }
 
+/// What the connections' threads share.
+struct Server {
+    preview: Arc<Preview>,
+    limits: Limits,
+    /// The host of the preview's base URL, lowercase.
+    own_host: String,
+    /// The event streams open.
+    streams: Arc<AtomicUsize>,
+}
+
 /// Serves connections from `listener` until the process ends; `own_host` is the host of
 /// the preview's base URL (lowercase), which requests may name besides `localhost` and IP
 /// addresses.
 pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits, own_host: String) {
-    let limits = Arc::new(limits);
-    let own_host = Arc::new(own_host);
+    let server = Arc::new(Server {
+        preview,
+        limits,
+        own_host,
+        streams: Arc::new(AtomicUsize::new(0)),
+    });
     let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let stream = match stream {
@@ -126,16 +156,11 @@ pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits, own_hos
                 continue;
             }
         };
-        if open.load(Ordering::Acquire) >= limits.connections {
+        let Some(slot) = Slot::take(&open, server.limits.connections) else {
             refuse(stream);
             continue;
-        }
-        let slot = Slot::take(&open);
-        let (preview, limits, own_host) = (
-            Arc::clone(&preview),
-            Arc::clone(&limits),
-            Arc::clone(&own_host),
-        );
+        };
+        let server = Arc::clone(&server);
         // If the thread cannot be made, the closure is dropped with its slot and stream.
         let _ = std::thread::Builder::new()
             .name("serve-connection".into())
@@ -143,18 +168,24 @@ pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits, own_hos
             .stack_size(512 * 1024)
             .spawn(move || {
                 let _slot = slot;
-                connection(stream, &preview, &limits, &own_host);
+                connection(stream, &server);
             });
     }
 }
 
-/// One connection of those open; given back when dropped, even by a panic.
+/// One place of those counted by a counter (connections, event streams); given back when
+/// dropped, even by a panic.
 struct Slot(Arc<AtomicUsize>);
 
 impl Slot {
-    fn take(open: &Arc<AtomicUsize>) -> Slot {
-        open.fetch_add(1, Ordering::AcqRel);
-        Slot(Arc::clone(open))
+    /// A place, if fewer than `most` are taken.
+    fn take(taken: &Arc<AtomicUsize>, most: usize) -> Option<Slot> {
+        taken
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < most).then_some(n + 1)
+            })
+            .ok()?;
+        Some(Slot(Arc::clone(taken)))
     }
 }
 
@@ -284,7 +315,8 @@ impl RequestHead {
 }
 
 /// Answers requests on one connection until it closes, errs, or a limit is reached.
-fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits, own_host: &str) {
+fn connection(mut stream: TcpStream, server: &Server) {
+    let (preview, limits) = (server.preview.as_ref(), &server.limits);
     // Each response is written whole at once: no need to wait for more to fill a packet.
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(limits.write_time));
@@ -304,7 +336,7 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits, own_hos
         };
         buffer.drain(..length);
         let head_only = head.method == "HEAD";
-        let answer = match check_host(&head, own_host) {
+        let answer = match check_host(&head, &server.own_host) {
             Some(refusal) => Answer::Close(refusal),
             None => catch_unwind(AssertUnwindSafe(|| respond(&head, preview, limits)))
                 .unwrap_or_else(|_| Answer::Close(Reply::text(500, "internal server error"))),
@@ -316,7 +348,10 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits, own_hos
             Answer::Reply(reply) => (reply, keep_alive),
             Answer::Close(reply) => (reply, false),
             Answer::Events if head_only => (Reply::events_head(), false),
-            Answer::Events => return stream_events(stream, preview),
+            Answer::Events => match Slot::take(&server.streams, limits.event_streams) {
+                Some(slot) => return stream_events(stream, preview, limits, slot),
+                None => (Reply::text(503, "too many event streams"), false),
+            },
         };
         if stream
             .write_all(&reply.to_bytes(head_only, keep_alive))
@@ -673,9 +708,10 @@ fn inject(html: Vec<u8>) -> Vec<u8> {
 }
 
 /// Sends one server-sent event per rebuild until the page goes away, event by event; then
-/// the connection closes (the stream has no length).
-fn stream_events(mut stream: TcpStream, preview: &Preview) {
-    let events = preview.subscribe();
+/// the connection closes (the stream has no length). Holds its `_slot` (a place among the
+/// event streams) and its subscription until then.
+fn stream_events(mut stream: TcpStream, preview: &Preview, limits: &Limits, _slot: Slot) {
+    let subscription = preview.subscribe();
     let mut send = |text: &str| stream.write_all(text.as_bytes());
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: close\r\n\r\nretry: 500\n\n";
@@ -683,17 +719,39 @@ fn stream_events(mut stream: TcpStream, preview: &Preview) {
     if send(head).is_err() || preview.problems_event().is_some_and(|e| send(&e).is_err()) {
         return;
     }
+    let mut last_sent = Instant::now();
     loop {
-        let sent = match events.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => send(&event),
-            // A comment line keeps idle connections open and finds closed ones.
-            Err(RecvTimeoutError::Timeout) => send(": keep-alive\n\n"),
+        let sent = match subscription.events.recv_timeout(limits.stream_check) {
+            Ok(event) => stream.write_all(event.as_bytes()),
+            Err(RecvTimeoutError::Timeout) if client_gone(&mut stream) => return,
+            // A comment line keeps idle connections open and finds vanished clients.
+            Err(RecvTimeoutError::Timeout) if last_sent.elapsed() >= limits.keep_alive => {
+                stream.write_all(b": keep-alive\n\n")
+            }
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
         if sent.is_err() {
             return;
         }
+        last_sent = Instant::now();
     }
+}
+
+/// Whether the client of an event stream has closed (or reset) the connection, found
+/// without waiting: it sends nothing after its request, so what it may send is read and
+/// dropped, and the end of its data is the end of the stream.
+fn client_gone(stream: &mut TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut chunk = [0u8; 1024];
+    let gone = match stream.read(&mut chunk) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted),
+    };
+    stream.set_nonblocking(false).is_err() || gone
 }
 
 #[cfg(test)]

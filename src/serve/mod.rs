@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
@@ -37,7 +38,27 @@ pub struct Preview {
     files: RwLock<Files>,
     base_path: RwLock<String>,
     problems: RwLock<Option<Vec<String>>>,
-    subscribers: Mutex<Vec<Sender<String>>>,
+    /// The channels of the open event streams, each with its number (see [`Subscription`]).
+    subscribers: Mutex<Vec<(u64, Sender<String>)>>,
+    next_subscriber: AtomicU64,
+}
+
+/// An event stream's channel of events; leaves the subscribers when dropped, so that a
+/// closed stream costs nothing even if no event comes.
+pub struct Subscription<'p> {
+    preview: &'p Preview,
+    number: u64,
+    pub events: Receiver<String>,
+}
+
+impl Drop for Subscription<'_> {
+    fn drop(&mut self) {
+        self.preview
+            .subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|(n, _)| *n != self.number);
+    }
 }
 
 impl Preview {
@@ -47,6 +68,7 @@ impl Preview {
             base_path: RwLock::new("/".into()),
             problems: RwLock::new(None),
             subscribers: Mutex::new(Vec::new()),
+            next_subscriber: AtomicU64::new(0),
         }
     }
 
@@ -58,14 +80,19 @@ impl Preview {
         read(&self.base_path).clone()
     }
 
-    /// A channel that receives every event from now on.
-    pub fn subscribe(&self) -> Receiver<String> {
-        let (sender, receiver) = channel();
+    /// A channel that receives every event from now on, until dropped.
+    pub fn subscribe(&self) -> Subscription<'_> {
+        let (sender, events) = channel();
+        let number = self.next_subscriber.fetch_add(1, Ordering::Relaxed);
         self.subscribers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(sender);
-        receiver
+            .push((number, sender));
+        Subscription {
+            preview: self,
+            number,
+            events,
+        }
     }
 
     /// The event describing the current problems, if the last run failed.
@@ -93,7 +120,7 @@ impl Preview {
         self.subscribers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|s| s.send(event.to_string()).is_ok());
+            .retain(|(_, s)| s.send(event.to_string()).is_ok());
     }
 
     /// Shows `problems` in the overlay of open pages (and of pages opened from now on).
