@@ -1,13 +1,15 @@
 //! `aspnet-kb serve` as an HTTP server facing untrusted clients: only GET and HEAD, bounded
 //! request heads (size and time), slow clients that block no one, folder addresses without
 //! their slash redirected, UTF-8 paths raw or percent-encoded, fast keep-alive, and panics
-//! (in a rebuild or a request) that leave the server serving the last good site.
+//! (in a rebuild or a request) that leave the server serving the last good site; only
+//! requests naming the server in `Host` (against DNS rebinding); event streams capped, so
+//! that they never lock out page requests; and an IPv6 bind address.
 //! Every exchange is on loopback and bounded in count and time.
 
 mod common;
 
 use common::Site;
-use common::preview::{Server, events, start, wait_for};
+use common::preview::{Server, events, start, start_on, wait_for};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -134,7 +136,7 @@ fn only_get_and_head_are_answered_and_head_has_no_body() {
     let mut stream = connect(&server);
     stream
         .write_all(
-            b"HEAD /aspnet/en/ HTTP/1.1\r\nHost: x\r\n\r\nGET /aspnet/en/ HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"HEAD /aspnet/en/ HTTP/1.1\r\nHost: localhost\r\n\r\nGET /aspnet/en/ HTTP/1.1\r\nHost: localhost\r\n\r\n",
         )
         .unwrap();
     let mut reader = BufReader::new(stream);
@@ -421,4 +423,181 @@ fn a_panic_in_a_rebuild_leaves_the_last_good_site_on_show() {
             .text()
             .contains("Clean water, after the panic")
     );
+}
+
+#[test]
+fn bound_to_ipv6_loopback_the_site_is_built_and_served() {
+    // Skipped where IPv6 loopback is not available.
+    if let Err(e) = std::net::TcpListener::bind("[::1]:0") {
+        eprintln!("skipped: cannot bind [::1] ({e})");
+        return;
+    }
+    let site = Site::fixture("basic");
+    let server = start_on(&site, "::1", &[]);
+    let prefix = format!("http://[::1]:{}/", server.port);
+    assert_eq!(server.base, format!("{prefix}aspnet/"));
+    let mut stream = TcpStream::connect(("::1", server.port)).expect("connect to [::1]");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /aspnet/en/practices/water/ HTTP/1.1\r\nHost: [::1]:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("a response");
+    let (response, at) = parse_head(&bytes).expect("a response head");
+    let page = String::from_utf8_lossy(&bytes[at..]);
+    assert_eq!(response.status, 200, "{page}");
+    assert!(page.contains("Clean water for all"));
+    // Absolute links point at the preview, its address in brackets.
+    assert!(page.contains(&prefix), "no link to {prefix} in the page");
+}
+
+/// A GET of `path` with the given `Host` header lines (none, one or several).
+fn get_with_hosts(server: &Server, path: &str, hosts: &[&str]) -> Response {
+    let mut request = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    for host in hosts {
+        request.push_str(&format!("Host: {host}\r\n"));
+    }
+    request.push_str("\r\n");
+    exchange(server, request.as_bytes())
+}
+
+#[test]
+fn only_requests_naming_the_server_in_host_are_answered() {
+    let site = Site::fixture("basic");
+    let server = start(&site, &[]);
+    let port = server.port;
+    let page = "/aspnet/en/practices/water/";
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let response = get_with_hosts(&server, page, &[&host]);
+        assert_eq!(response.status, 200, "Host: {host}");
+        assert!(response.text().contains("Clean water for all"), "{host}");
+    }
+    // A name that DNS rebinding points at 127.0.0.1: neither pages nor the event stream.
+    for host in [
+        "x",
+        "attacker.example",
+        &format!("attacker.example:{port}"),
+        &format!("localhost.attacker.example:{port}"),
+        &format!("127.0.0.1.attacker.example:{port}"),
+    ] {
+        for path in [page, "/aspnet/", "/__aspnet-kb/events"] {
+            let response = get_with_hosts(&server, path, &[host]);
+            assert!(
+                matches!(response.status, 421 | 403),
+                "Host: {host} {path}: {}",
+                response.status
+            );
+            assert!(!response.text().contains("Clean water"), "{host} {path}");
+        }
+    }
+    // No Host on HTTP/1.1, or two of them: a bad request.
+    assert_eq!(get_with_hosts(&server, page, &[]).status, 400);
+    assert_eq!(
+        get_with_hosts(&server, page, &["localhost", "attacker.example"]).status,
+        400
+    );
+    // HTTP/1.0 may leave it out.
+    let response = exchange(&server, format!("GET {page} HTTP/1.0\r\n\r\n").as_bytes());
+    assert_eq!(response.status, 200);
+    // A refused request closes its connection: nothing after it is answered.
+    let response = exchange(
+        &server,
+        format!(
+            "GET {page} HTTP/1.1\r\nHost: attacker.example\r\n\r\n\
+             GET {page} HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(response.status, 421);
+    assert!(!response.text().contains("HTTP/1.1"), "a second response");
+}
+
+/// Opens the event stream on a new connection: its status, and the connection with the
+/// response head read (the stream's lines, if any, follow).
+fn open_event_stream(server: &Server) -> (u16, TcpStream) {
+    let mut stream = connect(server);
+    stream
+        .write_all(b"GET /__aspnet-kb/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .expect("send");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert!(head.len() < 8 * 1024, "endless head");
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            other => panic!("closed before a response head: {other:?}"),
+        }
+    }
+    (parse_head(&head).expect("a response head").0.status, stream)
+}
+
+#[test]
+fn event_streams_beyond_their_cap_get_503_and_never_lock_out_pages() {
+    let cap = aspnet_kb::serve::http::Limits::default().event_streams;
+    assert!(cap <= 64, "the test opens cap + 6 connections");
+    let site = Site::fixture("basic");
+    let server = start(&site, &[]);
+    let page = b"/aspnet/en/practices/water/";
+    let started = Instant::now();
+    let mut open: Vec<TcpStream> = (0..cap)
+        .map(|i| {
+            let (status, stream) = open_event_stream(&server);
+            assert_eq!(status, 200, "event stream {i}");
+            stream
+        })
+        .collect();
+    for i in 0..6 {
+        let (status, _) = open_event_stream(&server);
+        assert_eq!(status, 503, "event stream {} beyond the cap", cap + i);
+        // Pages are still answered, at once.
+        let one = Instant::now();
+        assert_eq!(get(&server, page).status, 200);
+        assert!(
+            one.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            one.elapsed()
+        );
+    }
+    // Pages closed: their streams free their places promptly, with no event to send.
+    open.truncate(cap - 10);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut reopened = 0;
+    while reopened < 10 {
+        assert!(
+            Instant::now() < deadline,
+            "only {reopened} of 10 streams reopened in 5 s after their clients closed"
+        );
+        match open_event_stream(&server) {
+            (200, stream) => {
+                open.push(stream);
+                reopened += 1;
+            }
+            (503, _) => std::thread::sleep(Duration::from_millis(200)),
+            (status, _) => panic!("event stream: {status}"),
+        }
+    }
+    assert_eq!(open_event_stream(&server).0, 503, "the cap holds");
+    assert_eq!(get(&server, page).status, 200);
+    // An idle stream gets a keep-alive comment within a few seconds.
+    let mut lines = BufReader::new(open.swap_remove(0));
+    let mut line = String::new();
+    while line.trim_end() != ": keep-alive" {
+        line.clear();
+        assert!(
+            lines.read_line(&mut line).expect("a line in time") > 0,
+            "the stream closed"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(20));
 }

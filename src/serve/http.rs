@@ -6,17 +6,25 @@
 //! The preview may be bound to a LAN address and shows untrusted content, so the server is a
 //! careful one: a small HTTP/1.1 server on std's `TcpListener`, with `httparse` reading the
 //! request head. Each connection has a thread of its own, up to [`Limits::connections`] at
-//! once (then 503); a request head must come whole within [`Limits::head_time`] and
-//! [`Limits::head_size`] bytes (then 408 or 431, and the connection is closed), so a slow or
-//! hostile client holds one thread for a bounded time and never blocks the others. Only GET
-//! and HEAD are answered (405 otherwise); connections are kept alive, with Nagle's algorithm
-//! off and each response written at once, so a request on a kept-alive connection takes no
+//! once (then 503), of which at most [`Limits::event_streams`] hold an event stream (then
+//! 503 for that stream alone), so that open pages never take the capacity page requests
+//! need; a stream whose client closed is noticed within [`Limits::stream_check`] (one that
+//! vanished without closing, once writing to it fails) and frees its place. A request head
+//! must come whole within [`Limits::head_time`] and [`Limits::head_size`] bytes (then 408
+//! or 431, and the connection is closed), so a slow or hostile client holds one thread for
+//! a bounded time and never blocks the others. Only GET and HEAD are answered (405
+//! otherwise); connections are kept alive, with Nagle's algorithm off and each response
+//! written at once, so a request on a kept-alive connection takes no
 //! more than its work. A panic while answering is a 500 for that request alone.
+//!
+//! A request must name the server in its `Host` header: `localhost`, an IP address or the
+//! host of the preview's base URL (any port), else 421. A page on some other name that
+//! DNS rebinding points at the preview therefore cannot read it (drafts included).
 
 use super::Preview;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -58,6 +66,15 @@ pub struct Limits {
     pub write_time: Duration,
     /// Connections served at once, event streams included: 503 beyond.
     pub connections: usize,
+    /// Event streams open at once, well under [`Limits::connections`]: 503 beyond, for the
+    /// stream asked for alone.
+    pub event_streams: usize,
+    /// How often an idle event stream checks, without waiting, whether its client has
+    /// closed the connection.
+    pub stream_check: Duration,
+    /// How long an event stream stays silent before a comment line, which keeps it open
+    /// through proxies and lets a write find a connection that is gone.
+    pub keep_alive: Duration,
     /// Requests answered on one connection before it is closed.
     pub requests_per_connection: usize,
     /// Test hook: a request whose path contains this panics (see [`Limits::from_env`]).
@@ -72,6 +89,9 @@ impl Default for Limits {
             head_time: Duration::from_secs(10),
             write_time: Duration::from_secs(30),
             connections: 512,
+            event_streams: 64,
+            stream_check: Duration::from_secs(1),
+            keep_alive: Duration::from_secs(5),
             requests_per_connection: 10_000,
             panic_marker: None,
         }
@@ -105,9 +125,26 @@ pub(super) fn test_panic_marker() -> Option<String> {
         .filter(|m| !m.is_empty())
 }
 
-/// Serves connections from `listener` until the process ends.
-pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits) {
-    let limits = Arc::new(limits);
+/// What the connections' threads share.
+struct Server {
+    preview: Arc<Preview>,
+    limits: Limits,
+    /// The host of the preview's base URL, lowercase.
+    own_host: String,
+    /// The event streams open.
+    streams: Arc<AtomicUsize>,
+}
+
+/// Serves connections from `listener` until the process ends; `own_host` is the host of
+/// the preview's base URL (lowercase), which requests may name besides `localhost` and IP
+/// addresses.
+pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits, own_host: String) {
+    let server = Arc::new(Server {
+        preview,
+        limits,
+        own_host,
+        streams: Arc::new(AtomicUsize::new(0)),
+    });
     let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let stream = match stream {
@@ -119,12 +156,11 @@ pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits) {
                 continue;
             }
         };
-        if open.load(Ordering::Acquire) >= limits.connections {
+        let Some(slot) = Slot::take(&open, server.limits.connections) else {
             refuse(stream);
             continue;
-        }
-        let slot = Slot::take(&open);
-        let (preview, limits) = (Arc::clone(&preview), Arc::clone(&limits));
+        };
+        let server = Arc::clone(&server);
         // If the thread cannot be made, the closure is dropped with its slot and stream.
         let _ = std::thread::Builder::new()
             .name("serve-connection".into())
@@ -132,18 +168,24 @@ pub fn run(listener: TcpListener, preview: Arc<Preview>, limits: Limits) {
             .stack_size(512 * 1024)
             .spawn(move || {
                 let _slot = slot;
-                connection(stream, &preview, &limits);
+                connection(stream, &server);
             });
     }
 }
 
-/// One connection of those open; given back when dropped, even by a panic.
+/// One place of those counted by a counter (connections, event streams); given back when
+/// dropped, even by a panic.
 struct Slot(Arc<AtomicUsize>);
 
 impl Slot {
-    fn take(open: &Arc<AtomicUsize>) -> Slot {
-        open.fetch_add(1, Ordering::AcqRel);
-        Slot(Arc::clone(open))
+    /// A place, if fewer than `most` are taken.
+    fn take(taken: &Arc<AtomicUsize>, most: usize) -> Option<Slot> {
+        taken
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < most).then_some(n + 1)
+            })
+            .ok()?;
+        Some(Slot(Arc::clone(taken)))
     }
 }
 
@@ -224,6 +266,10 @@ struct RequestHead {
     /// The request target as sent (raw UTF-8 bytes in it are accepted).
     target: String,
     keep_alive: bool,
+    /// The `Host` headers' values, lowercase (more than one is a bad request).
+    hosts: Vec<String>,
+    /// HTTP/1.1 (a request without `Host` is then a bad request), rather than HTTP/1.0.
+    http11: bool,
     /// Whether a body follows (which is never read: the connection is closed after).
     has_body: bool,
 }
@@ -249,9 +295,11 @@ impl RequestHead {
             })
             .collect();
         let has = |token: &str| connection.iter().any(|t| t == token);
-        let keep_alive = match request.version? {
-            0 => has("keep-alive"),
-            _ => !has("close"),
+        let http11 = request.version? != 0;
+        let keep_alive = if http11 {
+            !has("close")
+        } else {
+            has("keep-alive")
         };
         let has_body = header("transfer-encoding").next().is_some()
             || header("content-length").any(|v| v.trim() != "0");
@@ -259,13 +307,16 @@ impl RequestHead {
             method: request.method?.to_string(),
             target: request.path?.to_string(),
             keep_alive,
+            hosts: header("host").collect(),
+            http11,
             has_body,
         })
     }
 }
 
 /// Answers requests on one connection until it closes, errs, or a limit is reached.
-fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
+fn connection(mut stream: TcpStream, server: &Server) {
+    let (preview, limits) = (server.preview.as_ref(), &server.limits);
     // Each response is written whole at once: no need to wait for more to fill a packet.
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(limits.write_time));
@@ -285,8 +336,11 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
         };
         buffer.drain(..length);
         let head_only = head.method == "HEAD";
-        let answer = catch_unwind(AssertUnwindSafe(|| respond(&head, preview, limits)))
-            .unwrap_or_else(|_| Answer::Close(Reply::text(500, "internal server error")));
+        let answer = match check_host(&head, &server.own_host) {
+            Some(refusal) => Answer::Close(refusal),
+            None => catch_unwind(AssertUnwindSafe(|| respond(&head, preview, limits)))
+                .unwrap_or_else(|_| Answer::Close(Reply::text(500, "internal server error"))),
+        };
         // A body is never read: the connection cannot go on after it.
         let keep_alive =
             head.keep_alive && !head.has_body && answered < limits.requests_per_connection;
@@ -294,7 +348,10 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
             Answer::Reply(reply) => (reply, keep_alive),
             Answer::Close(reply) => (reply, false),
             Answer::Events if head_only => (Reply::events_head(), false),
-            Answer::Events => return stream_events(stream, preview),
+            Answer::Events => match Slot::take(&server.streams, limits.event_streams) {
+                Some(slot) => return stream_events(stream, preview, limits, slot),
+                None => (Reply::text(503, "too many event streams"), false),
+            },
         };
         if stream
             .write_all(&reply.to_bytes(head_only, keep_alive))
@@ -306,6 +363,47 @@ fn connection(mut stream: TcpStream, preview: &Preview, limits: &Limits) {
             return linger(stream);
         }
     }
+}
+
+/// The refusal of a request whose `Host` header does not name this server (421), or that
+/// has none on HTTP/1.1 or several (400); `None` when it may be answered.
+fn check_host(head: &RequestHead, own_host: &str) -> Option<Reply> {
+    match head.hosts.as_slice() {
+        [] if !head.http11 => None,
+        [host] if host_allowed(host, own_host) => None,
+        [_] => Some(Reply::text(421, "misdirected request: unknown host")),
+        _ => Some(Reply::text(400, "bad request: one Host header needed")),
+    }
+}
+
+/// Whether a `Host` header's value names this server, its port (if any) ignored:
+/// `localhost`, an IPv4 address, an IPv6 address in brackets, or `own_host` (the host of
+/// the base URL, lowercase). No other name can reach the preview but by DNS rebinding.
+pub fn host_allowed(value: &str, own_host: &str) -> bool {
+    let value = value.trim();
+    let (host, port) = if value.starts_with('[') {
+        match value.find(']') {
+            Some(end) => value.split_at(end + 1),
+            None => return false,
+        }
+    } else {
+        value.split_at(value.find(':').unwrap_or(value.len()))
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let ipv6 = || {
+        host.strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|h| h.parse::<Ipv6Addr>().is_ok())
+    };
+    port_ok
+        && !host.is_empty()
+        && (host.eq_ignore_ascii_case("localhost")
+            || host.parse::<Ipv4Addr>().is_ok()
+            || ipv6()
+            || host.eq_ignore_ascii_case(own_host))
 }
 
 /// Sends `reply` and closes the connection.
@@ -418,6 +516,7 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -609,9 +708,10 @@ fn inject(html: Vec<u8>) -> Vec<u8> {
 }
 
 /// Sends one server-sent event per rebuild until the page goes away, event by event; then
-/// the connection closes (the stream has no length).
-fn stream_events(mut stream: TcpStream, preview: &Preview) {
-    let events = preview.subscribe();
+/// the connection closes (the stream has no length). Holds its `_slot` (a place among the
+/// event streams) and its subscription until then.
+fn stream_events(mut stream: TcpStream, preview: &Preview, limits: &Limits, _slot: Slot) {
+    let subscription = preview.subscribe();
     let mut send = |text: &str| stream.write_all(text.as_bytes());
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: close\r\n\r\nretry: 500\n\n";
@@ -619,17 +719,39 @@ fn stream_events(mut stream: TcpStream, preview: &Preview) {
     if send(head).is_err() || preview.problems_event().is_some_and(|e| send(&e).is_err()) {
         return;
     }
+    let mut last_sent = Instant::now();
     loop {
-        let sent = match events.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => send(&event),
-            // A comment line keeps idle connections open and finds closed ones.
-            Err(RecvTimeoutError::Timeout) => send(": keep-alive\n\n"),
+        let sent = match subscription.events.recv_timeout(limits.stream_check) {
+            Ok(event) => stream.write_all(event.as_bytes()),
+            Err(RecvTimeoutError::Timeout) if client_gone(&mut stream) => return,
+            // A comment line keeps idle connections open and finds vanished clients.
+            Err(RecvTimeoutError::Timeout) if last_sent.elapsed() >= limits.keep_alive => {
+                stream.write_all(b": keep-alive\n\n")
+            }
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
         if sent.is_err() {
             return;
         }
+        last_sent = Instant::now();
     }
+}
+
+/// Whether the client of an event stream has closed (or reset) the connection, found
+/// without waiting: it sends nothing after its request, so what it may send is read and
+/// dropped, and the end of its data is the end of the stream.
+fn client_gone(stream: &mut TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut chunk = [0u8; 1024];
+    let gone = match stream.read(&mut chunk) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted),
+    };
+    stream.set_nonblocking(false).is_err() || gone
 }
 
 #[cfg(test)]
@@ -698,6 +820,46 @@ mod tests {
         assert_eq!(query_of("/en?q=a b#top"), "?q=a%20b");
         assert_eq!(query_of("/en?q=é"), "?q=%C3%A9");
         assert_eq!(query_of("/en"), "");
+    }
+
+    #[test]
+    fn only_hosts_naming_the_server_are_allowed() {
+        for host in [
+            "localhost",
+            "LOCALHOST:1111",
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "192.168.1.20:1111",
+            "[::1]",
+            "[::1]:1111",
+            "[fe80::1]:80",
+            "preview.lan:1111",
+            "Preview.LAN",
+            "localhost:",
+        ] {
+            assert!(host_allowed(host, "preview.lan"), "{host}");
+        }
+        for host in [
+            "x",
+            "",
+            ":1111",
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "::1",
+            "[::1",
+            "[localhost]",
+            "[::1]x",
+            "localhost:abc",
+            "localhost:1:2",
+            "preview.lan.evil",
+            "sub.preview.lan",
+        ] {
+            assert!(!host_allowed(host, "preview.lan"), "{host:?}");
+        }
+        // An empty own host (a base URL without one) allows nothing more.
+        assert!(!host_allowed("", ""));
     }
 
     #[test]

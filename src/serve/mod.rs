@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
@@ -37,7 +38,27 @@ pub struct Preview {
     files: RwLock<Files>,
     base_path: RwLock<String>,
     problems: RwLock<Option<Vec<String>>>,
-    subscribers: Mutex<Vec<Sender<String>>>,
+    /// The channels of the open event streams, each with its number (see [`Subscription`]).
+    subscribers: Mutex<Vec<(u64, Sender<String>)>>,
+    next_subscriber: AtomicU64,
+}
+
+/// An event stream's channel of events; leaves the subscribers when dropped, so that a
+/// closed stream costs nothing even if no event comes.
+pub struct Subscription<'p> {
+    preview: &'p Preview,
+    number: u64,
+    pub events: Receiver<String>,
+}
+
+impl Drop for Subscription<'_> {
+    fn drop(&mut self) {
+        self.preview
+            .subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|(n, _)| *n != self.number);
+    }
 }
 
 impl Preview {
@@ -47,6 +68,7 @@ impl Preview {
             base_path: RwLock::new("/".into()),
             problems: RwLock::new(None),
             subscribers: Mutex::new(Vec::new()),
+            next_subscriber: AtomicU64::new(0),
         }
     }
 
@@ -58,14 +80,19 @@ impl Preview {
         read(&self.base_path).clone()
     }
 
-    /// A channel that receives every event from now on.
-    pub fn subscribe(&self) -> Receiver<String> {
-        let (sender, receiver) = channel();
+    /// A channel that receives every event from now on, until dropped.
+    pub fn subscribe(&self) -> Subscription<'_> {
+        let (sender, events) = channel();
+        let number = self.next_subscriber.fetch_add(1, Ordering::Relaxed);
         self.subscribers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(sender);
-        receiver
+            .push((number, sender));
+        Subscription {
+            preview: self,
+            number,
+            events,
+        }
     }
 
     /// The event describing the current problems, if the last run failed.
@@ -93,7 +120,7 @@ impl Preview {
         self.subscribers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|s| s.send(event.to_string()).is_ok());
+            .retain(|(_, s)| s.send(event.to_string()).is_ok());
     }
 
     /// Shows `problems` in the overlay of open pages (and of pages opened from now on).
@@ -203,7 +230,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     let preview = Arc::new(Preview::new());
     // Links in the preview point at the preview, under the site's own base path.
     let base_path = crate::config::Config::read(root).map_or("/".to_string(), |c| c.base_path);
-    let base_url = format!("http://{}:{port}{base_path}", options.bind);
+    // `SocketAddr` puts an IPv6 address in brackets (`[::1]:1111`), as a URL needs.
+    let base_url = format!("http://{}{base_path}", SocketAddr::new(options.bind, port));
+    // Requests must name this host, `localhost` or an IP address (see `http::host_allowed`).
+    let own_host = url::Url::parse(&base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
     *write(&preview.base_path) = base_path.clone();
     let overrides = Overrides {
         base_url: Some(base_url.clone()),
@@ -263,7 +296,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     };
     eprintln!("serving {base_url} (Ctrl-C to stop)");
     let http_preview = Arc::clone(&preview);
-    std::thread::spawn(move || http::run(listener, http_preview, limits));
+    std::thread::spawn(move || http::run(listener, http_preview, limits, own_host));
 
     let site_yaml = root.join("site.yaml");
     let watched = |path: &Path| {

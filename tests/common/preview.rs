@@ -27,8 +27,19 @@ impl Drop for Server {
 
 /// Starts `serve` on a random loopback port, with the hidden test settings `env`.
 pub fn start(site: &Site, env: &[(&str, &str)]) -> Server {
+    let server = start_on(site, "127.0.0.1", env);
+    assert!(
+        server.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.base
+    );
+    server
+}
+
+/// Starts `serve --bind ADDRESS` on a random port, with the hidden test settings `env`.
+pub fn start_on(site: &Site, address: &str, env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(["serve", "--port", "0", "--root"])
+        .args(["serve", "--bind", address, "--port", "0", "--root"])
         .arg(site.root())
         .envs(env.iter().copied())
         .stderr(Stdio::piped())
@@ -53,10 +64,12 @@ pub fn start(site: &Site, env: &[(&str, &str)]) -> Server {
                 .to_string();
         }
     };
+    // http://HOST:PORT/…, the host possibly an IPv6 address in brackets.
     let port = base
-        .strip_prefix("http://127.0.0.1:")
+        .strip_prefix("http://")
         .and_then(|rest| rest.split('/').next())
-        .and_then(|port| port.parse().ok())
+        .and_then(|authority| authority.rsplit_once(':'))
+        .and_then(|(_, port)| port.parse().ok())
         .expect("a port");
     Server {
         child,
