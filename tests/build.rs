@@ -292,6 +292,7 @@ fn site_data_overrides_a_country_region() {
 fn a_killed_build_leaves_no_trace_in_the_next_output() {
     let site = Site::fixture("basic");
     site.write(".public.new/en/stale.html", "half-written");
+    site.write(".public.new/.aspnet-kb-output", "# staging\n");
     site.build_ok();
     assert!(!site.exists("en/stale.html"));
     assert!(!site.root().join(".public.new").exists());
