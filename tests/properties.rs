@@ -1,6 +1,7 @@
 //! Property-based tests: untrusted input (front matter, Markdown bodies, `site.yaml`, CSV
 //! exports, search queries, request targets, whole pages) never panics the tool, never
-//! writes outside the output, and costs time roughly linear in its size.
+//! writes outside the output, and costs time roughly linear in its size (and a build's
+//! memory stays under a bound).
 //!
 //! Case counts: each property has a CI default (a few thousand cases in all, the whole file
 //! in about a minute in debug). `PROPTEST_CASES=N` sets the pure-function properties to N
@@ -1388,6 +1389,24 @@ fn generated_page() -> impl Strategy<Value = (String, String)> {
         })
 }
 
+/// The most memory a build of the fixture with one generated page may take: the largest
+/// bodies allowed (2 MiB, 1,000 headings, 64 levels) stay far below it.
+const BUILD_MEMORY_MIB: u64 = 512;
+
+/// The peak resident memory of the largest child process waited for so far (the builds
+/// this test ran), in MiB; 0 where the system does not say.
+fn children_peak_memory_mib() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getrusage fills the struct it is given and reads nothing else.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } == 0 {
+            return u64::try_from(usage.ru_maxrss).unwrap_or(0) / 1024;
+        }
+    }
+    0
+}
+
 #[test]
 fn built_pages_stay_in_the_output() {
     let built = AtomicUsize::new(0);
@@ -1410,6 +1429,11 @@ fn built_pages_stay_in_the_output() {
         if run.status == 0 {
             built.fetch_add(1, Ordering::Relaxed);
         }
+        let peak = children_peak_memory_mib();
+        prop_assert!(
+            peak < BUILD_MEMORY_MIB,
+            "a build peaked at {peak} MiB for {path:?}"
+        );
         let after = everything(above);
         let allowed = [site.root().join("public"), site.root().join(".aspnet-kb")];
         for changed in changes(&before, &after) {
