@@ -231,12 +231,12 @@ fn write_search_index(
         .iter()
         .find(|(lang, _)| paths::segment(lang).is_err())
     {
-        return Err(EnvError {
-            path: staging.dir().to_path_buf(),
-            message: format!(
+        return Err(EnvError::new(
+            staging.dir().to_path_buf(),
+            format!(
                 "search index: the language code {lang:?} cannot name a folder (letters, digits, - and _ only)"
             ),
-        });
+        ));
     }
     std::thread::scope(|scope| {
         let writers: Vec<_> = documents
@@ -257,10 +257,10 @@ fn joined(
     path: &Path,
 ) -> Result<(), EnvError> {
     writer.join().unwrap_or_else(|_| {
-        Err(EnvError {
-            path: path.to_path_buf(),
-            message: "the search index writer stopped unexpectedly".into(),
-        })
+        Err(EnvError::new(
+            path.to_path_buf(),
+            "the search index writer stopped unexpectedly",
+        ))
     })
 }
 

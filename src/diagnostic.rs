@@ -151,11 +151,64 @@ impl Diagnostics {
     }
 }
 
-/// An environment failure (unreadable root, unwritable output): exit status 2.
+/// An environment failure (unreadable root, unwritable output, a refused output folder):
+/// exit status 2. It names the path, says what happened, may carry a hint, and keeps the
+/// error that caused it as its [`std::error::Error::source`].
 #[derive(Debug)]
 pub struct EnvError {
-    pub path: PathBuf,
-    pub message: String,
+    path: PathBuf,
+    message: String,
+    hint: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl EnvError {
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> EnvError {
+        EnvError {
+            path: path.into(),
+            message: message.into(),
+            hint: None,
+            source: None,
+        }
+    }
+
+    /// A file system error on `path`, said in the system's words.
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> EnvError {
+        EnvError::caused_by(path, error.to_string(), error)
+    }
+
+    /// `message` about `path`, caused by `source`.
+    pub fn caused_by(
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> EnvError {
+        EnvError {
+            source: Some(Box::new(source)),
+            ..EnvError::new(path, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> EnvError {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::error::Error for EnvError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl fmt::Display for EnvError {
@@ -165,13 +218,30 @@ impl fmt::Display for EnvError {
             "error: {}: {}",
             printable(&self.path.display().to_string()),
             printable(&self.message)
-        )
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {}", printable(hint))?;
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn environment_errors_keep_their_cause_and_hint() {
+        let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let e = EnvError::io("public", cause).with_hint("check the folder's permissions");
+        assert_eq!(
+            e.to_string(),
+            "error: public: denied\n  hint: check the folder's permissions"
+        );
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("denied"));
+        assert!(std::error::Error::source(&EnvError::new("x", "y")).is_none());
+    }
 
     #[test]
     fn printed_problems_cannot_forge_lines_or_terminal_sequences() {

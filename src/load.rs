@@ -86,11 +86,10 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     }
     let content = root.join("content");
     if !content.is_dir() || is_symlink(&content) {
-        return Err(EnvError {
-            path: content,
-            message: "no content/ folder here (a symbolic link is not followed); pass --root DIR"
-                .into(),
-        });
+        return Err(EnvError::new(
+            content,
+            "no content/ folder here (a symbolic link is not followed); pass --root DIR",
+        ));
     }
     let files = walk(root, &content, &mut problems)?;
     let sorted = sort_content(&files, &mut problems);
@@ -220,12 +219,14 @@ fn walk(
         .into_iter()
         .filter_entry(visible)
     {
-        let entry = entry.map_err(|e| EnvError {
-            path: e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or(folder.to_path_buf()),
-            message: e.to_string(),
+        let entry = entry.map_err(|e| {
+            EnvError::caused_by(
+                e.path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or(folder.to_path_buf()),
+                e.to_string(),
+                e,
+            )
         })?;
         let path = entry.path();
         let shown = display_path(path.strip_prefix(root).unwrap_or(path));

@@ -57,13 +57,13 @@ pub struct ClaimedOutput {
 /// resolved path (the one to write to). `label` names the output in messages, e.g.
 /// `--output content`.
 pub fn claim_output(root: &Path, output: &Path, label: &str) -> Result<ClaimedOutput, EnvError> {
-    let refuse = |message: String, hint: &str| EnvError {
-        path: PathBuf::from(label),
-        message: format!("{message}\n  hint: {hint}"),
-    };
-    let root = fs::canonicalize(root).map_err(|e| EnvError {
-        path: root.to_path_buf(),
-        message: format!("cannot read the site root: {e}"),
+    let refuse =
+        |message: String, hint: &str| EnvError::new(PathBuf::from(label), message).with_hint(hint);
+    let root = fs::canonicalize(root).map_err(|e| {
+        EnvError::new(
+            root.to_path_buf(),
+            format!("cannot read the site root: {e}"),
+        )
     })?;
     // `public/` and `public` are one folder (a trailing slash would follow a link).
     let output: PathBuf = output.components().collect();
@@ -279,10 +279,10 @@ pub fn check_staging_siblings(output: &Path) -> Result<(), EnvError> {
             }
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(EnvError {
-                    message: format!("cannot read the tool's staging folder: {e}"),
-                    path: sibling,
-                });
+                return Err(EnvError::new(
+                    sibling,
+                    format!("cannot read the tool's staging folder: {e}"),
+                ));
             }
         }
     }
@@ -298,12 +298,10 @@ pub fn not_the_tools(sibling: &Path, output: &Path) -> EnvError {
         )
     };
     let (sibling_name, output_name) = (name(sibling), name(output));
-    EnvError {
-        path: sibling.to_path_buf(),
-        message: format!(
-            "{sibling_name} beside the output is not the tool's: move it away (the build stages and swaps {output_name} through .{output_name}.new and .{output_name}.old and deletes or puts back what is there, but this is not a folder with the {MARKER} file the tool writes at its top; nothing was touched)\n  hint: move or rename {sibling_name}, then build again"
-        ),
-    }
+    EnvError::new(sibling.to_path_buf(), format!(
+            "{sibling_name} beside the output is not the tool's: move it away (the build stages and swaps {output_name} through .{output_name}.new and .{output_name}.old and deletes or puts back what is there, but this is not a folder with the {MARKER} file the tool writes at its top; nothing was touched)"
+        ))
+    .with_hint(format!("move or rename {sibling_name}, then build again"))
 }
 
 /// A regular file, not a symbolic link.
@@ -365,28 +363,26 @@ pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
     for path in [work.clone(), work.join("index")] {
         match fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(EnvError {
+                return Err(EnvError::new(
                     path,
-                    message: format!(
-                        "the tool's working folder may not be a symbolic link (the search index must stay inside the site root)\n  hint: remove the link; the build makes {WORK_DIR}/ itself"
-                    ),
-                });
+                    "the tool's working folder may not be a symbolic link (the search index must stay inside the site root)",
+                )
+                .with_hint(format!("remove the link; the build makes {WORK_DIR}/ itself")));
             }
             Ok(meta) if !meta.is_dir() => {
-                return Err(EnvError {
-                    path,
-                    message: format!(
-                        "the tool's working folder is not a folder\n  hint: remove it; the build makes {WORK_DIR}/ itself"
-                    ),
-                });
+                return Err(
+                    EnvError::new(path, "the tool's working folder is not a folder")
+                        .with_hint(format!("remove it; the build makes {WORK_DIR}/ itself")),
+                );
             }
             Ok(_) => {}
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(EnvError {
-                    message: format!("cannot read the tool's working folder: {e}"),
+                return Err(EnvError::caused_by(
                     path,
-                });
+                    format!("cannot read the tool's working folder: {e}"),
+                    e,
+                ));
             }
         }
     }

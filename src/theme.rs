@@ -51,44 +51,39 @@ impl Theme {
         }
         let dir = paths::segment(name)
             .map(|name| root.join("themes").join(name))
-            .map_err(|why| EnvError {
-                path: root.join("themes"),
-                message: format!("theme {name:?}: {why}"),
-            })?;
+            .map_err(|why| EnvError::new(root.join("themes"), format!("theme {name:?}: {why}")))?;
         // The theme's folder itself is never a link (one inside it is skipped, as walking
         // never follows links).
         if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(EnvError {
-                path: dir,
-                message: "the theme's folder is a symbolic link, which is not followed".into(),
-            });
+            return Err(EnvError::new(
+                dir,
+                "the theme's folder is a symbolic link, which is not followed",
+            ));
         }
         if !dir.is_dir() && name != "default" {
-            return Err(EnvError {
-                path: dir,
-                message: format!("theme `{name}` not found (site.yaml: theme)"),
-            });
+            return Err(EnvError::new(
+                dir,
+                format!("theme `{name}` not found (site.yaml: theme)"),
+            ));
         }
         if dir.is_dir() {
             let visible = |e: &walkdir::DirEntry| {
                 e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
             };
             for entry in WalkDir::new(&dir).into_iter().filter_entry(visible) {
-                let entry = entry.map_err(|e| EnvError {
-                    path: dir.clone(),
-                    message: e.to_string(),
-                })?;
+                let entry =
+                    entry.map_err(|e| EnvError::caused_by(dir.clone(), e.to_string(), e))?;
                 if entry.file_type().is_file() {
                     let relative =
                         display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
-                    paths::relative(&relative).map_err(|why| EnvError {
-                        path: entry.path().to_path_buf(),
-                        message: format!("this theme file's name cannot be published: {why}"),
+                    paths::relative(&relative).map_err(|why| {
+                        EnvError::new(
+                            entry.path().to_path_buf(),
+                            format!("this theme file's name cannot be published: {why}"),
+                        )
                     })?;
-                    let bytes = std::fs::read(entry.path()).map_err(|e| EnvError {
-                        path: entry.path().to_path_buf(),
-                        message: e.to_string(),
-                    })?;
+                    let bytes = std::fs::read(entry.path())
+                        .map_err(|e| EnvError::io(entry.path().to_path_buf(), e))?;
                     if relative.starts_with("i18n/") {
                         site_strings.insert(relative, bytes);
                     } else {

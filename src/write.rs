@@ -43,10 +43,7 @@ impl Sink for Discard {
 }
 
 fn env_error(path: &Path, e: std::io::Error) -> EnvError {
-    EnvError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
+    EnvError::io(path.to_path_buf(), e)
 }
 
 /// Owns the swap of a site (or the search index) into place: a staging folder `.NAME.new`
@@ -225,13 +222,10 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), EnvError> {
         // Every file lands inside the staging folder, whatever its path says.
-        let relative = paths::output_file(&file.path).map_err(|why| EnvError {
-            path: self.output.clone(),
-            message: format!(
+        let relative = paths::output_file(&file.path).map_err(|why| EnvError::new(self.output.clone(), format!(
                 "refusing to write {:?}: an output file's path must stay inside the output folder ({why})",
                 file.path
-            ),
-        })?;
+            )))?;
         let target = relative.under(&self.staging);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| env_error(dir, e))?;
@@ -331,7 +325,7 @@ mod tests {
             .unwrap();
         // Even to a marked folder: the link is not a folder the tool made.
         let refused = recover(&output).unwrap_err();
-        assert!(refused.message.contains("is not the tool's"), "{refused}");
+        assert!(refused.message().contains("is not the tool's"), "{refused}");
         assert!(Staging::begin(&output).is_err());
         assert!(!output.exists());
         assert!(
@@ -361,8 +355,8 @@ mod tests {
             }
             site(&dir.path().join(name), "mine");
             let refused = Staging::begin(&output).err().expect(name);
-            assert!(refused.message.contains("move it away"), "{refused}");
-            assert_eq!(refused.path, dir.path().join(name));
+            assert!(refused.message().contains("move it away"), "{refused}");
+            assert_eq!(refused.path(), dir.path().join(name));
             assert!(recover(&output).is_err());
             assert_eq!(
                 fs::read_to_string(dir.path().join(name).join("index.html")).unwrap(),

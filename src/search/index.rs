@@ -60,10 +60,7 @@ fn schema() -> (Schema, Fields) {
 }
 
 fn tantivy_error(path: &Path, e: impl std::fmt::Display) -> EnvError {
-    EnvError {
-        path: path.to_path_buf(),
-        message: format!("search index: {e}"),
-    }
+    EnvError::new(path.to_path_buf(), format!("search index: {e}"))
 }
 
 fn register(index: &Index, lang: &str) {

@@ -97,10 +97,7 @@ pub fn search(
 ) -> Result<Vec<Hit>, EnvError> {
     check_limit(limit)
         .and_then(|()| check_query(text, lang))
-        .map_err(|message| EnvError {
-            path: dir.to_path_buf(),
-            message,
-        })?;
+        .map_err(|message| EnvError::new(dir, message))?;
     let (index, f) = index::open(dir, lang)?;
     let analyzer = Analyzer::for_language(lang);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -129,10 +126,7 @@ pub fn search(
         }
     }
     let query = BooleanQuery::new(clauses);
-    let error = |e: tantivy::TantivyError| EnvError {
-        path: dir.to_path_buf(),
-        message: format!("search: {e}"),
-    };
+    let error = |e: tantivy::TantivyError| EnvError::new(dir.to_path_buf(), format!("search: {e}"));
     let reader = index.reader().map_err(error)?;
     let searcher = reader.searcher();
     let top = searcher

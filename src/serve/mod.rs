@@ -215,14 +215,16 @@ fn relevant(path: &Path) -> bool {
 /// Serves the site until the process is stopped.
 pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     // Absolute, as the watcher reports changes.
-    let root = &options.root.canonicalize().map_err(|e| EnvError {
-        path: options.root.clone(),
-        message: e.to_string(),
-    })?;
+    let root = &options
+        .root
+        .canonicalize()
+        .map_err(|e| EnvError::io(options.root.clone(), e))?;
     let address = SocketAddr::new(options.bind, options.port);
-    let listener = std::net::TcpListener::bind(address).map_err(|e| EnvError {
-        path: root.to_path_buf(),
-        message: format!("cannot listen on {address}: {e}"),
+    let listener = std::net::TcpListener::bind(address).map_err(|e| {
+        EnvError::new(
+            root.to_path_buf(),
+            format!("cannot listen on {address}: {e}"),
+        )
     })?;
     let port = listener.local_addr().map_or(options.port, |a| a.port());
     let limits = http::Limits::from_env();
@@ -250,10 +252,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
             let _ = watcher_messages.send(Message::Changed(event));
         }
     })
-    .map_err(|e| EnvError {
-        path: root.to_path_buf(),
-        message: format!("cannot watch for changes: {e}"),
-    })?;
+    .map_err(|e| EnvError::new(root.to_path_buf(), format!("cannot watch for changes: {e}")))?;
     for (path, mode) in [
         (root.join("content"), RecursiveMode::Recursive),
         (root.join("themes"), RecursiveMode::Recursive),
@@ -261,10 +260,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         (root.to_path_buf(), RecursiveMode::NonRecursive),
     ] {
         if path.exists() {
-            watcher.watch(&path, mode).map_err(|e| EnvError {
-                path: path.clone(),
-                message: format!("cannot watch: {e}"),
-            })?;
+            watcher
+                .watch(&path, mode)
+                .map_err(|e| EnvError::new(path.clone(), format!("cannot watch: {e}")))?;
         }
     }
     let (search_jobs, search_inbox) = channel();

@@ -42,10 +42,9 @@ impl Sink for MemorySink {
         let bytes = match file.contents {
             Contents::Bytes(bytes) => bytes,
             // Bundle assets: found by walking content/, which never follows symbolic links.
-            Contents::CopyOf(path) => std::fs::read(&path).map_err(|e| EnvError {
-                path: path.clone(),
-                message: e.to_string(),
-            })?,
+            Contents::CopyOf(path) => {
+                std::fs::read(&path).map_err(|e| EnvError::io(path.clone(), e))?
+            }
         };
         if let Ok(mut files) = self.files.lock() {
             files.insert(file.path, bytes);
