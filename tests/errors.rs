@@ -278,3 +278,23 @@ fn raw_html_is_kept_when_the_site_allows_it() {
             .contains("<iframe src=\"https://example.org/map\">")
     );
 }
+
+#[test]
+fn a_failing_site_file_template_is_reported_not_dropped() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let before = site.snapshot();
+    site.write(
+        "themes/default/templates/chooser.html",
+        "<!doctype html>{{ no_such_value }}",
+    );
+    let run = site.build();
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: themes/templates/chooser.html: Failed to render"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.snapshot() == before, "the previous output was changed");
+}

@@ -181,7 +181,7 @@ impl View<'_> {
 
 /// A Tera error with every cause it carries (`Failed to render …: Function call … failed:
 /// why`), since the first line alone rarely says what is wrong.
-fn error_chain(e: &tera::Error) -> String {
+pub(super) fn error_chain(e: &tera::Error) -> String {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {
@@ -401,7 +401,7 @@ impl<'a> Renderer<'a> {
         let mut files = match only {
             Some(touched) if !touched.addresses => self.feeds(),
             _ => {
-                let mut files = self.site_wide_files(theme);
+                let mut files = self.site_wide_files(theme, &mut problems);
                 files.extend(self.feeds_and_sitemaps());
                 files
             }

@@ -7,8 +7,13 @@ use super::*;
 const FEED_ENTRIES: usize = 30;
 
 impl Renderer<'_> {
-    /// The language chooser, root 404, robots.txt, alias redirects and the theme's static files.
-    pub(super) fn site_wide_files(&self, theme: &Theme) -> Vec<OutputFile> {
+    /// The language chooser, root 404, robots.txt, alias redirects and the theme's static
+    /// files; a template that fails is a problem in `problems`, not a file left out silently.
+    pub(super) fn site_wide_files(
+        &self,
+        theme: &Theme,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<OutputFile> {
         let site = self.site;
         let config = &site.config;
         let mut files = Vec::new();
@@ -23,12 +28,17 @@ impl Renderer<'_> {
             context.insert("base", &config.base_path);
             context.insert("site_title", &config.title);
             context.insert("default_lang", &config.default_language);
-            if let Ok(html) = self.tera.render(template, &context) {
-                files.push(OutputFile {
+            match self.tera.render(template, &context) {
+                Ok(html) => files.push(OutputFile {
                     path: path.into(),
                     contents: Contents::Bytes(html.into_bytes()),
                     source,
-                });
+                }),
+                Err(e) => problems.push(Diagnostic::error(
+                    format!("themes/templates/{template}"),
+                    0,
+                    error_chain(&e),
+                )),
             }
         };
         render(
