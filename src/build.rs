@@ -273,7 +273,11 @@ struct PageCounter {
 
 impl PageCounter {
     fn totals(&self) -> Vec<(String, usize)> {
-        let counts = self.counts.lock().map(|c| c.clone()).unwrap_or_default();
+        let counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         self.languages
             .iter()
             .map(|l| (l.clone(), counts.get(l).copied().unwrap_or(0)))
@@ -289,12 +293,14 @@ struct Counting<'a> {
 
 impl Sink for Counting<'_> {
     fn put(&self, file: OutputFile) -> Result<(), EnvError> {
-        if let (true, Some((lang, _)), Ok(mut counts)) = (
-            file.path.ends_with(".html"),
-            file.path.split_once('/'),
-            self.counter.counts.lock(),
-        ) {
-            *counts.entry(lang.to_string()).or_default() += 1;
+        if let (true, Some((lang, _))) = (file.path.ends_with(".html"), file.path.split_once('/')) {
+            *self
+                .counter
+                .counts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(lang.to_string())
+                .or_default() += 1;
         }
         self.progress.inc(1);
         self.inner.put(file)

@@ -32,8 +32,12 @@ pub struct MemorySink {
 }
 
 impl MemorySink {
+    /// The files put. A lock poisoned by a rendering thread's panic still holds every file
+    /// put before it (the panic itself is reported by whoever caught it).
     pub fn into_files(self) -> Files {
-        self.files.into_inner().unwrap_or_default()
+        self.files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -46,9 +50,10 @@ impl Sink for MemorySink {
                 std::fs::read(&path).map_err(|e| EnvError::io(path.clone(), e))?
             }
         };
-        if let Ok(mut files) = self.files.lock() {
-            files.insert(file.path, bytes);
-        }
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(file.path, bytes);
         Ok(())
     }
 }
