@@ -10,6 +10,7 @@
 pub mod authoring;
 pub mod build;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod i18n;
 pub mod load;

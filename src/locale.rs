@@ -8,7 +8,7 @@ use icu::locale::{Locale as IcuLocale, subtags::Region};
 use icu::plurals::{PluralCategory, PluralRules};
 use std::cmp::Ordering;
 
-use crate::parse::Day;
+use crate::date::Day;
 
 pub struct Locale {
     pub code: String,

@@ -3,6 +3,7 @@
 //! that need other pages (countries, themes, member ids, links) belong to `resolve`.
 
 use crate::config::strip_location;
+use crate::date::Day;
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
 use crate::paths;
@@ -90,59 +91,6 @@ impl Kind {
             Kind::Member(_) => "member",
             Kind::Coordinator(_) => "coordinator",
         }
-    }
-}
-
-/// A date as written in front matter, checked to be a real calendar day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Day {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Day {
-    /// The first and last years a date may name: a practice, a school joining the network
-    /// or a page's update falls between them.
-    pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
-
-    /// A strict `YYYY-MM-DD` (ASCII digits only) naming a real day in [`Day::YEARS`].
-    pub fn parse(s: &str) -> Option<Day> {
-        let bytes = s.as_bytes();
-        let shape = bytes.len() == 10
-            && bytes.iter().enumerate().all(|(i, b)| match i {
-                4 | 7 => *b == b'-',
-                _ => b.is_ascii_digit(),
-            });
-        if !shape {
-            return None;
-        }
-        let (y, m, d) = (&s[0..4], &s[5..7], &s[8..10]);
-        let (year, month, day) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        let valid = Day::YEARS.contains(&year)
-            && (1..=12).contains(&month)
-            && day >= 1
-            && day <= days[usize::from(month) - 1];
-        valid.then_some(Day { year, month, day })
-    }
-
-    pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
 
@@ -987,14 +935,6 @@ mod tests {
             path: path.into(),
             text: text.into(),
         }
-    }
-
-    #[test]
-    fn days_are_checked() {
-        assert!(Day::parse("2024-02-29").is_some());
-        assert!(Day::parse("2023-02-29").is_none());
-        assert!(Day::parse("2024-13-01").is_none());
-        assert!(Day::parse("24-01-01").is_none());
     }
 
     #[test]

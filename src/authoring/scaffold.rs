@@ -2,7 +2,8 @@
 //! what it takes, or a translation beside its source. New files are drafts (`draft: true`),
 //! so nothing half-written is published; an existing file is never overwritten.
 
-use super::{slugify, today};
+use super::slugify;
+use crate::date::Day;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::parse::LEVELS;
 use crate::paths;
@@ -49,7 +50,7 @@ fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> 
                  # Optional. Member institutions involved, by id, e.g. [ke-0042].\nmembers: []\n\
                  # Optional. Tags, free words.\ntags: []\n{DRAFT}---\n\
                  ## Background\n\n## What the pupils did\n\n## Results\n",
-                today()
+                Day::today().iso()
             ),
         ),
         NewKind::Theme => (
@@ -99,7 +100,7 @@ fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> 
                      # public or private.\ntype: public\n\
                      # Optional. The year it joined the network.\n# joined: {}\n\
                      # Optional. Its website.\n# website: https://\n{DRAFT}---\n",
-                    &today()[..4]
+                    &Day::today().iso()[..4]
                 ),
             )
         }

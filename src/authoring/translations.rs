@@ -3,9 +3,10 @@
 //! after them, by its `updated` date or its last git commit, whichever is later.
 
 use crate::config::{Config, Overrides};
+use crate::date::Day;
 use crate::diagnostic::{Diagnostic, EnvError};
 use crate::load;
-use crate::parse::{self, Day, Page};
+use crate::parse::{self, Page};
 use crate::render::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -169,22 +170,11 @@ fn last_commits(root: &Path) -> HashMap<String, i64> {
 }
 
 fn day_seconds(day: Day) -> i64 {
-    days_from_civil(day.year as i64, day.month as i64, day.day as i64) * 86_400
-}
-
-/// (year, month, day) → days since 1970-01-01 (H. Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    day.days_since_epoch() * 86_400
 }
 
 fn format_day(seconds: i64) -> String {
-    let (y, m, d) = super::civil_from_days(seconds.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    Day::of_unix_seconds(seconds).iso()
 }
 
 /// Pages listed per language and section in the terminal; `--json` and `--html` list all.
@@ -313,17 +303,4 @@ pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_round_trip() {
-        for days in [0, 11_016, 20_517, -1] {
-            let (y, m, d) = crate::authoring::civil_from_days(days);
-            assert_eq!(days_from_civil(y, m as i64, d as i64), days);
-        }
-    }
 }

@@ -941,7 +941,7 @@ pub struct ListedAs<'p> {
     generated: bool,
     summary: Option<&'p str>,
     lang: &'p str,
-    date: Option<crate::parse::Day>,
+    date: Option<crate::date::Day>,
     place: Vec<&'p str>,
 }
 

@@ -10,10 +10,11 @@
 use super::search::SearchJob;
 use crate::build::{self, Setup};
 use crate::config::Overrides;
+use crate::date::Day;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
 use crate::output_map::OutputMap;
-use crate::parse::{self, Day, Kind, Page, Terms};
+use crate::parse::{self, Kind, Page, Terms};
 use crate::render::{Renderer, Scope, Touched, listed_as, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
