@@ -2,7 +2,7 @@
 //! problem on the way. `check` is the same run without the write.
 
 use crate::config::{Config, Overrides};
-use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
+use crate::diagnostic::{Diagnostic, Diagnostics, EnvError, yaml_key_line};
 use crate::i18n::Strings;
 use crate::load::{self, SourceTree};
 use crate::output_guard;
@@ -343,11 +343,7 @@ pub fn setup(
         }
     };
     if config.allow_raw_html {
-        let line = config_file
-            .text
-            .lines()
-            .position(|l| l.starts_with("allow_raw_html"))
-            .map_or(0, |i| i + 1);
+        let line = yaml_key_line(&config_file.text, "allow_raw_html").map_or(0, |(i, _)| i + 1);
         diagnostics.push(
             Diagnostic::warning(
                 "site.yaml",
@@ -456,11 +452,7 @@ fn region_table(tree: &SourceTree, diagnostics: &mut Diagnostics) -> RegionTable
                     plain
                 });
                 for (country, region) in table.override_with(entries) {
-                    let line = file
-                        .text
-                        .lines()
-                        .position(|l| l.starts_with(&country))
-                        .map_or(0, |i| i + 1);
+                    let line = yaml_key_line(&file.text, &country).map_or(0, |(i, _)| i + 1);
                     diagnostics.push(
                         Diagnostic::error(
                             &file.path,

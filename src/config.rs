@@ -1,6 +1,6 @@
 //! `site.yaml`: the site's configuration, with the command line's overrides applied.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, yaml_key_line};
 use crate::paths;
 use crate::sanitize;
 use serde::Deserialize;
@@ -278,9 +278,7 @@ pub fn strip_location(message: &str) -> String {
 }
 
 fn line_of_key(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| l.starts_with(&format!("{key}:")))
-        .map_or(1, |i| i + 1)
+    yaml_key_line(text, key).map_or(1, |(i, _)| i + 1)
 }
 
 #[cfg(test)]

@@ -60,6 +60,20 @@ impl Diagnostic {
     }
 }
 
+/// Where a top-level `key:` stands in YAML text (front matter, `site.yaml`, `_data/`): its
+/// line (0-based) and the byte offset where its value starts, after the colon. Only YAML's
+/// own blanks (space, tab) may stand between a key and its colon. The one place that maps a
+/// key to its line, for problems located at the key.
+pub fn yaml_key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        rest[blanks..]
+            .starts_with(':')
+            .then_some((i, key.len() + blanks + 1))
+    })
+}
+
 /// Paths are shown with forward slashes whatever the platform.
 pub fn display_path(path: &Path) -> String {
     let joined = path

@@ -4,7 +4,7 @@
 
 use crate::config::strip_location;
 use crate::date::Day;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, yaml_key_line};
 use crate::load::SourceFile;
 use crate::paths;
 use crate::sanitize;
@@ -216,20 +216,7 @@ impl Page {
     /// Line and column of `key` in the front matter, or of `value` within that key's lines.
     pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
         let lines: Vec<&str> = self.front_matter.lines().collect();
-        // The key's line, and where its value starts (after the `:`). Only YAML's own
-        // blanks (space, tab) may stand between a key and its colon.
-        let key_line = |l: &&str| {
-            let rest = l.strip_prefix(key)?;
-            let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-            rest[blanks..]
-                .starts_with(':')
-                .then_some(key.len() + blanks + 1)
-        };
-        let Some((start, value_at)) = lines
-            .iter()
-            .enumerate()
-            .find_map(|(i, l)| key_line(l).map(|at| (i, at)))
-        else {
+        let Some((start, value_at)) = yaml_key_line(&self.front_matter, key) else {
             return (self.front_matter_line, 0);
         };
         if let Some(value) = value {
