@@ -146,26 +146,28 @@ pub struct Page {
     front_matter_line: usize,
 }
 
+/// Where a page comes from and what it is, before its front matter is read: what
+/// [`Page::new`] needs.
+struct Origin {
+    source: String,
+    key: String,
+    lang: String,
+    dir: String,
+    bundle: Option<String>,
+    kind: Kind,
+}
+
 impl Page {
-    /// The index page of a section that has no `_index.md`, in the default language.
-    pub fn generated_section(dir: &str, lang: &str) -> Page {
-        let key = if dir.is_empty() {
-            "_index".to_string()
-        } else {
-            format!("{dir}/_index")
-        };
+    /// The one constructor: a page of `origin` with no front matter values yet.
+    fn new(origin: Origin) -> Page {
         Page {
-            source: format!("content/{key}.md"),
-            key,
-            lang: lang.to_string(),
-            dir: dir.to_string(),
-            bundle: None,
-            kind: if dir.is_empty() {
-                Kind::Home
-            } else {
-                Kind::Section
-            },
-            title: dir.rsplit('/').next().unwrap_or(dir).to_string(),
+            source: origin.source,
+            key: origin.key,
+            lang: origin.lang,
+            dir: origin.dir,
+            bundle: origin.bundle,
+            kind: origin.kind,
+            title: String::new(),
             summary: None,
             date: None,
             updated: None,
@@ -178,9 +180,34 @@ impl Page {
             body: String::new(),
             links: Vec::new(),
             body_line: 1,
-            generated: true,
+            generated: false,
             front_matter: String::new(),
             front_matter_line: 1,
+        }
+    }
+
+    /// The index page of a section that has no `_index.md`, in the default language.
+    pub fn generated_section(dir: &str, lang: &str) -> Page {
+        let key = if dir.is_empty() {
+            "_index".to_string()
+        } else {
+            format!("{dir}/_index")
+        };
+        Page {
+            title: dir.rsplit('/').next().unwrap_or(dir).to_string(),
+            generated: true,
+            ..Page::new(Origin {
+                source: format!("content/{key}.md"),
+                key,
+                lang: lang.to_string(),
+                dir: dir.to_string(),
+                bundle: None,
+                kind: if dir.is_empty() {
+                    Kind::Home
+                } else {
+                    Kind::Section
+                },
+            })
         }
     }
 
@@ -314,28 +341,19 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
         }
     };
     let mut page = Page {
-        source: file.path.clone(),
-        key,
-        lang,
-        dir: page_dir.to_string(),
-        bundle,
-        kind: Kind::Page,
-        title: String::new(),
-        summary: None,
-        date: None,
-        updated: None,
-        slug: String::new(),
-        draft: false,
-        weight: 0,
-        tags: Vec::new(),
-        aliases: Vec::new(),
-        template: None,
         body: body.to_string(),
         links: crate::markdown::linked_keys(body),
         body_line,
-        generated: false,
         front_matter: front_matter.to_string(),
         front_matter_line: 2,
+        ..Page::new(Origin {
+            source: file.path.clone(),
+            key,
+            lang,
+            dir: page_dir.to_string(),
+            bundle,
+            kind: Kind::Page,
+        })
     };
     let section = content_path
         .split('/')
