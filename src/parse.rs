@@ -281,6 +281,36 @@ fn split_language(stem: &str) -> (&str, Option<&str>) {
 /// Parses one source; `None` with problems when it cannot be used at all.
 pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
+    let Some(origin) = origin(file, default_language, &mut problems) else {
+        return (None, problems);
+    };
+    let Some((front_matter, body, body_line)) =
+        split_front_matter(&file.text, &file.path, &mut problems)
+    else {
+        return (None, problems);
+    };
+    let Some(mapping) = front_matter_mapping(front_matter, &file.path, &mut problems) else {
+        return (None, problems);
+    };
+    let page = Page {
+        body: body.to_string(),
+        links: crate::markdown::linked_keys(body),
+        body_line,
+        front_matter: front_matter.to_string(),
+        front_matter_line: 2,
+        ..Page::new(origin)
+    };
+    let page = with_front_matter(page, &mapping, &mut problems);
+    (Some(page), problems)
+}
+
+/// Where a file's page comes from: its key, language, folder and bundle, from its path
+/// (which must be able to become an address).
+fn origin(
+    file: &SourceFile,
+    default_language: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Origin> {
     let content_path = file.path.strip_prefix("content/").unwrap_or(&file.path);
     if let Err(why) = paths::relative(content_path) {
         problems.push(
@@ -291,12 +321,11 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
             )
             .with_hint(format!("rename the file or folder; {}", why.hint())),
         );
-        return (None, problems);
+        return None;
     }
     let (dir, file_name) = content_path.rsplit_once('/').unwrap_or(("", content_path));
     let stem = file_name.trim_end_matches(".md");
     let (name, lang) = split_language(stem);
-    let lang = lang.unwrap_or(default_language).to_string();
     let (key, bundle) = if name == "index" && !dir.is_empty() {
         (dir.to_string(), Some(dir.to_string()))
     } else if dir.is_empty() {
@@ -307,83 +336,58 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
     let page_dir = bundle
         .as_ref()
         .map_or(dir, |b| b.rsplit_once('/').map_or("", |(d, _)| d));
+    Some(Origin {
+        source: file.path.clone(),
+        key,
+        lang: lang.unwrap_or(default_language).to_string(),
+        dir: page_dir.to_string(),
+        bundle,
+        kind: Kind::Page,
+    })
+}
 
-    let Some((front_matter, body, body_line)) =
-        split_front_matter(&file.text, &file.path, &mut problems)
-    else {
-        return (None, problems);
-    };
-    let mapping = match serde_yaml::from_str::<Value>(front_matter) {
-        Ok(Value::Mapping(m)) => m,
-        Ok(Value::Null) => Mapping::new(),
+/// The front matter as a YAML mapping; `None`, with the problem, when it is not one.
+fn front_matter_mapping(
+    front_matter: &str,
+    path: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Mapping> {
+    match serde_yaml::from_str::<Value>(front_matter) {
+        Ok(Value::Mapping(m)) => Some(m),
+        Ok(Value::Null) => Some(Mapping::new()),
         Ok(_) => {
             problems.push(
-                Diagnostic::error(
-                    &file.path,
-                    2,
-                    "front matter must be a list of `key: value` lines",
-                )
-                .with_hint("start each line with a key, e.g. `title: My page`"),
+                Diagnostic::error(path, 2, "front matter must be a list of `key: value` lines")
+                    .with_hint("start each line with a key, e.g. `title: My page`"),
             );
-            return (None, problems);
+            None
         }
         Err(e) => {
             let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            let mut d = Diagnostic::error(
-                &file.path,
-                line + 1,
-                format!("front matter: {}", strip_location(&e.to_string())),
-            )
-            .at_column(col);
-            d.hint = Some(yaml_hint(&e.to_string()));
-            problems.push(d);
-            return (None, problems);
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    line + 1,
+                    format!("front matter: {}", strip_location(&e.to_string())),
+                )
+                .at_column(col)
+                .with_hint(yaml_hint(&e.to_string())),
+            );
+            None
         }
-    };
-    let mut page = Page {
-        body: body.to_string(),
-        links: crate::markdown::linked_keys(body),
-        body_line,
-        front_matter: front_matter.to_string(),
-        front_matter_line: 2,
-        ..Page::new(Origin {
-            source: file.path.clone(),
-            key,
-            lang,
-            dir: page_dir.to_string(),
-            bundle,
-            kind: Kind::Page,
-        })
-    };
-    let section = content_path
-        .split('/')
-        .next()
-        .filter(|_| content_path.contains('/'));
+    }
+}
+
+/// The page with its kind (decided by its section) and every front matter value read and
+/// checked; each bad value is a located problem.
+fn with_front_matter(mut page: Page, mapping: &Mapping, problems: &mut Vec<Diagnostic>) -> Page {
     let mut fields = Fields {
-        map: &mapping,
+        map: mapping,
         page: &page,
         draft: mapping.get("draft") == Some(&Value::Bool(true)),
         problems: Vec::new(),
     };
-    let kind = if page.is_index() {
-        if page.dir.is_empty() {
-            Kind::Home
-        } else {
-            Kind::Section
-        }
-    } else {
-        match section {
-            Some("practices") => Kind::Practice(Box::new(fields.practice())),
-            Some("themes") => Kind::Theme(ThemeArea {
-                color: fields.opt_string("color"),
-                icon: fields.opt_string("icon"),
-            }),
-            Some("guides") if page.dir.contains('/') => Kind::GuideChapter,
-            Some("members") => Kind::Member(Box::new(fields.member())),
-            Some("coordinators") => Kind::Coordinator(Box::new(fields.coordinator())),
-            _ => Kind::Page,
-        }
-    };
+    let kind = fields.kind();
     fields.warn_unknown_keys(kind_keys(&kind));
     let title = match &kind {
         Kind::Member(m) => fields.opt_string("title").unwrap_or_else(|| m.name.clone()),
@@ -418,7 +422,7 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
     page.tags = tags;
     page.aliases = aliases;
     page.template = template;
-    (Some(page), problems)
+    page
 }
 
 /// A member page's keys; the first six are required.
@@ -895,6 +899,34 @@ impl Fields<'_> {
             email: self.email("email"),
             website: self.web_address("website"),
             languages: self.list("languages"),
+        }
+    }
+
+    /// The page's kind, decided by the section it is in, with its kind's values read.
+    fn kind(&mut self) -> Kind {
+        let page = self.page;
+        if page.is_index() {
+            return if page.dir.is_empty() {
+                Kind::Home
+            } else {
+                Kind::Section
+            };
+        }
+        let content_path = page.source.strip_prefix("content/").unwrap_or(&page.source);
+        let section = content_path
+            .split('/')
+            .next()
+            .filter(|_| content_path.contains('/'));
+        match section {
+            Some("practices") => Kind::Practice(Box::new(self.practice())),
+            Some("themes") => Kind::Theme(ThemeArea {
+                color: self.opt_string("color"),
+                icon: self.opt_string("icon"),
+            }),
+            Some("guides") if page.dir.contains('/') => Kind::GuideChapter,
+            Some("members") => Kind::Member(Box::new(self.member())),
+            Some("coordinators") => Kind::Coordinator(Box::new(self.coordinator())),
+            _ => Kind::Page,
         }
     }
 
