@@ -17,7 +17,7 @@ use crate::theme::Theme;
 use crate::write::{self, Discard, OutputFile, Sink, Staging};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -88,19 +88,7 @@ impl Outcome {
 
 pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let started = Instant::now();
-    // The output is claimed before anything is read or written: it must be the tool's alone
-    // (see `output_guard`), and a swap a killed run left half done is undone first.
-    let output = match &options.output {
-        Output::Folder(folder) => {
-            let claimed =
-                output_guard::claim_output(&options.root, folder, &folder.display().to_string())?;
-            output_guard::check_work_dir(&options.root)?;
-            write::recover(&claimed.path)?;
-            write::recover(&search_index_dir(&options.root))?;
-            Some(claimed.path)
-        }
-        Output::Nowhere => None,
-    };
+    let output = claim(options)?;
     let progress = progress_line(options.progress);
     progress.set_message("reading content");
     let mut diagnostics = Diagnostics::default();
@@ -116,84 +104,18 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .iter()
             .map(|l| l.code.clone())
             .collect();
-        let site = &prepared.site;
         // Only a site without errors so far is staged; otherwise render just to find problems.
         let to_folder = output.as_ref().filter(|_| !diagnostics.has_errors());
-        let search_started = Instant::now();
         progress.set_message("search index");
-        let documents = search::all_documents(site);
-        // The browser index and the tantivy index are made side by side; the tantivy index is
-        // swapped in with the output, only if the whole build succeeds.
-        let index_staging = match to_folder {
-            Some(_) => Some(Staging::begin(&search_index_dir(&options.root))?),
-            None => None,
-        };
-        let ((browser_files, manifests), indexed) = std::thread::scope(|scope| {
-            // tantivy indexes on threads of its own: on a thread of rayon's pool, waiting for
-            // them would take a worker away from the browser index.
-            let indexing = scope.spawn(|| {
-                index_staging
-                    .as_ref()
-                    .map_or(Ok(()), |staging| write_search_index(staging, &documents))
-            });
-            let (files, indexes) = search::browser_indexes(site, &documents);
-            let browser = (files, search::manifests(&indexes));
-            (browser, joined(indexing, &search_index_dir(&options.root)))
-        });
-        search_seconds += search_started.elapsed().as_secs_f64();
-        let index_staging = match (indexed, index_staging) {
-            (Ok(()), staging) => staging,
-            (Err(e), staging) => {
-                abandon(staging);
-                return Err(e);
-            }
-        };
-        drop(documents);
-        let renderer = Renderer::new(site, prepared.tera, prepared.strings, manifests);
-        let staging = match to_folder {
-            Some(folder) => Some(Staging::begin(folder)?),
-            None => None,
-        };
+        let searched = search_stage(&options.root, &prepared.site, to_folder.is_some())?;
+        search_seconds = searched.seconds;
         progress.set_message("writing pages");
-        let inner: &dyn Sink = match &staging {
-            Some(staging) => staging,
-            None => &Discard,
-        };
-        let map = OutputMap::new(inner);
-        let sink = Counting {
-            inner: &map,
+        let written = Written {
+            to_folder,
             counter: &counter,
             progress: &progress,
         };
-        let rendered = renderer
-            .render_all(&prepared.theme, &tree.assets, &sink)
-            .and_then(|problems| {
-                for file in browser_files {
-                    sink.put(file)?;
-                }
-                Ok(problems)
-            });
-        diagnostics.extend(map.into_problems());
-        match (rendered, staging) {
-            (Ok(problems), staging) => {
-                diagnostics.extend(problems);
-                match (staging, index_staging) {
-                    (Some(staging), Some(index)) if !diagnostics.has_errors() => {
-                        index.commit()?;
-                        staging.commit()?
-                    }
-                    (staging, index) => {
-                        abandon(staging);
-                        abandon(index);
-                    }
-                }
-            }
-            (Err(e), staging) => {
-                abandon(staging);
-                abandon(index_staging);
-                return Err(e);
-            }
-        }
+        write_stage(prepared, &tree, searched, written, &mut diagnostics)?;
     }
     progress.finish_and_clear();
     let errors = diagnostics.error_count();
@@ -206,6 +128,135 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         search_seconds,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The output folder, claimed before anything is read or written: it must be the tool's
+/// alone (see `output_guard`), and a swap a killed run left half done is undone first.
+/// `None` for a run that writes nothing.
+fn claim(options: &Options) -> Result<Option<PathBuf>, EnvError> {
+    match &options.output {
+        Output::Folder(folder) => {
+            let claimed =
+                output_guard::claim_output(&options.root, folder, &folder.display().to_string())?;
+            output_guard::check_work_dir(&options.root)?;
+            write::recover(&claimed.path)?;
+            write::recover(&search_index_dir(&options.root))?;
+            Ok(Some(claimed.path))
+        }
+        Output::Nowhere => Ok(None),
+    }
+}
+
+/// What the search stage hands on: the browser index's files and the manifests the search
+/// pages name, and the tantivy index staged beside the site (when the run writes).
+struct Searched {
+    browser_files: Vec<OutputFile>,
+    manifests: HashMap<String, search::browser::Manifest>,
+    index_staging: Option<Staging>,
+    seconds: f64,
+}
+
+/// Both search indexes of the resolved site, made side by side; the tantivy index is staged
+/// (when `writes`) to be swapped in with the output, only if the whole build succeeds.
+fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvError> {
+    let started = Instant::now();
+    let documents = search::all_documents(site);
+    let index_staging = match writes {
+        true => Some(Staging::begin(&search_index_dir(root))?),
+        false => None,
+    };
+    let ((browser_files, manifests), indexed) = std::thread::scope(|scope| {
+        // tantivy indexes on threads of its own: on a thread of rayon's pool, waiting for
+        // them would take a worker away from the browser index.
+        let indexing = scope.spawn(|| {
+            index_staging
+                .as_ref()
+                .map_or(Ok(()), |staging| write_search_index(staging, &documents))
+        });
+        let (files, indexes) = search::browser_indexes(site, &documents);
+        let browser = (files, search::manifests(&indexes));
+        (browser, joined(indexing, &search_index_dir(root)))
+    });
+    if let Err(e) = indexed {
+        abandon(index_staging);
+        return Err(e);
+    }
+    Ok(Searched {
+        browser_files,
+        manifests,
+        index_staging,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Where the write stage puts the site (`None`: nowhere, for `check` or a run with errors),
+/// and what counts and shows its files.
+struct Written<'a> {
+    to_folder: Option<&'a PathBuf>,
+    counter: &'a PageCounter,
+    progress: &'a ProgressBar,
+}
+
+/// Renders every page and writes it, with the browser index, through the output map into
+/// a staging folder (or nowhere); swaps the site and the tantivy index in only when the
+/// whole run has no errors.
+fn write_stage(
+    prepared: Prepared,
+    tree: &SourceTree,
+    searched: Searched,
+    written: Written,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), EnvError> {
+    let renderer = Renderer::new(
+        &prepared.site,
+        prepared.tera,
+        prepared.strings,
+        searched.manifests,
+    );
+    let staging = match written.to_folder {
+        Some(folder) => Some(Staging::begin(folder)?),
+        None => None,
+    };
+    let inner: &dyn Sink = match &staging {
+        Some(staging) => staging,
+        None => &Discard,
+    };
+    let map = OutputMap::new(inner);
+    let counting = Counting {
+        inner: &map,
+        counter: written.counter,
+        progress: written.progress,
+    };
+    let rendered = renderer
+        .render_all(&prepared.theme, &tree.assets, &counting)
+        .and_then(|problems| {
+            for file in searched.browser_files {
+                counting.put(file)?;
+            }
+            Ok(problems)
+        });
+    diagnostics.extend(map.into_problems());
+    match rendered {
+        Ok(problems) => {
+            diagnostics.extend(problems);
+            match (staging, searched.index_staging) {
+                (Some(staging), Some(index)) if !diagnostics.has_errors() => {
+                    index.commit()?;
+                    staging.commit()
+                }
+                (staging, index) => {
+                    abandon(staging);
+                    abandon(index);
+                    Ok(())
+                }
+            }
+        }
+        Err(e) => {
+            abandon(staging);
+            abandon(searched.index_staging);
+            Err(e)
+        }
+    }
 }
 
 fn abandon(staging: Option<Staging>) {
