@@ -144,8 +144,7 @@ enum ImportWhat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let options = match cli.command {
+    match Cli::parse().command {
         Command::Search {
             root,
             lang,
@@ -165,7 +164,7 @@ fn main() -> ExitCode {
                 level,
                 kind,
             };
-            return search(&root, lang, &filters, limit, json, &query.join(" "));
+            search(&root, lang, &filters, limit, json, &query.join(" "))
         }
         Command::New {
             root,
@@ -174,29 +173,18 @@ fn main() -> ExitCode {
             lang,
             guide,
             country,
-        } => return new(&root, what, &title, lang, guide, country),
+        } => new(&root, what, &title, lang, guide, country),
         Command::Import {
             root,
             directory,
             file,
             dry_run,
-        } => return import(&root, directory, &file, dry_run),
+        } => import(&root, directory, &file, dry_run),
         Command::Serve { root, port, bind } => {
-            return match aspnet_kb::serve::serve(&aspnet_kb::serve::ServeOptions {
-                root,
-                bind,
-                port,
-            }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::from(2)
-                }
-            };
+            let options = aspnet_kb::serve::ServeOptions { root, bind, port };
+            exit_on_env_error(aspnet_kb::serve::serve(&options).map(|()| ExitCode::SUCCESS))
         }
-        Command::Translations { root, json, html } => {
-            return translations(&root, json, html.as_deref());
-        }
+        Command::Translations { root, json, html } => translations(&root, json, html.as_deref()),
         Command::Build {
             root,
             output,
@@ -204,60 +192,68 @@ fn main() -> ExitCode {
             lang,
             drafts,
         } => {
-            // The output folder is the tool's alone: refused here, before anything is read.
-            let (folder, label) = match output {
-                Some(folder) => {
-                    let label = format!("--output {}", folder.display());
-                    (folder, label)
-                }
-                None => (
-                    root.join("public"),
-                    "the default output public/".to_string(),
-                ),
+            let overrides = Overrides {
+                base_url,
+                languages: lang,
+                drafts,
             };
-            let folder = match aspnet_kb::output_guard::claim_output(&root, &folder, &label) {
-                Ok(claimed) => claimed.path,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(2);
-                }
-            };
-            Options {
-                output: Output::Folder(folder),
-                root,
-                overrides: Overrides {
-                    base_url,
-                    languages: lang,
-                    drafts,
-                },
-                progress: true,
-            }
+            build_site(root, output, overrides)
         }
-        Command::Check { root } => Options {
+        Command::Check { root } => run_chain(&Options {
             root,
             output: Output::Nowhere,
             overrides: Overrides::default(),
             progress: true,
-        },
-    };
-    match build::run(&options) {
-        Ok(outcome) => {
-            for d in &outcome.diagnostics {
-                eprintln!("{d}");
-            }
-            eprintln!("{}", outcome.summary());
-            if outcome.errors > 0 {
-                eprintln!("nothing was written: fix the errors above and run again");
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
-        }
+        }),
     }
+}
+
+/// `build`: the output folder is the tool's alone, refused here before anything is read.
+fn build_site(root: PathBuf, output: Option<PathBuf>, overrides: Overrides) -> ExitCode {
+    let (folder, label) = match output {
+        Some(folder) => {
+            let label = format!("--output {}", folder.display());
+            (folder, label)
+        }
+        None => (
+            root.join("public"),
+            "the default output public/".to_string(),
+        ),
+    };
+    match aspnet_kb::output_guard::claim_output(&root, &folder, &label) {
+        Ok(claimed) => run_chain(&Options {
+            output: Output::Folder(claimed.path),
+            root,
+            overrides,
+            progress: true,
+        }),
+        Err(e) => exit_on_env_error(Err(e)),
+    }
+}
+
+/// Runs the stage chain (`build` or `check`), prints every problem and the summary, and
+/// decides the exit status: 1 for content errors, 2 for the environment's.
+fn run_chain(options: &Options) -> ExitCode {
+    exit_on_env_error(build::run(options).map(|outcome| {
+        for d in &outcome.diagnostics {
+            eprintln!("{d}");
+        }
+        eprintln!("{}", outcome.summary());
+        if outcome.errors > 0 {
+            eprintln!("nothing was written: fix the errors above and run again");
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }))
+}
+
+/// The exit status of a command's result: an environment error is printed, status 2.
+fn exit_on_env_error(result: Result<ExitCode, aspnet_kb::diagnostic::EnvError>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })
 }
 
 fn search(
