@@ -105,20 +105,44 @@ pub fn import(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
+    let mut report = Report::default();
+    let columns = header_columns(&mut reader, directory, &shown, &mut report)?;
+    let rows = checked_rows(&mut reader, directory, &columns, &shown, &mut report);
+    let outcomes: Vec<Result<(PathBuf, Change), Diagnostic>> = rows
+        .par_iter()
+        .map(|row| write_page(root, row, &columns, dry_run, &shown))
+        .collect();
+    for outcome in outcomes {
+        match outcome {
+            Ok(page) => report.pages.push(page),
+            Err(d) => report.problems.push(d),
+        }
+    }
+    report.pages.sort();
+    Ok(report)
+}
+
+/// The column each header name stands for (`None` for an unknown one, a warning); an error
+/// when a required column is missing.
+fn header_columns(
+    reader: &mut csv::Reader<&[u8]>,
+    directory: Directory,
+    shown: &str,
+    report: &mut Report,
+) -> Result<Vec<Option<&'static str>>, Diagnostic> {
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| Diagnostic::error(&shown, 1, format!("cannot read the header row: {e}")))?
+        .map_err(|e| Diagnostic::error(shown, 1, format!("cannot read the header row: {e}")))?
         .iter()
         .map(|h| h.to_lowercase())
         .collect();
-    let mut report = Report::default();
     let known = directory.columns();
     let mut columns: Vec<Option<&'static str>> = Vec::new();
     for name in &header {
         let column = known.iter().copied().find(|k| k == name);
         if column.is_none() {
             report.problems.push(
-                Diagnostic::warning(&shown, 1, format!("unknown column `{name}` is ignored"))
+                Diagnostic::warning(shown, 1, format!("unknown column `{name}` is ignored"))
                     .with_hint(closest_hint(name, known)),
             );
         }
@@ -132,7 +156,7 @@ pub fn import(
         .collect();
     if !absent.is_empty() {
         return Err(Diagnostic::error(
-            &shown,
+            shown,
             1,
             format!(
                 "the header row lacks required columns: {}",
@@ -145,7 +169,18 @@ pub fn import(
             unknown_note(&header, &columns)
         )));
     }
+    Ok(columns)
+}
 
+/// The rows that pass their checks, each with the page it becomes; every other row is a
+/// problem at its line, and nothing is written for it.
+fn checked_rows(
+    reader: &mut csv::Reader<&[u8]>,
+    directory: Directory,
+    columns: &[Option<&'static str>],
+    shown: &str,
+    report: &mut Report,
+) -> Vec<Row> {
     let countries = RegionTable::built_in();
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
@@ -155,7 +190,7 @@ pub fn import(
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
                 report.problems.push(Diagnostic::error(
-                    &shown,
+                    shown,
                     line,
                     format!("unreadable row: {e}"),
                 ));
@@ -168,42 +203,26 @@ pub fn import(
             .zip(record.iter())
             .filter_map(|(column, cell)| column.map(|c| (c, cell)))
             .collect();
-        match check_row(directory, &cells, &countries) {
-            Ok((key, values)) => {
-                if !seen.insert(key.clone()) {
-                    report.problems.push(
-                        Diagnostic::error(&shown, line, format!("{key} appears twice"))
-                            .with_hint("each row must have its own id; this row was skipped"),
-                    );
+        let problem = match check_row(directory, &cells, &countries) {
+            Ok((key, _)) if !seen.insert(key.clone()) => {
+                Diagnostic::error(shown, line, format!("{key} appears twice"))
+                    .with_hint("each row must have its own id; this row was skipped")
+            }
+            Ok((key, values)) => match page_path(directory, &key, &values) {
+                Ok(path) => {
+                    rows.push(Row { line, path, values });
                     continue;
                 }
-                match page_path(directory, &key, &values) {
-                    Ok(path) => rows.push(Row { line, path, values }),
-                    Err(why) => report.problems.push(
-                        Diagnostic::error(&shown, line, format!("{key}: {why}"))
-                            .with_hint(why.hint()),
-                    ),
+                Err(why) => {
+                    Diagnostic::error(shown, line, format!("{key}: {why}")).with_hint(why.hint())
                 }
-            }
-            Err(reason) => report.problems.push(
-                Diagnostic::error(&shown, line, reason)
-                    .with_hint("nothing was written for this row; fix it and import again"),
-            ),
-        }
+            },
+            Err(reason) => Diagnostic::error(shown, line, reason)
+                .with_hint("nothing was written for this row; fix it and import again"),
+        };
+        report.problems.push(problem);
     }
-
-    let outcomes: Vec<Result<(PathBuf, Change), Diagnostic>> = rows
-        .par_iter()
-        .map(|row| write_page(root, row, &columns, dry_run, &shown))
-        .collect();
-    for outcome in outcomes {
-        match outcome {
-            Ok(page) => report.pages.push(page),
-            Err(d) => report.problems.push(d),
-        }
-    }
-    report.pages.sort();
-    Ok(report)
+    rows
 }
 
 /// `; unknown columns here: town, zip` for the header names that are no column.
