@@ -8,7 +8,6 @@ use crate::load::{self, SourceTree};
 use crate::output_guard;
 use crate::output_map::OutputMap;
 use crate::parse::{self, Page};
-use crate::paths;
 use crate::regions::RegionTable;
 use crate::render::{self, Renderer};
 use crate::resolve::{self, Site};
@@ -35,8 +34,9 @@ pub struct Options {
 pub enum Output {
     /// `check`: validate everything, write nothing.
     Nowhere,
-    /// `build`: a folder, swapped in whole, with the tantivy index beside the content.
-    Folder(PathBuf),
+    /// `build`: a folder that passed [`output_guard::claim_output`], swapped in whole, with
+    /// the tantivy index beside the content.
+    Folder(output_guard::ClaimedOutput),
 }
 
 /// A one-line progress display on stderr when it is a terminal; hidden otherwise (CI, pipes).
@@ -130,18 +130,16 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     })
 }
 
-/// The output folder, claimed before anything is read or written: it must be the tool's
-/// alone (see `output_guard`), and a swap a killed run left half done is undone first.
-/// `None` for a run that writes nothing.
+/// The output folder (claimed by the caller: it is the tool's alone, see `output_guard`),
+/// with the tool's working folder checked and a swap a killed run left half done undone,
+/// before anything is read or written. `None` for a run that writes nothing.
 fn claim(options: &Options) -> Result<Option<PathBuf>, EnvError> {
     match &options.output {
-        Output::Folder(folder) => {
-            let claimed =
-                output_guard::claim_output(&options.root, folder, &folder.display().to_string())?;
+        Output::Folder(claimed) => {
             output_guard::check_work_dir(&options.root)?;
             write::recover(&claimed.path)?;
             write::recover(&search_index_dir(&options.root))?;
-            Ok(Some(claimed.path))
+            Ok(Some(claimed.path.clone()))
         }
         Output::Nowhere => Ok(None),
     }
@@ -277,18 +275,8 @@ fn write_search_index(
     staging: &Staging,
     documents: &[(String, Vec<SearchDoc>)],
 ) -> Result<(), EnvError> {
-    // A language code names a folder inside the staging folder: nothing else may.
-    if let Some((lang, _)) = documents
-        .iter()
-        .find(|(lang, _)| paths::segment(lang).is_err())
-    {
-        return Err(EnvError::new(
-            staging.dir().to_path_buf(),
-            format!(
-                "search index: the language code {lang:?} cannot name a folder (letters, digits, - and _ only)"
-            ),
-        ));
-    }
+    // Each language's index is a folder named by its code, which `Config::parse` took
+    // through the one door for paths (`paths::language_code`).
     std::thread::scope(|scope| {
         let writers: Vec<_> = documents
             .iter()

@@ -222,7 +222,7 @@ fn build_site(root: PathBuf, output: Option<PathBuf>, overrides: Overrides) -> E
     };
     match aspnet_kb::output_guard::claim_output(&root, &folder, &label) {
         Ok(claimed) => run_chain(&Options {
-            output: Output::Folder(claimed.path),
+            output: Output::Folder(claimed),
             root,
             overrides,
             progress: true,
@@ -269,8 +269,9 @@ fn search(
     if let Err(message) = query::check_query_length(text) {
         return usage(&message);
     }
-    // The language names a folder: it must be one of the site's, checked before any path is
-    // made from it (the folder is the site's code for it, never the argument).
+    // The language names a folder: it must be one of the site's (whose codes `Config::parse`
+    // took through the one door for paths); the folder is named by the site's code, never by
+    // the argument.
     let Some(config) = Config::read(root) else {
         eprintln!(
             "error: {}: cannot read the site's languages",
@@ -292,11 +293,6 @@ fn search(
             }
         },
     };
-    if aspnet_kb::paths::segment(&lang).is_err() {
-        return usage(&format!(
-            "--lang: the language code {lang:?} cannot name an index folder"
-        ));
-    }
     if let Err(message) = query::check_query(text, &lang) {
         return usage(&message);
     }

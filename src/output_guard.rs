@@ -23,6 +23,7 @@
 //! restore it.
 
 use crate::diagnostic::EnvError;
+use crate::paths;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
@@ -147,12 +148,6 @@ pub fn claim_output(root: &Path, output: &Path, label: &str) -> Result<ClaimedOu
     Ok(ClaimedOutput { path: resolved })
 }
 
-/// Whether `dir` is an output the tool wrote: it has the marker, or it is an earlier version's
-/// output that may be adopted ([`legacy_output_problem`] finds nothing).
-pub fn is_tool_output(dir: &Path) -> bool {
-    is_marked_folder(dir) || legacy_output_problem(dir).is_none()
-}
-
 /// Whether `path` is a folder (not a symbolic link) with the [`MARKER`] file (a regular file)
 /// at its top: a folder the tool made.
 pub fn is_marked_folder(path: &Path) -> bool {
@@ -162,7 +157,7 @@ pub fn is_marked_folder(path: &Path) -> bool {
 /// Why the unmarked folder `dir` is not an output an earlier version wrote, or `None` when it
 /// is one and may be adopted. It must hold [`LEGACY_OUTPUT_FILES`] at its top, and every
 /// top-level entry must be something an earlier version wrote: one of [`LEGACY_TOP_FILES`]
-/// (a regular file), the `static/` folder, a language folder (a folder named like a language
+/// (a regular file), the `static/` folder, a language folder (a folder named by a lower-case BCP 47
 /// code, holding an `index.html` or a `sitemap.xml`), or an alias folder (a folder holding
 /// nothing but `index.html` files, at any depth, and at least one). Entries are looked at in
 /// name order, so the first unexpected one named is always the same.
@@ -200,7 +195,7 @@ pub fn legacy_output_problem(dir: &Path) -> Option<String> {
             LEGACY_TOP_FILES.contains(&text.as_ref())
         } else if meta.is_dir() {
             text == "static"
-                || (is_language_code(&text)
+                || (paths::language_code(&text).as_deref() == Ok(text.as_ref())
                     && (is_file(&path.join("index.html")) || is_file(&path.join("sitemap.xml"))))
                 || holds_only_index_files(&path) == Some(true)
         } else {
@@ -220,12 +215,6 @@ pub fn legacy_output_problem(dir: &Path) -> Option<String> {
         }
     }
     None
-}
-
-/// A language code as an earlier version named its folders: 2 to 12 ASCII letters, digits and
-/// `-` (`en`, `fr`, `pt-br`).
-fn is_language_code(name: &str) -> bool {
-    (2..=12).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Whether the folder `dir` holds nothing but folders and `index.html` files (regular files),
@@ -431,7 +420,6 @@ mod tests {
             "blog/2019/post/index.html",
         ]);
         assert_eq!(legacy_output_problem(full.path()), None);
-        assert!(is_tool_output(full.path()));
         for (extra, named) in [
             (&["src/thesis.docx"][..], "\"src\""),
             (&["a/index.html", "zz/x.txt"], "\"zz\""),
@@ -451,7 +439,6 @@ mod tests {
             let dir = legacy(extra);
             let problem = legacy_output_problem(dir.path()).expect(named);
             assert!(problem.contains(named), "{named}: {problem}");
-            assert!(!is_tool_output(dir.path()));
         }
         let two = tempfile::tempdir().unwrap();
         write(two.path(), "sitemap.xml");
@@ -461,16 +448,6 @@ mod tests {
                 .unwrap()
                 .contains("lacks 404.html")
         );
-    }
-
-    #[test]
-    fn language_codes() {
-        for code in ["en", "fr", "pt-br", "zh-hant-tw", "es-419"] {
-            assert!(is_language_code(code), "{code}");
-        }
-        for name in ["e", "", "pt_br", "thirteen-char", "a.b", "é"] {
-            assert!(!is_language_code(name), "{name}");
-        }
     }
 
     #[test]

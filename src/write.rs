@@ -42,10 +42,6 @@ impl Sink for Discard {
     }
 }
 
-fn env_error(path: &Path, e: std::io::Error) -> EnvError {
-    EnvError::io(path.to_path_buf(), e)
-}
-
 /// Owns the swap of a site (or the search index) into place: a staging folder `.NAME.new`
 /// beside the output `NAME` is filled, then exchanged with the output in one step where the
 /// OS can (Linux `renameat2(RENAME_EXCHANGE)`), else with two renames through `.NAME.old`.
@@ -60,23 +56,12 @@ pub struct Staging {
     previous: PathBuf,
 }
 
-/// The staging (`.NAME.new`) and previous (`.NAME.old`) folders beside `output`.
-fn siblings(output: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
-    let (staging, previous) = staging_siblings(output);
-    (parent, staging, previous)
-}
-
 /// Whether anything (a folder, a file, a link) is at `path`.
 fn present(path: &Path) -> Result<bool, EnvError> {
     match fs::symlink_metadata(path) {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(env_error(path, e)),
+        Err(e) => Err(EnvError::io(path, e)),
     }
 }
 
@@ -89,7 +74,7 @@ fn remove_ours(path: &Path, output: &Path) -> Result<(), EnvError> {
     if !is_marked_folder(path) {
         return Err(not_the_tools(path, output));
     }
-    fs::remove_dir_all(path).map_err(|e| env_error(path, e))
+    fs::remove_dir_all(path).map_err(|e| EnvError::io(path, e))
 }
 
 /// Undoes a swap that was killed between its two renames: when the output is missing and
@@ -98,9 +83,9 @@ fn remove_ours(path: &Path, output: &Path) -> Result<(), EnvError> {
 /// is refused first, with nothing touched.
 pub fn recover(output: &Path) -> Result<(), EnvError> {
     check_staging_siblings(output)?;
-    let (_, _, previous) = siblings(output);
+    let (_, previous) = staging_siblings(output);
     if is_marked_folder(&previous) && !present(output)? {
-        fs::rename(&previous, output).map_err(|e| env_error(&previous, e))?;
+        fs::rename(&previous, output).map_err(|e| EnvError::io(&previous, e))?;
     }
     Ok(())
 }
@@ -110,16 +95,17 @@ impl Staging {
     /// an empty staging folder holding only the marker. `.NAME.old` is deleted only while the
     /// output exists, and either is deleted only if it carries the marker.
     pub fn begin(output: &Path) -> Result<Staging, EnvError> {
-        let (parent, staging, previous) = siblings(output);
-        fs::create_dir_all(&parent).map_err(|e| env_error(&parent, e))?;
+        let (staging, previous) = staging_siblings(output);
+        let parent = staging.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| EnvError::io(parent, e))?;
         recover(output)?;
         remove_ours(&staging, output)?;
         if present(output)? {
             remove_ours(&previous, output)?;
         }
-        fs::create_dir(&staging).map_err(|e| env_error(&staging, e))?;
+        fs::create_dir(&staging).map_err(|e| EnvError::io(&staging, e))?;
         let marker = staging.join(MARKER);
-        fs::write(&marker, MARKER_TEXT).map_err(|e| env_error(&marker, e))?;
+        fs::write(&marker, MARKER_TEXT).map_err(|e| EnvError::io(&marker, e))?;
         Ok(Staging {
             output: output.to_path_buf(),
             staging,
@@ -138,10 +124,11 @@ impl Staging {
     /// wherever a killed swap leaves it, the next run knows it for the tool's.
     pub fn commit(self) -> Result<(), EnvError> {
         if !present(&self.output)? {
-            return fs::rename(&self.staging, &self.output).map_err(|e| env_error(&self.output, e));
+            return fs::rename(&self.staging, &self.output)
+                .map_err(|e| EnvError::io(&self.output, e));
         }
         self.mark_the_old_output()?;
-        if exchange(&self.staging, &self.output).map_err(|e| env_error(&self.output, e))? {
+        if exchange(&self.staging, &self.output).map_err(|e| EnvError::io(&self.output, e))? {
             // The old output is now at the staging name; a failure here leaves it for the
             // next run's `begin` to clear.
             let _ = remove_ours(&self.staging, &self.output);
@@ -155,10 +142,10 @@ impl Staging {
     fn commit_by_renames(self) -> Result<(), EnvError> {
         self.mark_the_old_output()?;
         remove_ours(&self.previous, &self.output)?;
-        fs::rename(&self.output, &self.previous).map_err(|e| env_error(&self.output, e))?;
+        fs::rename(&self.output, &self.previous).map_err(|e| EnvError::io(&self.output, e))?;
         if let Err(e) = fs::rename(&self.staging, &self.output) {
             let _ = fs::rename(&self.previous, &self.output);
-            return Err(env_error(&self.output, e));
+            return Err(EnvError::io(&self.output, e));
         }
         let _ = remove_ours(&self.previous, &self.output);
         Ok(())
@@ -171,7 +158,7 @@ impl Staging {
         let is_folder = fs::symlink_metadata(&self.output).is_ok_and(|m| m.is_dir());
         if is_folder && !is_marked_folder(&self.output) {
             let marker = self.output.join(MARKER);
-            fs::write(&marker, MARKER_TEXT).map_err(|e| env_error(&marker, e))?;
+            fs::write(&marker, MARKER_TEXT).map_err(|e| EnvError::io(&marker, e))?;
         }
         Ok(())
     }
@@ -228,13 +215,15 @@ impl Sink for Staging {
             )))?;
         let target = relative.under(&self.staging);
         if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(|e| env_error(dir, e))?;
+            fs::create_dir_all(dir).map_err(|e| EnvError::io(dir, e))?;
         }
         match &file.contents {
-            Contents::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| env_error(&target, e)),
+            Contents::Bytes(bytes) => {
+                fs::write(&target, bytes).map_err(|e| EnvError::io(&target, e))
+            }
             Contents::CopyOf(source) => fs::copy(source, &target)
                 .map(drop)
-                .map_err(|e| env_error(source, e)),
+                .map_err(|e| EnvError::io(source, e)),
         }
     }
 }
