@@ -558,10 +558,6 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
-/// Bytes that cannot stand in a `Location` header: the base path comes from `site.yaml`,
-/// already encoded if need be, so `%` stays.
-const HEADER: &AsciiSet = &CONTROLS.add(b' ');
-
 /// Bytes that cannot stand in a `Location` query (which is passed on, still encoded).
 const QUERY: &AsciiSet = &CONTROLS
     .add(b' ')
@@ -606,11 +602,15 @@ fn decode(path: &str) -> Option<String> {
 }
 
 /// Maps a request path to a file of the output, refusing anything that tries to leave it.
+/// `base_path` is the site's, as `Config` keeps it (percent-encoded, `/caf%C3%A9/`); both are
+/// compared decoded.
 pub fn target(raw: &str, base_path: &str) -> Target {
     let path = raw.split(['?', '#']).next().unwrap_or("");
     let Some(path) = decode(path) else {
         return Target::Malformed;
     };
+    let base_path = decode(base_path).unwrap_or_else(|| base_path.to_string());
+    let base_path = base_path.as_str();
     // An empty segment (`//`) would leave a leading `/` on the file's path.
     if path.contains('\\')
         || path.contains('\0')
@@ -656,9 +656,9 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
     if url.split('?').next() == Some(EVENTS) {
         return Answer::Events;
     }
+    // Percent-encoded by `Config` (taken from the parsed base URL): what redirects start with.
     let base_path = preview.base_path();
-    // What redirects start with.
-    let base = utf8_percent_encode(&base_path, HEADER).to_string();
+    let base = base_path.clone();
     let not_found = || {
         // A page, so that the reload script runs: while the site has errors (even before its
         // first good build) the overlay shows them, and the fix reloads the page.
@@ -765,6 +765,13 @@ mod tests {
         assert_eq!(target("/aspnet/", "/aspnet/"), file("index.html"));
         assert_eq!(target("/aspnet", "/aspnet/"), Target::Base);
         assert_eq!(target("/aspnet/en", "/aspnet/"), file("en"));
+        // A base path outside ASCII is kept encoded; requests match it either way.
+        assert_eq!(
+            target("/caf%C3%A9/en/", "/caf%C3%A9/"),
+            file("en/index.html")
+        );
+        assert_eq!(target("/café/en/", "/caf%C3%A9/"), file("en/index.html"));
+        assert_eq!(target("/caf%C3%A9", "/caf%C3%A9/"), Target::Base);
         assert_eq!(
             target("/aspnet/static/style.css?v=1", "/aspnet/"),
             file("static/style.css")

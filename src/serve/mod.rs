@@ -20,7 +20,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 /// Reads a lock even if a panic poisoned it: the code here never leaves what it guards half
@@ -31,6 +31,12 @@ fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
 
 fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A mutex's data, also after a panic elsewhere poisoned it (the panic is reported where it
+/// was caught).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What the server shows: the last good site, and the problems of the last run if it failed.
@@ -53,11 +59,7 @@ pub struct Subscription<'p> {
 
 impl Drop for Subscription<'_> {
     fn drop(&mut self) {
-        self.preview
-            .subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|(n, _)| *n != self.number);
+        lock(&self.preview.subscribers).retain(|(n, _)| *n != self.number);
     }
 }
 
@@ -84,10 +86,7 @@ impl Preview {
     pub fn subscribe(&self) -> Subscription<'_> {
         let (sender, events) = channel();
         let number = self.next_subscriber.fetch_add(1, Ordering::Relaxed);
-        self.subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((number, sender));
+        lock(&self.subscribers).push((number, sender));
         Subscription {
             preview: self,
             number,
@@ -117,10 +116,7 @@ impl Preview {
     }
 
     fn publish(&self, event: &str) {
-        self.subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|(_, s)| s.send(event.to_string()).is_ok());
+        lock(&self.subscribers).retain(|(_, s)| s.send(event.to_string()).is_ok());
     }
 
     /// Shows `problems` in the overlay of open pages (and of pages opened from now on).

@@ -8,7 +8,6 @@ use super::session::{Files, in_memory};
 use crate::resolve::Site;
 use crate::search::{self, browser::LanguageIndex, browser::Manifest};
 use std::collections::{HashMap, HashSet};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -78,16 +77,18 @@ pub(super) fn worker(jobs: Receiver<SearchJob>, done: Sender<Message>) {
                     // After a panic the indexes may be half changed: the next run makes them
                     // whole.
                     let changed = changed.filter(|_| !whole_next);
-                    let run = catch_unwind(AssertUnwindSafe(|| {
-                        bring_up_to_date(&mut indexes, &site, changed.as_ref())
-                    }));
-                    let Ok(mut searched) = run else {
-                        eprintln!(
-                            "error: internal error while updating the search index; it is made \
-                             again at the next change"
-                        );
-                        whole_next = true;
-                        continue;
+                    let run =
+                        super::guarded(|| bring_up_to_date(&mut indexes, &site, changed.as_ref()));
+                    let mut searched = match run {
+                        Ok(searched) => searched,
+                        Err(message) => {
+                            eprintln!(
+                                "error: internal error while updating the search index: \
+                                 {message}; it is made again at the next change"
+                            );
+                            whole_next = true;
+                            continue;
+                        }
                     };
                     whole_next = false;
                     searched.took = started.elapsed();

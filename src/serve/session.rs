@@ -51,10 +51,7 @@ impl Sink for MemorySink {
                 std::fs::read(&path).map_err(|e| EnvError::io(path.clone(), e))?
             }
         };
-        self.files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(file.path, bytes);
+        super::lock(&self.files).insert(file.path, bytes);
         Ok(())
     }
 }
