@@ -296,6 +296,22 @@ pub fn clean_html(html: &str) -> String {
     cleaner().clean(html).to_string()
 }
 
+/// Escapes text for HTML and XML (Tera's own escaper also rewrites `/`, bloating every URL).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use crate::date::Day;
 use crate::diagnostic::{Diagnostic, EnvError};
 use crate::load;
 use crate::parse::{self, Page};
-use crate::render::escape_html;
+use crate::sanitize::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -18,6 +18,7 @@ use crate::markdown::{self, BodySource};
 use crate::parse::{Kind, LEVELS, Page};
 use crate::regions::REGIONS;
 use crate::resolve::{Entry, Site};
+use crate::sanitize::escape_html;
 use crate::search::browser::Manifest;
 use crate::theme::Theme;
 use crate::write::{Contents, OutputFile, Sink};
@@ -972,20 +973,4 @@ pub fn output_path(path: &str) -> String {
     } else {
         path.to_string()
     }
-}
-
-/// Escapes text for HTML and XML (Tera's own escaper also rewrites `/`, bloating every URL).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
