@@ -22,8 +22,6 @@ const DEFAULT_THEME: &[(&str, &[u8])] = built_in![
     "templates/directory.html",
     "templates/search.html",
     "templates/404.html",
-    "templates/chooser.html",
-    "templates/redirect.html",
     "templates/macros.html",
     "static/style.css",
     "static/chooser.js",
@@ -31,6 +29,18 @@ const DEFAULT_THEME: &[(&str, &[u8])] = built_in![
     "i18n/en.yaml",
     "i18n/fr.yaml",
     "i18n/es.yaml",
+];
+
+/// Templates of the files beside the pages, built in for every theme (a theme may replace
+/// them, see `render::context`).
+const SITE_FILE_TEMPLATES: &[(&str, &[u8])] = built_in![
+    "templates/chooser.html",
+    "templates/redirect.html",
+    "templates/root_404.html",
+    "templates/atom.xml",
+    "templates/sitemap.xml",
+    "templates/sitemap_index.xml",
+    "templates/robots.txt",
 ];
 
 /// The theme's files after the site's overrides, by path inside the theme folder. UI string
@@ -44,6 +54,9 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, EnvError> {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut site_strings = BTreeMap::new();
+        for (path, bytes) in SITE_FILE_TEMPLATES {
+            files.insert(path.to_string(), bytes.to_vec());
+        }
         if name == "default" {
             for (path, bytes) in DEFAULT_THEME {
                 files.insert(path.to_string(), bytes.to_vec());

@@ -336,3 +336,82 @@ fn a_practice_is_listed_once_in_each_of_its_regions() {
     assert!(africa.contains("3 good practices"), "{africa}");
     assert!(!site.exists("en/regions/africa/page/3/index.html"));
 }
+
+#[test]
+fn site_files_are_built_in_templates_a_theme_may_override() {
+    let site = Site::fixture("basic");
+    // A theme of its own gets the built-in site files without writing them.
+    for template in [
+        "base",
+        "home",
+        "page",
+        "list",
+        "directory",
+        "search",
+        "404",
+        "macros",
+    ] {
+        let text = String::from_utf8(
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(format!("themes/default/templates/{template}.html")),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        site.write(&format!("themes/plain/templates/{template}.html"), &text);
+    }
+    for lang in ["en", "fr", "es"] {
+        let strings =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
+        site.write(
+            &format!("themes/plain/i18n/{lang}.yaml"),
+            &std::fs::read_to_string(strings).unwrap(),
+        );
+    }
+    site.write(
+        "site.yaml",
+        &format!("{}\ntheme: plain\n", site.source("site.yaml")),
+    );
+    site.build_ok();
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://example.org/aspnet/sitemap.xml")
+    );
+    assert!(
+        site.read("en/atom.xml")
+            .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
+    assert!(
+        site.read("old/about/index.html")
+            .contains("url=https://example.org/aspnet/en/about/")
+    );
+    // Any of them may be replaced, with the variables render/context.rs documents.
+    site.write(
+        "themes/plain/templates/robots.txt",
+        "User-agent: *\nDisallow: /{{ sitemap | replace(from=\"https://\", to=\"\") }}\n",
+    );
+    site.write(
+        "themes/plain/templates/atom.xml",
+        "<feed>{% for e in entries %}<e href=\"{{ e.url }}\">{{ e.title }}</e>{% endfor %}</feed>",
+    );
+    site.write(
+        "themes/plain/templates/sitemap.xml",
+        "{% for u in urls %}{{ u.loc }} {{ u.alternates | length }}\n{% endfor %}",
+    );
+    site.build_ok();
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nDisallow: /example.org/aspnet/sitemap.xml\n"
+    );
+    let feed = site.read("fr/atom.xml");
+    assert!(
+        feed.starts_with("<feed><e href=\"https://example.org/aspnet/fr/practices/"),
+        "{feed}"
+    );
+    let sitemap = site.read("en/sitemap.xml");
+    assert!(
+        sitemap.contains("https://example.org/aspnet/en/practices/water/ 3\n"),
+        "{sitemap}"
+    );
+}

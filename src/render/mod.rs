@@ -6,6 +6,7 @@
 //! listings (taxonomies, member directory, search, 404) and `site_files` the files beside
 //! the pages (feeds, sitemaps, chooser, redirects, static and bundle files).
 
+pub mod context;
 mod listings;
 mod site_files;
 
@@ -22,6 +23,7 @@ use crate::sanitize::escape_html;
 use crate::search::browser::Manifest;
 use crate::theme::Theme;
 use crate::write::{Contents, OutputFile, Sink};
+use context::Item;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -37,19 +39,6 @@ pub struct Renderer<'a> {
     locales: HashMap<String, Locale>,
     /// Per language, where its browser search index is.
     search: HashMap<String, Manifest>,
-}
-
-/// One item of a listing.
-#[derive(Debug, Clone, Serialize)]
-struct Item {
-    title: String,
-    url: String,
-    summary: Option<String>,
-    kind: &'static str,
-    /// The language the item's text is in (differs from the reader's for fallbacks).
-    lang: String,
-    untranslated: bool,
-    meta: String,
 }
 
 /// Pages' fingerprints, by site path.
@@ -191,6 +180,11 @@ pub(super) fn error_chain(e: &tera::Error) -> String {
         source = inner.source();
     }
     message
+}
+
+/// A template that failed, as a problem located in the theme.
+fn template_problem(template: &str, e: &tera::Error) -> Diagnostic {
+    Diagnostic::error(format!("themes/templates/{template}"), 0, error_chain(e))
 }
 
 pub fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
@@ -399,14 +393,19 @@ impl<'a> Renderer<'a> {
         // An edit that keeps addresses, dates and aliases leaves sitemaps, redirects and the
         // chooser as they are; feeds show titles and summaries. Static and bundle files
         // change only with a full run.
-        let mut files = match only {
-            Some(touched) if !touched.addresses => self.feeds(),
-            _ => {
-                let mut files = self.site_wide_files(theme, &mut problems);
-                files.extend(self.feeds_and_sitemaps());
-                files
-            }
+        let (mut files, made) = match only {
+            Some(touched) if !touched.addresses => (Vec::new(), self.feeds()),
+            _ => (
+                self.site_wide_files(theme, &mut problems),
+                self.feeds_and_sitemaps(),
+            ),
         };
+        for file in made {
+            match file {
+                Ok(file) => files.push(file),
+                Err(problem) => problems.push(problem),
+            }
+        }
         if matches!(scope, Scope::All | Scope::Tracked) {
             files.extend(self.assets(assets));
         }
@@ -451,13 +450,10 @@ impl<'a> Renderer<'a> {
             &view.title,
             listings,
         );
-        let html = self.tera.render(&view.template, &context).map_err(|e| {
-            Diagnostic::error(
-                format!("themes/templates/{}", view.template),
-                0,
-                error_chain(&e),
-            )
-        })?;
+        let html = self
+            .tera
+            .render(&view.template, &context)
+            .map_err(|e| template_problem(&view.template, &e))?;
         let source = view
             .key
             .as_deref()

@@ -1,12 +1,34 @@
 //! Files beside the pages: Atom feeds, sitemaps, the root language chooser, the root 404,
 //! robots.txt, alias redirects, the theme's static files and bundle assets.
 
+use super::context::*;
 use super::*;
 
 /// Entries of an Atom feed: the newest practices.
 const FEED_ENTRIES: usize = 30;
 
 impl Renderer<'_> {
+    /// Renders a site file's `template` with `context` into `path`.
+    fn site_file(
+        &self,
+        template: &str,
+        context: &impl Serialize,
+        path: String,
+        source: impl Into<String>,
+    ) -> Result<OutputFile, Diagnostic> {
+        let context =
+            Context::from_serialize(context).map_err(|e| template_problem(template, &e))?;
+        let text = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| template_problem(template, &e))?;
+        Ok(OutputFile {
+            path,
+            contents: Contents::Bytes(text.into_bytes()),
+            source: source.into(),
+        })
+    }
+
     /// The language chooser, root 404, robots.txt, alias redirects and the theme's static
     /// files; a template that fails is a problem in `problems`, not a file left out silently.
     pub(super) fn site_wide_files(
@@ -16,71 +38,79 @@ impl Renderer<'_> {
     ) -> Vec<OutputFile> {
         let site = self.site;
         let config = &site.config;
-        let mut files = Vec::new();
-        let languages: Vec<Value> = config
+        let languages = config
             .languages
             .iter()
-            .map(|l| json!({"code": l.code, "name": l.name, "title": l.title, "url": config.link(&format!("/{}/", l.code))}))
+            .map(|l| SiteLanguage {
+                code: &l.code,
+                name: &l.name,
+                title: &l.title,
+                url: config.link(&format!("/{}/", l.code)),
+            })
             .collect();
-        let mut render = |template: &str, path: &str, context: Value, source: String| {
-            let mut context = Context::from_value(context).unwrap_or_default();
-            context.insert("languages", &languages);
-            context.insert("base", &config.base_path);
-            context.insert("site_title", &config.title);
-            context.insert("default_lang", &config.default_language);
-            match self.tera.render(template, &context) {
-                Ok(html) => files.push(OutputFile {
-                    path: path.into(),
-                    contents: Contents::Bytes(html.into_bytes()),
-                    source,
-                }),
-                Err(e) => problems.push(Diagnostic::error(
-                    format!("themes/templates/{template}"),
-                    0,
-                    error_chain(&e),
-                )),
-            }
+        let chooser = SiteContext {
+            languages,
+            base: &config.base_path,
+            site_title: &config.title,
+            default_lang: &config.default_language,
         };
-        render(
+        let mut made = vec![self.site_file(
             "chooser.html",
-            "index.html",
-            json!({}),
-            "generated language chooser".into(),
-        );
+            &chooser,
+            "index.html".into(),
+            "generated language chooser",
+        )];
         for page in &site.pages {
+            let Some(entry) = site.entry(&page.lang, &page.key) else {
+                continue;
+            };
             for alias in &page.aliases {
-                let Some(entry) = site.entry(&page.lang, &page.key) else {
-                    continue;
+                #[derive(Serialize)]
+                struct Redirect<'c> {
+                    #[serde(flatten)]
+                    site: &'c SiteContext<'c>,
+                    #[serde(flatten)]
+                    redirect: RedirectContext,
+                }
+                let context = Redirect {
+                    site: &chooser,
+                    redirect: RedirectContext {
+                        target: config.absolute(&entry.path),
+                    },
                 };
                 let alias_path = format!("/{}/", alias.trim_matches('/'));
-                render(
+                made.push(self.site_file(
                     "redirect.html",
-                    &output_path(&alias_path),
-                    json!({"target": config.absolute(&entry.path)}),
+                    &context,
+                    output_path(&alias_path),
                     format!("{} (aliases)", page.source),
-                );
+                ));
             }
         }
-        let default_404 = format!("{}/404.html", config.languages[0].code);
-        files.push(OutputFile {
-            path: "404.html".into(),
-            contents: Contents::Bytes(Vec::new()),
-            source: "generated root 404 page".into(),
-        });
-        if let Some(last) = files.last_mut() {
-            last.contents = Contents::Bytes(format!("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0; url={}\">", escape_html(&config.link(&default_404))).into_bytes());
+        let default_404 = format!("/{}/404.html", config.languages[0].code);
+        made.push(self.site_file(
+            "root_404.html",
+            &RedirectContext {
+                target: config.link(&default_404),
+            },
+            "404.html".into(),
+            "generated root 404 page",
+        ));
+        made.push(self.site_file(
+            "robots.txt",
+            &RobotsContext {
+                sitemap: config.absolute("/sitemap.xml"),
+            },
+            "robots.txt".into(),
+            "generated robots.txt",
+        ));
+        let mut files = Vec::new();
+        for file in made {
+            match file {
+                Ok(file) => files.push(file),
+                Err(problem) => problems.push(problem),
+            }
         }
-        files.push(OutputFile {
-            path: "robots.txt".into(),
-            contents: Contents::Bytes(
-                format!(
-                    "User-agent: *\nAllow: /\nSitemap: {}\n",
-                    config.absolute("/sitemap.xml")
-                )
-                .into_bytes(),
-            ),
-            source: "generated robots.txt".into(),
-        });
         for (path, bytes) in theme.static_files() {
             files.push(OutputFile {
                 path: format!("static/{path}"),
@@ -92,14 +122,14 @@ impl Renderer<'_> {
     }
 
     /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates.
-    pub(super) fn feeds_and_sitemaps(&self) -> Vec<OutputFile> {
+    pub(super) fn feeds_and_sitemaps(&self) -> Vec<Result<OutputFile, Diagnostic>> {
         let mut files = self.feeds();
         files.extend(self.sitemaps());
         files
     }
 
     /// Atom feeds: per language and per thematic area.
-    pub(super) fn feeds(&self) -> Vec<OutputFile> {
+    pub(super) fn feeds(&self) -> Vec<Result<OutputFile, Diagnostic>> {
         let site = self.site;
         let mut files = Vec::new();
         for language in &site.config.languages {
@@ -128,92 +158,92 @@ impl Renderer<'_> {
     }
 
     /// A sitemap per language with hreflang alternates, and their index.
-    fn sitemaps(&self) -> Vec<OutputFile> {
+    fn sitemaps(&self) -> Vec<Result<OutputFile, Diagnostic>> {
         let site = self.site;
         let config = &site.config;
-        let mut files = Vec::new();
-        let mut sitemap_index = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for language in &config.languages {
-            let lang = &language.code;
-            let mut sitemap = String::from(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-            );
-            for entry in site.entries_in(lang) {
-                let page = site.page(entry);
-                sitemap.push_str(&format!(
-                    "<url><loc>{}</loc>",
-                    escape_html(&config.absolute(&entry.path))
-                ));
-                if let Some(day) = page.updated.or(page.date) {
-                    sitemap.push_str(&format!("<lastmod>{}</lastmod>", day.iso()));
-                }
-                for alternate in site.alternates(&page.key) {
-                    sitemap.push_str(&format!(
-                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        alternate.lang,
-                        escape_html(&config.absolute(&alternate.path))
-                    ));
-                }
-                sitemap.push_str("</url>\n");
-            }
-            sitemap.push_str("</urlset>\n");
-            files.push(OutputFile {
-                path: format!("{lang}/sitemap.xml"),
-                contents: Contents::Bytes(sitemap.into_bytes()),
-                source: "generated sitemap".into(),
-            });
-            sitemap_index.push_str(&format!(
-                "<sitemap><loc>{}</loc></sitemap>\n",
-                escape_html(&config.absolute(&format!("/{lang}/sitemap.xml")))
-            ));
-        }
-        sitemap_index.push_str("</sitemapindex>\n");
-        files.push(OutputFile {
-            path: "sitemap.xml".into(),
-            contents: Contents::Bytes(sitemap_index.into_bytes()),
-            source: "generated sitemap index".into(),
-        });
+        let mut files: Vec<_> = config
+            .languages
+            .par_iter()
+            .map(|language| {
+                let urls = site
+                    .entries_in(&language.code)
+                    .map(|entry| {
+                        let page = site.page(entry);
+                        let alternates = site.alternates(&page.key).into_iter().map(|alternate| {
+                            SitemapAlternate {
+                                lang: alternate.lang.clone(),
+                                url: config.absolute(&alternate.path),
+                            }
+                        });
+                        SitemapUrl {
+                            loc: config.absolute(&entry.path),
+                            lastmod: page.updated.or(page.date).map(|day| day.iso()),
+                            alternates: alternates.collect(),
+                        }
+                    })
+                    .collect();
+                self.site_file(
+                    "sitemap.xml",
+                    &SitemapContext { urls },
+                    format!("{}/sitemap.xml", language.code),
+                    "generated sitemap",
+                )
+            })
+            .collect();
+        let sitemaps = config.languages.iter();
+        let index = SitemapIndexContext {
+            sitemaps: sitemaps
+                .map(|l| config.absolute(&format!("/{}/sitemap.xml", l.code)))
+                .collect(),
+        };
+        files.push(self.site_file(
+            "sitemap_index.xml",
+            &index,
+            "sitemap.xml".into(),
+            "generated sitemap index",
+        ));
         files
     }
 
     /// A feed of the first [`FEED_ENTRIES`] of `practices`, newest first.
-    fn feed(&self, lang: &str, path: &str, title: &str, practices: &[&Entry]) -> OutputFile {
+    fn feed(
+        &self,
+        lang: &str,
+        path: &str,
+        title: &str,
+        practices: &[&Entry],
+    ) -> Result<OutputFile, Diagnostic> {
         let config = &self.site.config;
         let date = |entry: &Entry| {
             let day = self.site.page(entry).date;
             day.map_or("1970-01-01".to_string(), |d| d.iso())
         };
-        let updated = practices
-            .first()
-            .map_or("1970-01-01".to_string(), |e| date(e));
-        let mut xml = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<link href=\"{}\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
-            escape_html(title),
-            escape_html(&config.absolute(path)),
-            escape_html(&config.absolute(path)),
-            escape_html(&config.absolute(&format!("/{lang}/"))),
-        );
-        for entry in practices.iter().take(FEED_ENTRIES) {
+        let entries = practices.iter().take(FEED_ENTRIES).map(|entry| {
             let item = self.item(entry);
-            let url = format!("{}{}", config.origin, item.url);
-            xml.push_str(&format!(
-                "<entry xml:lang=\"{}\"><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated><summary>{}</summary></entry>\n",
-                item.lang,
-                escape_html(&item.title),
-                escape_html(&url),
-                escape_html(&url),
-                date(entry),
-                escape_html(item.summary.as_deref().unwrap_or("")),
-            ));
-        }
-        xml.push_str("</feed>\n");
-        OutputFile {
-            path: path.trim_start_matches('/').to_string(),
-            contents: Contents::Bytes(xml.into_bytes()),
-            source: "generated Atom feed".into(),
-        }
+            FeedEntry {
+                url: format!("{}{}", config.origin, item.url),
+                lang: item.lang,
+                title: item.title,
+                updated: date(entry),
+                summary: item.summary.unwrap_or_default(),
+            }
+        });
+        let context = FeedContext {
+            lang,
+            title,
+            url: config.absolute(path),
+            home: config.absolute(&format!("/{lang}/")),
+            updated: practices
+                .first()
+                .map_or("1970-01-01".to_string(), |e| date(e)),
+            entries: entries.collect(),
+        };
+        self.site_file(
+            "atom.xml",
+            &context,
+            path.trim_start_matches('/').to_string(),
+            "generated Atom feed",
+        )
     }
 
     /// Files beside a bundle's `index.md` go beside the page in every language it shows in
