@@ -9,7 +9,7 @@ use crate::output_guard;
 use crate::output_map::OutputMap;
 use crate::parse::{self, Page};
 use crate::regions::RegionTable;
-use crate::render::{self, Renderer};
+use crate::render::{self, Renderer, SearchFacts};
 use crate::resolve::{self, Site};
 use crate::search::{self, SearchDoc};
 use crate::theme::Theme;
@@ -145,11 +145,24 @@ fn claim(options: &Options) -> Result<Option<PathBuf>, EnvError> {
     }
 }
 
+/// What the search page needs of the browser indexes, as render takes it: plain data, so that
+/// render knows nothing of the search stage's types.
+pub fn search_facts(manifests: &HashMap<String, search::browser::Manifest>) -> SearchFacts {
+    let indexes = manifests.iter().map(|(lang, manifest)| {
+        let json = serde_json::to_value(manifest).unwrap_or_default();
+        (lang.clone(), (json, manifest.countries.clone()))
+    });
+    SearchFacts {
+        indexes: indexes.collect(),
+        kinds: search::browser::KINDS.to_vec(),
+    }
+}
+
 /// What the search stage hands on: the browser index's files and the manifests the search
 /// pages name, and the tantivy index staged beside the site (when the run writes).
 struct Searched {
     browser_files: Vec<OutputFile>,
-    manifests: HashMap<String, search::browser::Manifest>,
+    search_facts: SearchFacts,
     index_staging: Option<Staging>,
     seconds: f64,
 }
@@ -163,7 +176,7 @@ fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvE
         true => Some(Staging::begin(&search_index_dir(root))?),
         false => None,
     };
-    let ((browser_files, manifests), indexed) = std::thread::scope(|scope| {
+    let ((browser_files, search_facts), indexed) = std::thread::scope(|scope| {
         // tantivy indexes on threads of its own: on a thread of rayon's pool, waiting for
         // them would take a worker away from the browser index.
         let indexing = scope.spawn(|| {
@@ -172,7 +185,7 @@ fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvE
                 .map_or(Ok(()), |staging| write_search_index(staging, &documents))
         });
         let (files, indexes) = search::browser_indexes(site, &documents);
-        let browser = (files, search::manifests(&indexes));
+        let browser = (files, search_facts(&search::manifests(&indexes)));
         (browser, joined(indexing, &search_index_dir(root)))
     });
     if let Err(e) = indexed {
@@ -181,7 +194,7 @@ fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvE
     }
     Ok(Searched {
         browser_files,
-        manifests,
+        search_facts,
         index_staging,
         seconds: started.elapsed().as_secs_f64(),
     })
@@ -209,7 +222,7 @@ fn write_stage(
         &prepared.site,
         prepared.tera,
         prepared.strings,
-        searched.manifests,
+        searched.search_facts,
     );
     let staging = match written.to_folder {
         Some(folder) => Some(Staging::begin(folder)?),

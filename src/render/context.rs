@@ -222,9 +222,9 @@ pub enum ListedPage {
 #[derive(Clone, Serialize)]
 pub struct ListContext {
     pub page: ListedPage,
-    /// The pages listed (on this page of the listing).
+    /// The pages listed (on this page of the listing), or a taxonomy index's terms.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Item>>,
+    pub items: Option<Entries>,
     /// Where a listing longer than `paginate` is split.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pager: Option<Pager>,
@@ -243,6 +243,22 @@ pub struct ListContext {
     /// Further titled lists (a country's coordinator and members, a region's countries).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sublists: Option<Vec<Sublist>>,
+}
+
+impl ListContext {
+    /// The context of a listing of `page` with nothing else yet.
+    pub fn of(page: ListedPage) -> ListContext {
+        ListContext {
+            page,
+            items: None,
+            pager: None,
+            count: None,
+            feed: None,
+            region: None,
+            regions: None,
+            sublists: None,
+        }
+    }
 }
 
 /// Where a page of a long listing stands.
@@ -281,15 +297,15 @@ pub struct IndexEntry {
 #[derive(Clone, Serialize)]
 pub struct Sublist {
     pub title: String,
-    pub items: SublistItems,
+    pub items: Entries,
 }
 
-/// What a sublist lists.
+/// What a list shows: pages, or the terms of a taxonomy (both have `title`, `url`, `meta`).
 #[derive(Clone, Serialize)]
 #[serde(untagged)]
-pub enum SublistItems {
+pub enum Entries {
     Pages(Vec<Item>),
-    Countries(Vec<IndexEntry>),
+    Terms(Vec<IndexEntry>),
 }
 
 /// `directory.html`: the member directory (countries) or a country's members.

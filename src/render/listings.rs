@@ -3,6 +3,12 @@
 
 use super::*;
 
+/// The terms of a taxonomy's index page, and the listing pages of the terms shown.
+struct Taxonomy<'a> {
+    index: Vec<IndexEntry>,
+    views: Vec<View<'a>>,
+}
+
 impl<'a> Renderer<'a> {
     /// Taxonomies, the member directory (unless `members` is false), search and 404 per
     /// language.
@@ -23,7 +29,7 @@ impl<'a> Renderer<'a> {
             template: "404.html".into(),
             key: None,
             title: self.t(lang, "not_found"),
-            context: json!({}),
+            context: Own::ChromeOnly {},
             items: None,
         });
         views
@@ -34,49 +40,37 @@ impl<'a> Renderer<'a> {
     pub(super) fn search_view(&self, lang: &str) -> View<'a> {
         let site = self.site;
         let locale = self.locale(lang);
-        let option = |value: &str, label: String| json!({"value": value, "label": label});
-        let manifest = self.search.get(lang);
-        let themes: Vec<Value> = site
-            .theme_codes()
-            .iter()
-            .map(|code| {
-                let title = site
-                    .entry(lang, &format!("themes/{code}"))
-                    .map_or(code.clone(), |e| site.page(e).title.clone());
-                option(code, title)
-            })
-            .collect();
-        let mut countries: Vec<Value> = manifest
-            .map(|m| {
-                m.countries
-                    .iter()
-                    .map(|c| option(c, locale.country_name(c)))
-                    .collect()
+        let option = |value: &str, label: String| FilterOption {
+            value: value.to_string(),
+            label,
+        };
+        let index = self.search.indexes.get(lang);
+        let theme_codes = site.theme_codes();
+        let themes = theme_codes.iter().map(|code| {
+            let title = site
+                .entry(lang, &format!("themes/{code}"))
+                .map_or(code.clone(), |e| site.page(e).title.clone());
+            option(code, title)
+        });
+        let mut countries: Vec<FilterOption> = index
+            .map(|(_, countries)| {
+                let names = countries.iter().map(|c| option(c, locale.country_name(c)));
+                names.collect()
             })
             .unwrap_or_default();
-        countries.sort_by(|a, b| {
-            locale.compare(
-                a["label"].as_str().unwrap_or(""),
-                b["label"].as_str().unwrap_or(""),
-            )
-        });
-        let labelled = |list: &[&str], prefix: &str| -> Vec<Value> {
+        countries.sort_by(|a, b| locale.compare(&a.label, &b.label));
+        let labelled = |list: &[&str], prefix: &str| -> Vec<FilterOption> {
             list.iter()
                 .map(|v| option(v, self.t(lang, &format!("{prefix}{v}"))))
                 .collect()
         };
-        let kinds = labelled(&crate::search::browser::KINDS, "kind_");
-        let kind_labels: serde_json::Map<String, Value> = kinds
+        let kinds = labelled(&self.search.kinds, "kind_");
+        let kind_labels: serde_json::Map<String, serde_json::Value> = kinds
             .iter()
-            .map(|k| {
-                (
-                    k["value"].as_str().unwrap_or("").to_string(),
-                    k["label"].clone(),
-                )
-            })
+            .map(|k| (k.value.clone(), k.label.clone().into()))
             .collect();
         let script_data = json!({
-            "index": manifest,
+            "index": index.map(|(manifest, _)| manifest),
             "lang": lang,
             "strings": {
                 "results": self.strings.forms(lang, "results_count"),
@@ -87,24 +81,30 @@ impl<'a> Renderer<'a> {
                 "kinds": kind_labels,
             },
         });
+        let filter = |name, label: &str, options| Filter {
+            name,
+            label: self.t(lang, label),
+            options,
+        };
+        let context = SearchContext {
+            themes_url: site.config.link(&format!("/{lang}/themes/")),
+            countries_url: site.config.link(&format!("/{lang}/countries/")),
+            filters: vec![
+                filter("theme", "themes", themes.collect()),
+                filter("country", "country", countries),
+                filter("region", "region", labelled(&REGIONS, "region_")),
+                filter("level", "levels", labelled(&LEVELS, "level_")),
+                filter("kind", "kind", kinds),
+            ],
+            // Escaped so that no text can close the script element.
+            script_data: script_data.to_string().replace('<', "\\u003c"),
+        };
         View {
             path: format!("/{lang}/search/"),
             template: "search.html".into(),
             key: None,
             title: self.t(lang, "search"),
-            context: json!({
-                "themes_url": site.config.link(&format!("/{lang}/themes/")),
-                "countries_url": site.config.link(&format!("/{lang}/countries/")),
-                "filters": [
-                    {"name": "theme", "label": self.t(lang, "themes"), "options": themes},
-                    {"name": "country", "label": self.t(lang, "country"), "options": countries},
-                    {"name": "region", "label": self.t(lang, "region"), "options": labelled(&REGIONS, "region_")},
-                    {"name": "level", "label": self.t(lang, "levels"), "options": labelled(&LEVELS, "level_")},
-                    {"name": "kind", "label": self.t(lang, "kind"), "options": kinds},
-                ],
-                // Escaped so that no text can close the script element.
-                "script_data": script_data.to_string().replace('<', "\\u003c"),
-            }),
+            context: Own::Search(Box::new(context)),
             items: None,
         }
     }
@@ -117,19 +117,26 @@ impl<'a> Renderer<'a> {
         self.member_directory(lang, shows)
             .into_iter()
             .filter(|group| {
-                let code = group["code"].as_str().unwrap_or("");
-                shows(code) && self.site.entry(lang, &format!("members/{code}/_index")).is_none()
+                let own_page = format!("members/{}/_index", group.code);
+                shows(&group.code) && self.site.entry(lang, &own_page).is_none()
             })
             .map(|group| {
-                let code = group["code"].as_str().unwrap_or("").to_string();
-                let title = format!("{members} — {}", group["name"].as_str().unwrap_or(""));
+                let path = format!("/{lang}/members/{}/", group.code);
+                let title = format!("{members} — {}", group.name);
+                let context = DirectoryContext {
+                    page: ListedPage::Generated(GeneratedPage {
+                        title: title.clone(),
+                        kind: "directory",
+                    }),
+                    groups: vec![group],
+                    directory: Some(self.site.config.link(&format!("/{lang}/members/"))),
+                };
                 View {
-                    path: format!("/{lang}/members/{code}/"),
+                    path,
                     template: "directory.html".into(),
                     key: None,
-                    title: title.clone(),
-                    context: json!({"page": {"title": title, "kind": "directory"}, "groups": [group],
-                        "directory": self.site.config.link(&format!("/{lang}/members/"))}),
+                    title,
+                    context: Own::Directory(Box::new(context)),
                     items: None,
                 }
             })
@@ -139,145 +146,210 @@ impl<'a> Renderer<'a> {
     /// Country, region, level and tag pages and their index pages. With `only`, just the
     /// pages of the terms it names, and the index pages (terms and counts) if counts changed.
     fn taxonomy_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View<'a>> {
+        let countries = self.country_views(lang, only);
+        let (region_index, region_views) = self.region_views(lang, only, &countries.index);
+        let levels = self.level_views(lang, only);
+        let tags = self.tag_views(lang, only);
+        let mut views = countries.views;
+        views.extend(region_views);
+        views.extend(levels.views);
+        views.extend(tags.views);
+        if only.is_none_or(|t| t.counts) {
+            let regions = |region_index: Vec<RegionEntry>| ListContext {
+                regions: Some(region_index),
+                ..ListContext::of(generated("", "taxonomy"))
+            };
+            let terms = |index: Vec<IndexEntry>| ListContext {
+                items: Some(Entries::Terms(index)),
+                ..ListContext::of(generated("", "taxonomy"))
+            };
+            for (folder, title, context) in [
+                ("countries", "nav_countries", regions(region_index.clone())),
+                ("regions", "regions", regions(region_index)),
+                ("levels", "levels", terms(levels.index)),
+                ("tags", "tags", terms(tags.index)),
+            ] {
+                let title = self.t(lang, title);
+                let context = ListContext {
+                    page: generated(&title, "taxonomy"),
+                    ..context
+                };
+                views.push(list_view(format!("/{lang}/{folder}/"), title, context));
+            }
+        }
+        views
+    }
+
+    /// Every country with pages (in the index, in the language's order) and the listing of
+    /// each country shown: its practices, coordinator and members.
+    fn country_views(&self, lang: &str, only: Option<&Touched>) -> Taxonomy<'a> {
         let site = self.site;
         let locale = self.locale(lang);
         let link = |path: String| site.config.link(&path);
-        let shows_country = |c: &str| only.is_none_or(|t| t.countries.contains(c));
-        let shows_level = |l: &str| only.is_none_or(|t| t.levels.contains(l));
-        let shows_tag = |slug: &str| only.is_none_or(|t| t.tags.contains(slug));
-        let shows_region = |r: &str| {
-            only.is_none_or(|t| {
-                t.countries
-                    .iter()
-                    .any(|c| site.regions.region_of(c) == Some(r))
-            })
-        };
-        // Every term is counted on the index pages; pages are looked up for the terms shown.
-        let groups = site.groups(lang);
         let pages = |keys: &[String]| site.entries_of(lang, keys);
-        let practices_count = |n: usize| self.strings.plural(locale, "practices_count", n);
-        let mut views = Vec::new();
-        let mut country_index = Vec::new();
-        for (code, country) in &groups.countries {
+        let mut taxonomy = Taxonomy {
+            index: Vec::new(),
+            views: Vec::new(),
+        };
+        for (code, country) in &site.groups(lang).countries {
             let name = locale.country_name(code);
             let region = site.regions.region_of(code).unwrap_or("");
-            country_index.push(
-                json!({"title": name, "url": link(format!("/{lang}/countries/{code}/")),
-                "meta": practices_count(country.practices.len()), "region": region}),
-            );
-            if !shows_country(code) {
+            let count = self
+                .strings
+                .plural(locale, "practices_count", country.practices.len());
+            taxonomy.index.push(IndexEntry {
+                title: name.clone(),
+                url: link(format!("/{lang}/countries/{code}/")),
+                meta: count.clone(),
+                region: Some(region.to_string()),
+            });
+            if !only.is_none_or(|t| t.countries.contains(code)) {
                 continue;
             }
             let mut members = self.items(&pages(&country.members));
             members.sort_by(|a, b| locale.compare(&a.title, &b.title));
-            let context = json!({"region": {"title": self.t(lang, &format!("region_{region}")), "url": link(format!("/{lang}/regions/{region}/"))},
-            "count": practices_count(country.practices.len()),
-            "sublists": [
-                {"title": self.t(lang, "coordinator"), "items": self.items(&pages(&country.coordinators))},
-                {"title": self.t(lang, "members"), "items": members},
-            ]});
+            let sublist = |title: &str, items| Sublist {
+                title: self.t(lang, title),
+                items: Entries::Pages(items),
+            };
+            let context = ListContext {
+                region: Some(Link {
+                    title: self.t(lang, &format!("region_{region}")),
+                    url: link(format!("/{lang}/regions/{region}/")),
+                }),
+                count: Some(count),
+                sublists: Some(vec![
+                    sublist("coordinator", self.items(&pages(&country.coordinators))),
+                    sublist("members", members),
+                ]),
+                ..ListContext::of(generated(&name, "country"))
+            };
             let practices = self.newest_first(pages(&country.practices));
-            views.push(
-                list_view(
-                    format!("/{lang}/countries/{code}/"),
-                    name,
-                    "country",
-                    context,
-                )
-                .listing(practices),
-            );
+            let path = format!("/{lang}/countries/{code}/");
+            taxonomy
+                .views
+                .push(list_view(path, name, context).listing(practices));
         }
-        country_index.sort_by(|a, b| {
-            locale.compare(
-                a["title"].as_str().unwrap_or(""),
-                b["title"].as_str().unwrap_or(""),
-            )
-        });
-        let mut region_index = Vec::new();
+        taxonomy
+            .index
+            .sort_by(|a, b| locale.compare(&a.title, &b.title));
+        taxonomy
+    }
+
+    /// The regions with their countries (from `country_index`), and the listing of each
+    /// region shown.
+    fn region_views(
+        &self,
+        lang: &str,
+        only: Option<&Touched>,
+        country_index: &[IndexEntry],
+    ) -> (Vec<RegionEntry>, Vec<View<'a>>) {
+        let site = self.site;
+        let locale = self.locale(lang);
+        let groups = site.groups(lang);
+        let shown = |r: &str| {
+            only.is_none_or(|t| (t.countries.iter()).any(|c| site.regions.region_of(c) == Some(r)))
+        };
+        let mut index = Vec::new();
+        let mut views = Vec::new();
         for region in REGIONS {
             let title = self.t(lang, &format!("region_{region}"));
-            let in_region: Vec<&Value> = country_index
-                .iter()
-                .filter(|c| c["region"] == region)
+            let in_region: Vec<IndexEntry> = (country_index.iter())
+                .filter(|c| c.region.as_deref() == Some(region))
+                .cloned()
                 .collect();
-            region_index.push(json!({"title": title, "url": link(format!("/{lang}/regions/{region}/")), "countries": in_region}));
-            if !shows_region(region) {
-                continue;
+            let url = site.config.link(&format!("/{lang}/regions/{region}/"));
+            if shown(region) {
+                let keys = groups.regions.get(region).map_or(&[][..], |keys| keys);
+                let practices = self.newest_first(site.entries_of(lang, keys));
+                let context = ListContext {
+                    count: Some(
+                        self.strings
+                            .plural(locale, "practices_count", practices.len()),
+                    ),
+                    sublists: Some(vec![Sublist {
+                        title: self.t(lang, "nav_countries"),
+                        items: Entries::Terms(in_region.clone()),
+                    }]),
+                    ..ListContext::of(generated(&title, "region"))
+                };
+                let path = format!("/{lang}/regions/{region}/");
+                views.push(list_view(path, title.clone(), context).listing(practices));
             }
-            let keys = groups.regions.get(region).map_or(&[][..], |keys| keys);
-            let practices = self.newest_first(pages(keys));
-            let context = json!({"count": practices_count(practices.len()),
-                "sublists": [{"title": self.t(lang, "nav_countries"), "items": in_region}]});
-            views.push(
-                list_view(
-                    format!("/{lang}/regions/{region}/"),
-                    title,
-                    "region",
-                    context,
-                )
-                .listing(practices),
-            );
+            index.push(RegionEntry {
+                title,
+                url,
+                countries: in_region,
+            });
         }
-        let mut level_index = Vec::new();
+        (index, views)
+    }
+
+    /// Every level (in the index) and the listing of each level shown.
+    fn level_views(&self, lang: &str, only: Option<&Touched>) -> Taxonomy<'a> {
+        let site = self.site;
+        let locale = self.locale(lang);
+        let groups = site.groups(lang);
+        let mut taxonomy = Taxonomy {
+            index: Vec::new(),
+            views: Vec::new(),
+        };
         for level in LEVELS {
             let title = self.t(lang, &format!("level_{level}"));
             let practices = groups.levels.get(level).map_or(&[][..], |keys| keys);
-            let count = practices_count(practices.len());
-            level_index.push(
-                json!({"title": title, "url": link(format!("/{lang}/levels/{level}/")), "meta": count}),
-            );
-            if shows_level(level) {
-                let practices = self.newest_first(pages(practices));
-                views.push(
-                    list_view(
-                        format!("/{lang}/levels/{level}/"),
-                        title,
-                        "level",
-                        json!({"count": count}),
-                    )
-                    .listing(practices),
-                );
+            let count = self
+                .strings
+                .plural(locale, "practices_count", practices.len());
+            let path = format!("/{lang}/levels/{level}/");
+            taxonomy.index.push(IndexEntry {
+                title: title.clone(),
+                url: site.config.link(&path),
+                meta: count.clone(),
+                region: None,
+            });
+            if only.is_none_or(|t| t.levels.contains(level)) {
+                let practices = self.newest_first(site.entries_of(lang, practices));
+                let context = ListContext {
+                    count: Some(count),
+                    ..ListContext::of(generated(&title, "level"))
+                };
+                let view = list_view(path, title, context).listing(practices);
+                taxonomy.views.push(view);
             }
         }
-        let mut tag_index = Vec::new();
-        for (slug, (name, tagged)) in &groups.tags {
+        taxonomy
+    }
+
+    /// Every tag (in the index) and the listing of each tag shown.
+    fn tag_views(&self, lang: &str, only: Option<&Touched>) -> Taxonomy<'a> {
+        let site = self.site;
+        let locale = self.locale(lang);
+        let mut taxonomy = Taxonomy {
+            index: Vec::new(),
+            views: Vec::new(),
+        };
+        for (slug, (name, tagged)) in &site.groups(lang).tags {
             let count = self.strings.plural(locale, "pages_count", tagged.len());
-            tag_index.push(
-                json!({"title": name, "url": link(format!("/{lang}/tags/{slug}/")), "meta": count}),
-            );
-            if shows_tag(slug) {
-                let tagged = self.newest_first(pages(tagged));
-                views.push(
-                    list_view(
-                        format!("/{lang}/tags/{slug}/"),
-                        format!("#{name}"),
-                        "tag",
-                        json!({"count": count}),
-                    )
-                    .listing(tagged),
-                );
+            let path = format!("/{lang}/tags/{slug}/");
+            taxonomy.index.push(IndexEntry {
+                title: name.clone(),
+                url: site.config.link(&path),
+                meta: count.clone(),
+                region: None,
+            });
+            if only.is_none_or(|t| t.tags.contains(slug)) {
+                let tagged = self.newest_first(site.entries_of(lang, tagged));
+                let title = format!("#{name}");
+                let context = ListContext {
+                    count: Some(count),
+                    ..ListContext::of(generated(&title, "tag"))
+                };
+                taxonomy
+                    .views
+                    .push(list_view(path, title, context).listing(tagged));
             }
         }
-        if only.is_none_or(|t| t.counts) {
-            for (folder, title, context) in [
-                (
-                    "countries",
-                    "nav_countries",
-                    json!({"regions": region_index}),
-                ),
-                ("regions", "regions", json!({"regions": region_index})),
-                ("levels", "levels", json!({"items": level_index})),
-                ("tags", "tags", json!({"items": tag_index})),
-            ] {
-                views.push(list_view(
-                    format!("/{lang}/{folder}/"),
-                    self.t(lang, title),
-                    "taxonomy",
-                    context,
-                ));
-            }
-        }
-        views
+        taxonomy
     }
 
     /// Member institutions grouped by country, countries and names in the locale's order,
@@ -288,7 +360,7 @@ impl<'a> Renderer<'a> {
         &self,
         lang: &str,
         with_names: impl Fn(&str) -> bool,
-    ) -> Vec<Value> {
+    ) -> Vec<DirectoryGroup> {
         let site = self.site;
         let locale = self.locale(lang);
         let countries = site.groups(lang).countries.iter();
@@ -305,22 +377,34 @@ impl<'a> Renderer<'a> {
                     items.sort_by(|a, b| locale.compare(&a.title, &b.title));
                     items
                 });
-                json!({"name": name, "code": code, "url": site.config.link(&format!("/{lang}/members/{code}/")),
-                       "count": self.strings.plural(locale, "members_count", members.len()), "items": items})
+                DirectoryGroup {
+                    name,
+                    code: code.to_string(),
+                    url: site.config.link(&format!("/{lang}/members/{code}/")),
+                    count: self.strings.plural(locale, "members_count", members.len()),
+                    items,
+                }
             })
             .collect()
     }
 }
 
+/// A page the tool generates, as `page`.
+fn generated(title: &str, kind: &'static str) -> ListedPage {
+    ListedPage::Generated(GeneratedPage {
+        title: title.to_string(),
+        kind,
+    })
+}
+
 /// A generated listing (taxonomy term or index) shown with `list.html`.
-fn list_view<'a>(path: String, title: String, kind: &str, mut context: Value) -> View<'a> {
-    context["page"] = json!({"title": title, "kind": kind});
+fn list_view<'a>(path: String, title: String, context: ListContext) -> View<'a> {
     View {
         path,
         template: "list.html".into(),
         key: None,
         title,
-        context,
+        context: Own::List(Box::new(context)),
         items: None,
     }
 }

@@ -20,14 +20,13 @@ use crate::parse::{Kind, LEVELS, Page};
 use crate::regions::REGIONS;
 use crate::resolve::{Entry, Site};
 use crate::sanitize::escape_html;
-use crate::search::browser::Manifest;
 use crate::theme::Theme;
 use crate::write::{Contents, OutputFile, Sink};
-use context::Item;
+use context::*;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use tera::{Context, Tera};
 
@@ -36,9 +35,33 @@ pub struct Renderer<'a> {
     site: &'a Site,
     tera: Tera,
     strings: Strings,
+    /// Each language's interface strings, as templates see them (`t`).
+    tables: HashMap<String, BTreeMap<String, String>>,
     locales: HashMap<String, Locale>,
-    /// Per language, where its browser search index is.
-    search: HashMap<String, Manifest>,
+    search: SearchFacts,
+}
+
+/// What the search page shows of the search stage's work, as plain data.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFacts {
+    /// Per language with a browser index: its manifest (JSON for the search script) and the
+    /// countries it can filter by.
+    pub indexes: HashMap<String, (serde_json::Value, Vec<String>)>,
+    /// The kinds of result the index tells apart, for the kind filter.
+    pub kinds: Vec<&'static str>,
+}
+
+/// A template's own variables, beside the [`Chrome`] every page has (see [`context`]).
+#[derive(Clone, Serialize)]
+#[serde(untagged)]
+enum Own {
+    Home(Box<HomeContext>),
+    Page(Box<PageContext>),
+    List(Box<ListContext>),
+    Directory(Box<DirectoryContext>),
+    Search(Box<SearchContext>),
+    /// A language's 404 page: the chrome alone.
+    ChromeOnly {},
 }
 
 /// Pages' fingerprints, by site path.
@@ -141,7 +164,7 @@ struct View<'a> {
     /// Key for the language switcher: the same page in every language.
     key: Option<String>,
     title: String,
-    context: Value,
+    context: Own,
     /// The pages a listing shows, in order; they become the context's `items` only when the
     /// view is rendered, so that a listing costs no more than its order until then.
     items: Option<Vec<&'a Entry>>,
@@ -153,7 +176,9 @@ impl View<'_> {
     fn fingerprint(&self) -> u64 {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         (&self.path, &self.template, &self.key, &self.title).hash(&mut hasher);
-        self.context.to_string().hash(&mut hasher);
+        serde_json::to_string(&self.context)
+            .unwrap_or_default()
+            .hash(&mut hasher);
         for entry in self.items.iter().flatten() {
             (&entry.path, entry.untranslated).hash(&mut hasher);
         }
@@ -220,22 +245,21 @@ pub fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(
-        site: &'a Site,
-        tera: Tera,
-        strings: Strings,
-        search: HashMap<String, Manifest>,
-    ) -> Self {
-        let locales = site
-            .config
-            .languages
+    pub fn new(site: &'a Site, tera: Tera, strings: Strings, search: SearchFacts) -> Self {
+        let languages = &site.config.languages;
+        let locales = languages
             .par_iter()
             .map(|l| (l.code.clone(), Locale::new(&l.code)))
+            .collect();
+        let tables = languages
+            .iter()
+            .map(|l| (l.code.clone(), strings.table(&l.code)))
             .collect();
         Renderer {
             site,
             tera,
             strings,
+            tables,
             locales,
             search,
         }
@@ -430,34 +454,27 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_view(&self, view: &View, listings: &HashSet<&str>) -> Result<OutputFile, Diagnostic> {
-        let lang = view
-            .path
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_string();
-        let mut context = Context::from_value(view.context.clone()).unwrap_or_default();
-        if let Some(entries) = &view.items {
-            let items: Vec<Item> = entries.iter().map(|e| self.item(e)).collect();
-            context.insert("items", &items);
-        }
-        self.add_chrome(
-            &mut context,
-            &lang,
-            &view.path,
-            view.key.as_deref(),
-            &view.title,
-            listings,
-        );
+        let lang = language_of(&view.path);
+        let problem = |e: tera::Error| template_problem(&view.template, &e);
+        // A listing's items are made only now (see `View::items`).
+        let own = match (&view.context, &view.items) {
+            (Own::List(list), Some(entries)) => Own::List(Box::new(ListContext {
+                items: Some(Entries::Pages(self.items(entries))),
+                ..(**list).clone()
+            })),
+            (own, _) => own.clone(),
+        };
+        let mut context = Context::from_serialize(&own).map_err(problem)?;
+        let chrome = self.chrome(lang, &view.path, view.key.as_deref(), &view.title, listings);
+        context.extend(Context::from_serialize(&chrome).map_err(problem)?);
         let html = self
             .tera
             .render(&view.template, &context)
-            .map_err(|e| template_problem(&view.template, &e))?;
+            .map_err(problem)?;
         let source = view
             .key
             .as_deref()
-            .and_then(|key| self.site.entry(&lang, key))
+            .and_then(|key| self.site.entry(lang, key))
             .map_or_else(
                 || format!("generated page {}", view.path),
                 |entry| self.site.page(entry).source.clone(),
@@ -472,60 +489,83 @@ impl<'a> Renderer<'a> {
     /// What every page has: language, strings, navigation, switcher and alternates. A
     /// listing's switcher links to the same address in another language when a listing of
     /// `listings` or a page is there, and never to a page another language lacks.
-    fn add_chrome(
-        &self,
-        context: &mut Context,
-        lang: &str,
+    fn chrome<'c>(
+        &'c self,
+        lang: &'c str,
         path: &str,
         key: Option<&str>,
-        title: &str,
+        title: &'c str,
         listings: &HashSet<&str>,
-    ) {
+    ) -> Chrome<'c> {
         let site = self.site;
         let config = &site.config;
         let language = config.languages.iter().find(|l| l.code == lang);
-        let switcher: Vec<Value> = config
+        let switcher: Vec<LanguageLink> = config
             .languages
             .iter()
             .map(|l| {
                 let target = match key {
-                    Some(k) => site.entry(&l.code, k).map(|e| e.path.clone()).unwrap_or(format!("/{}/", l.code)),
+                    Some(k) => site
+                        .entry(&l.code, k)
+                        .map_or_else(|| format!("/{}/", l.code), |e| e.path.clone()),
                     None => {
                         let same = path.replacen(&format!("/{lang}/"), &format!("/{}/", l.code), 1);
-                        if listings.contains(same.as_str()) || site.addresses.contains(&same) { same } else { format!("/{}/", l.code) }
+                        if listings.contains(same.as_str()) || site.addresses.contains(&same) {
+                            same
+                        } else {
+                            format!("/{}/", l.code)
+                        }
                     }
                 };
-                json!({"code": l.code, "name": l.name, "url": config.link(&target), "current": l.code == lang})
+                LanguageLink {
+                    code: &l.code,
+                    name: &l.name,
+                    url: config.link(&target),
+                    current: l.code == lang,
+                }
             })
             .collect();
-        let alternates: Vec<Value> = switcher
+        let alternates = switcher
             .iter()
-            .map(|s| json!({"lang": s["code"], "url": format!("{}{}", config.origin, s["url"].as_str().unwrap_or(""))}))
-            .collect();
-        let nav: Vec<Value> = ["practices", "themes", "guides", "members", "countries", "search"]
-            .iter()
-            .map(|section| {
-                let url = format!("/{lang}/{section}/");
-                json!({"url": config.link(&url), "title": self.t(lang, &format!("nav_{section}")), "current": path.starts_with(&url)})
+            .map(|s| Alternate {
+                lang: s.code,
+                url: format!("{}{}", config.origin, s.url),
             })
             .collect();
-        context.insert("lang", lang);
-        context.insert("rtl", &language.is_some_and(|l| l.rtl));
-        context.insert(
-            "site_title",
-            &language.map_or(config.title.clone(), |l| l.title.clone()),
-        );
-        context.insert("title", title);
-        context.insert("t", &self.strings.table(lang));
-        context.insert("home", &config.link(&format!("/{lang}/")));
-        context.insert("base", &config.base_path);
-        context.insert("chooser", &config.absolute("/"));
-        context.insert("canonical", &config.absolute(path));
-        context.insert("nav", &nav);
-        context.insert("switcher", &switcher);
-        context.insert("alternates", &alternates);
-        context.insert("feed", &config.link(&format!("/{lang}/atom.xml")));
-        context.insert("search_url", &config.link(&format!("/{lang}/search/")));
+        let nav = [
+            "practices",
+            "themes",
+            "guides",
+            "members",
+            "countries",
+            "search",
+        ]
+        .iter()
+        .map(|section| {
+            let url = format!("/{lang}/{section}/");
+            NavLink {
+                url: config.link(&url),
+                title: self.t(lang, &format!("nav_{section}")),
+                current: path.starts_with(&url),
+            }
+        })
+        .collect();
+        Chrome {
+            lang,
+            rtl: language.is_some_and(|l| l.rtl),
+            site_title: language.map_or(&config.title, |l| &l.title),
+            title,
+            t: &self.tables[lang],
+            home: config.link(&format!("/{lang}/")),
+            base: &config.base_path,
+            chooser: config.absolute("/"),
+            canonical: config.absolute(path),
+            nav,
+            switcher,
+            alternates,
+            feed: config.link(&format!("/{lang}/atom.xml")),
+            search_url: config.link(&format!("/{lang}/search/")),
+        }
     }
 
     /// A page's title; generated section pages take theirs from the UI strings.
@@ -647,51 +687,78 @@ impl<'a> Renderer<'a> {
             .map(|e| site.config.link(&e.path))
     }
 
-    fn page_view(&self, entry: &'a Entry) -> (View<'a>, Vec<Diagnostic>) {
+    /// A page written in `content/` as templates see it.
+    fn page_fields(&self, entry: &Entry, body: markdown::Rendered) -> PageFields {
         let site = self.site;
         let page = site.page(entry);
         let lang = entry.lang.as_str();
-        let (body, problems) = self.body(entry);
         let locale = self.locale(lang);
-        let title = self.title(entry);
-        let mut context = json!({
-            "page": {
-                "title": title,
-                "summary": page.summary,
-                "kind": page.kind.name(),
-                "lang": page.lang,
-                "untranslated": entry.untranslated,
-                "date": page.date.map(|d| locale.format_date(d)),
-                "date_iso": page.date.map(|d| d.iso()),
-                "updated": page.updated.map(|d| locale.format_date(d)),
-                "body": body.html,
-                "toc": body.toc,
-                "facts": self.facts(entry),
-                "tags": page.tags.iter().map(|t| json!({"name": t.name, "url": site.config.link(&format!("/{lang}/tags/{}/", t.slug))})).collect::<Vec<_>>(),
-            }
-        });
-        if let Kind::Practice(p) = &page.kind
-            && let Some(image) = &p.image
-        {
-            context["page"]["image"] = json!({"src": image, "alt": p.image_alt});
-        }
-        let template = match &page.kind {
-            Kind::Home => "home.html",
-            Kind::Section if page.dir == "members" => "directory.html",
-            Kind::Section | Kind::Theme(_) => "list.html",
-            _ => "page.html",
+        let image = match &page.kind {
+            Kind::Practice(p) => p.image.as_ref().map(|src| Image {
+                src: src.clone(),
+                alt: p.image_alt.clone(),
+            }),
+            _ => None,
         };
-        let mut items = None;
-        match &page.kind {
-            Kind::Home => {
-                context["latest"] = json!(self.latest_practices(lang, |_, _| true, 6));
-                context["themes"] = json!(self.items(&self.children(lang, "themes")));
-            }
-            Kind::Section | Kind::Theme(_) => items = self.fill_listing(entry, &mut context),
-            Kind::GuideChapter => self.fill_guide(entry, &mut context),
-            _ => {}
+        let tags = page.tags.iter().map(|t| TagLink {
+            name: t.name.clone(),
+            url: site.config.link(&format!("/{lang}/tags/{}/", t.slug)),
+        });
+        PageFields {
+            title: self.title(entry),
+            summary: page.summary.clone(),
+            kind: page.kind.name(),
+            lang: page.lang.clone(),
+            untranslated: entry.untranslated,
+            date: page.date.map(|d| locale.format_date(d)),
+            date_iso: page.date.map(|d| d.iso()),
+            updated: page.updated.map(|d| locale.format_date(d)),
+            body: body.html,
+            toc: body.toc,
+            facts: self.facts(entry),
+            tags: tags.collect(),
+            image,
         }
-        let mut problems = problems;
+    }
+
+    /// A page written in `content/`: its template, context and (for a listing) the pages it
+    /// lists, with the problems of its body and template.
+    fn page_view(&self, entry: &'a Entry) -> (View<'a>, Vec<Diagnostic>) {
+        let page = self.site.page(entry);
+        let lang = entry.lang.as_str();
+        let (body, mut problems) = self.body(entry);
+        let fields = self.page_fields(entry, body);
+        let title = fields.title.clone();
+        let (template, context, items) = match &page.kind {
+            Kind::Home => {
+                let home = HomeContext {
+                    page: fields,
+                    latest: self.latest_practices(lang, |_, _| true, 6),
+                    themes: self.items(&self.children(lang, "themes")),
+                };
+                ("home.html", Own::Home(Box::new(home)), None)
+            }
+            Kind::Section if page.dir == "members" => {
+                let directory = DirectoryContext {
+                    page: ListedPage::Written(Box::new(fields)),
+                    groups: self.member_directory(lang, |_| false),
+                    directory: None,
+                };
+                ("directory.html", Own::Directory(Box::new(directory)), None)
+            }
+            Kind::Section | Kind::Theme(_) => {
+                let (context, items) = self.listing_context(entry, fields);
+                ("list.html", Own::List(Box::new(context)), Some(items))
+            }
+            _ => {
+                let guide = matches!(page.kind, Kind::GuideChapter).then(|| self.guide(entry));
+                let context = PageContext {
+                    page: fields,
+                    guide,
+                };
+                ("page.html", Own::Page(Box::new(context)), None)
+            }
+        };
         let template = match &page.template {
             Some(wanted) if self.tera.get_template_names().any(|n| n == wanted) => wanted.clone(),
             Some(wanted) => {
@@ -709,17 +776,15 @@ impl<'a> Renderer<'a> {
             }
             None => template.to_string(),
         };
-        (
-            View {
-                path: entry.path.clone(),
-                template,
-                key: Some(page.key.clone()),
-                title,
-                context,
-                items,
-            },
-            problems,
-        )
+        let view = View {
+            path: entry.path.clone(),
+            template,
+            key: Some(page.key.clone()),
+            title,
+            context,
+            items,
+        };
+        (view, problems)
     }
 
     /// Pages directly in a folder, ordered by weight then title.
@@ -744,22 +809,19 @@ impl<'a> Renderer<'a> {
     }
 
     /// A section's or thematic area's own context, and the pages it lists.
-    fn fill_listing(&self, entry: &Entry, context: &mut Value) -> Option<Vec<&'a Entry>> {
+    fn listing_context(&self, entry: &Entry, fields: PageFields) -> (ListContext, Vec<&'a Entry>) {
         let site = self.site;
         let page = site.page(entry);
         let lang = entry.lang.as_str();
         let locale = self.locale(lang);
+        let mut feed = None;
         let listed = match (&page.kind, page.dir.as_str()) {
             (Kind::Theme(_), _) => {
                 let code = page.slug_of_key().to_string();
-                context["feed"] = json!(site.config.link(&format!("{}atom.xml", entry.path)));
+                feed = Some(site.config.link(&format!("{}atom.xml", entry.path)));
                 self.practices(lang, |p, _| p.themes.contains(&code))
             }
             (_, "practices") => self.practices(lang, |_, _| true),
-            (_, "members") => {
-                context["groups"] = Value::Array(self.member_directory(lang, |_| false));
-                return None;
-            }
             (_, "coordinators") => {
                 // By organization and country, in the language's order.
                 let mut coordinators: Vec<(String, &Entry)> = self
@@ -783,13 +845,17 @@ impl<'a> Renderer<'a> {
             }
             (_, dir) => self.children(lang, dir),
         };
-        if matches!(page.kind, Kind::Theme(_)) || page.dir == "practices" {
-            context["count"] = json!(self.strings.plural(locale, "practices_count", listed.len()));
-        }
-        Some(listed)
+        let counted = matches!(page.kind, Kind::Theme(_)) || page.dir == "practices";
+        let context = ListContext {
+            count: counted.then(|| self.strings.plural(locale, "practices_count", listed.len())),
+            feed,
+            ..ListContext::of(ListedPage::Written(Box::new(fields)))
+        };
+        (context, listed)
     }
 
-    fn fill_guide(&self, entry: &Entry, context: &mut Value) {
+    /// The guide a chapter belongs to: its cover, chapters, previous and next.
+    fn guide(&self, entry: &Entry) -> Guide {
         let page = self.site.page(entry);
         let chapters = self.items(&self.children(&entry.lang, &page.dir));
         let url = self.site.config.link(&entry.path);
@@ -798,33 +864,53 @@ impl<'a> Renderer<'a> {
             .site
             .entry(&entry.lang, &format!("{}/_index", page.dir))
             .map(|e| self.item(e));
-        context["guide"] = json!({
-            "cover": cover,
-            "chapters": chapters,
-            "current": url,
-            "prev": position.and_then(|i| i.checked_sub(1)).and_then(|i| chapters.get(i)),
-            "next": position.and_then(|i| chapters.get(i + 1)),
-        });
+        let at = |i: Option<usize>| i.and_then(|i| chapters.get(i)).cloned();
+        Guide {
+            cover,
+            prev: at(position.and_then(|i| i.checked_sub(1))),
+            next: at(position.map(|i| i + 1)),
+            chapters,
+            current: url,
+        }
     }
 
     /// Label/value rows shown beside a practice, member or coordinator.
-    fn facts(&self, entry: &Entry) -> Vec<Value> {
+    fn facts(&self, entry: &Entry) -> Vec<Fact> {
         let site = self.site;
         let lang = entry.lang.as_str();
         let locale = self.locale(lang);
         let page = site.page(entry);
-        let link = |path: String| site.config.link(&path);
-        let country = |c: &String| json!({"text": locale.country_name(c), "url": link(format!("/{lang}/countries/{c}/"))});
-        let level = |l: &String| json!({"text": self.t(lang, &format!("level_{l}")), "url": link(format!("/{lang}/levels/{l}/"))});
+        let link = |path: String| Some(site.config.link(&path));
+        let country = |c: &String| FactValue {
+            text: locale.country_name(c),
+            url: link(format!("/{lang}/countries/{c}/")),
+        };
+        let level = |l: &String| FactValue {
+            text: self.t(lang, &format!("level_{l}")),
+            url: link(format!("/{lang}/levels/{l}/")),
+        };
         let theme = |t: &String| {
             let entry = site.entry(lang, &format!("themes/{t}"));
-            json!({"text": entry.map_or(t.clone(), |e| site.page(e).title.clone()), "url": entry.map(|e| link(e.path.clone()))})
+            FactValue {
+                text: entry.map_or(t.clone(), |e| site.page(e).title.clone()),
+                url: entry.and_then(|e| link(e.path.clone())),
+            }
         };
-        let text = |s: &str| json!({"text": s});
+        let text = |s: &str| FactValue {
+            text: s.to_string(),
+            url: None,
+        };
+        let web = |w: &String| FactValue {
+            text: w.clone(),
+            url: Some(w.clone()),
+        };
         let mut facts = Vec::new();
-        let mut row = |label: &str, values: Vec<Value>| {
+        let mut row = |label: &str, values: Vec<FactValue>| {
             if !values.is_empty() {
-                facts.push(json!({"label": self.t(lang, label), "values": values}));
+                facts.push(Fact {
+                    label: self.t(lang, label),
+                    values,
+                });
             }
         };
         match &page.kind {
@@ -838,7 +924,10 @@ impl<'a> Renderer<'a> {
                 );
                 let members = p.members.iter().filter_map(|id| {
                     let e = site.entry(lang, site.members.get(id)?)?;
-                    Some(json!({"text": site.page(e).title, "url": link(e.path.clone())}))
+                    Some(FactValue {
+                        text: site.page(e).title.clone(),
+                        url: link(e.path.clone()),
+                    })
                 });
                 row("members", members.collect());
                 row("authors", p.authors.iter().map(|s| text(s)).collect());
@@ -847,40 +936,24 @@ impl<'a> Renderer<'a> {
                 row("country", vec![country(&m.country)]);
                 row("city", vec![text(&m.city)]);
                 row("levels", m.levels.iter().map(level).collect());
-                row(
-                    "school_type",
-                    vec![text(&self.t(lang, &format!("type_{}", m.school_type)))],
-                );
+                let school_type = self.t(lang, &format!("type_{}", m.school_type));
+                row("school_type", vec![text(&school_type)]);
                 row(
                     "joined",
                     m.joined.map(|y| text(&y.to_string())).into_iter().collect(),
                 );
-                row(
-                    "website",
-                    m.website
-                        .iter()
-                        .map(|w| json!({"text": w, "url": w}))
-                        .collect(),
-                );
+                row("website", m.website.iter().map(web).collect());
                 row("themes", m.themes.iter().map(theme).collect());
             }
             Kind::Coordinator(c) => {
                 row("country", vec![country(&c.country)]);
                 row("organization", vec![text(&c.organization)]);
-                row(
-                    "email",
-                    c.email
-                        .iter()
-                        .map(|e| json!({"text": e, "url": format!("mailto:{e}")}))
-                        .collect(),
-                );
-                row(
-                    "website",
-                    c.website
-                        .iter()
-                        .map(|w| json!({"text": w, "url": w}))
-                        .collect(),
-                );
+                let mail = c.email.iter().map(|e| FactValue {
+                    text: e.clone(),
+                    url: Some(format!("mailto:{e}")),
+                });
+                row("email", mail.collect());
+                row("website", c.website.iter().map(web).collect());
             }
             _ => {}
         }
@@ -890,20 +963,17 @@ impl<'a> Renderer<'a> {
     /// Splits a listing longer than `paginate` into `path`, `path/page/2/`, …
     fn paginate<'v>(&self, view: View<'v>) -> Vec<View<'v>> {
         let per_page = self.site.config.paginate;
-        let pages: Vec<Vec<&Entry>> = match &view.items {
-            Some(items) if items.len() > per_page && view.template == "list.html" => {
-                items.chunks(per_page).map(<[&Entry]>::to_vec).collect()
+        let (list, items) = match (&view.context, &view.items) {
+            (Own::List(list), Some(items))
+                if items.len() > per_page && view.template == "list.html" =>
+            {
+                (list, items)
             }
             _ => return vec![view],
         };
+        let pages: Vec<&[&Entry]> = items.chunks(per_page).collect();
         let total = pages.len();
-        let lang = view
-            .path
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let lang = language_of(&view.path);
         let page_path = |n: usize| {
             if n == 1 {
                 view.path.clone()
@@ -917,14 +987,28 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(i, chunk)| {
                 let n = i + 1;
-                let mut context = view.context.clone();
-                context["pager"] = json!({
-                    "current": n, "total": total,
-                    "label": self.t(&lang, "page_of").replace("{n}", &n.to_string()).replace("{total}", &total.to_string()),
-                    "prev": (n > 1).then(|| link(n - 1)),
-                    "next": (n < total).then(|| link(n + 1)),
-                });
-                View { path: page_path(n), template: view.template.clone(), key: view.key.clone(), title: view.title.clone(), context, items: Some(chunk) }
+                let label = self.t(lang, "page_of");
+                let pager = Pager {
+                    current: n,
+                    total,
+                    label: label
+                        .replace("{n}", &n.to_string())
+                        .replace("{total}", &total.to_string()),
+                    prev: (n > 1).then(|| link(n - 1)),
+                    next: (n < total).then(|| link(n + 1)),
+                };
+                let context = ListContext {
+                    pager: Some(pager),
+                    ..(**list).clone()
+                };
+                View {
+                    path: page_path(n),
+                    template: view.template.clone(),
+                    key: view.key.clone(),
+                    title: view.title.clone(),
+                    context: Own::List(Box::new(context)),
+                    items: Some(chunk.to_vec()),
+                }
             })
             .collect()
     }
@@ -957,6 +1041,11 @@ pub fn listed_as(page: &Page) -> ListedAs<'_> {
         date: page.date,
         place,
     }
+}
+
+/// The language of a site path: `/en/practices/` → `en`.
+fn language_of(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or("")
 }
 
 /// `/en/practices/` → `en/practices/index.html`; `/en/404.html` stays a file.

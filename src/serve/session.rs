@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
 use crate::output_map::OutputMap;
 use crate::parse::{self, Kind, Page, Terms};
-use crate::render::{Renderer, Scope, Touched, listed_as, output_path};
+use crate::render::{Renderer, Scope, SearchFacts, Touched, listed_as, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
 use crate::write::{Contents, OutputFile, Sink};
@@ -221,7 +221,8 @@ pub struct Session {
     tree_problems: Vec<Diagnostic>,
     /// Every Markdown file's parse, by path relative to the root.
     parsed: BTreeMap<String, (Option<Arc<Page>>, Vec<Diagnostic>)>,
-    manifests: HashMap<String, Manifest>,
+    /// What the search pages show of the search index.
+    search: SearchFacts,
     /// The site on show (after a successful run).
     site: Option<Arc<Site>>,
     /// What resolving found on the site on show (warnings only, as it is on show): kept for
@@ -261,7 +262,7 @@ impl Session {
             assets: tree.assets,
             tree_problems,
             parsed,
-            manifests: HashMap::new(),
+            search: SearchFacts::default(),
             site: None,
             site_warnings: Vec::new(),
             unshown: (HashSet::new(), false),
@@ -272,7 +273,7 @@ impl Session {
         let (site, warnings) = session.resolve();
         diagnostics.extend(warnings.iter().cloned());
         let (search_files, indexes) = super::search::whole_index(&site);
-        session.manifests = search::manifests(&indexes);
+        session.search = build::search_facts(&search::manifests(&indexes));
         let mut update = session.render(&site, diagnostics, None)?;
         update.files.extend(search_files);
         update.search = Some(SearchJob::Made(indexes));
@@ -315,7 +316,7 @@ impl Session {
             site,
             self.setup.tera.clone(),
             self.setup.strings.clone(),
-            self.manifests.clone(),
+            self.search.clone(),
         );
         let scope = match changed {
             None => Scope::Tracked,
@@ -506,7 +507,7 @@ impl Session {
         &mut self,
         manifests: HashMap<String, Manifest>,
     ) -> Result<Update, EnvError> {
-        self.manifests = manifests;
+        self.search = build::search_facts(&manifests);
         let Some(site) = &self.site else {
             return Ok(Update::default());
         };
@@ -514,7 +515,7 @@ impl Session {
             site,
             self.setup.tera.clone(),
             self.setup.strings.clone(),
-            self.manifests.clone(),
+            self.search.clone(),
         );
         let (files, problems) = match renderer.search_pages() {
             Ok(pages) => (in_memory(pages), Vec::new()),
