@@ -10,18 +10,13 @@ struct Taxonomy<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Taxonomies, the member directory (unless `members` is false), search and 404 per
-    /// language.
-    pub(super) fn listing_views(
-        &self,
-        lang: &str,
-        members: bool,
-        only: Option<&Touched>,
-    ) -> Vec<View<'a>> {
+    /// The taxonomies and the member directory's countries as `selection` says, search and
+    /// 404 of a language.
+    pub(super) fn listing_views(&self, lang: &str, selection: Selection) -> Vec<View<'a>> {
         let mut views = Vec::new();
-        views.extend(self.taxonomy_views(lang, only));
-        if members {
-            views.extend(self.member_directory_views(lang, only));
+        views.extend(self.taxonomy_views(lang, selection));
+        if selection.members {
+            views.extend(self.member_directory_views(lang, selection));
         }
         views.push(self.search_view(lang));
         views.push(View {
@@ -109,11 +104,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// One directory page per country (with `only`, per country it names), unless the site
-    /// wrote its own `members/<cc>/_index.md`.
-    fn member_directory_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View<'a>> {
+    /// One directory page per country the selection names, unless the site wrote its own
+    /// `members/<cc>/_index.md`.
+    fn member_directory_views(&self, lang: &str, selection: Selection) -> Vec<View<'a>> {
         let members = self.t(lang, "members");
-        let shows = |code: &str| only.is_none_or(|t| t.countries.contains(code));
+        let shows = |code: &str| selection.country(code);
         self.member_directory(lang, shows)
             .into_iter()
             .filter(|group| {
@@ -143,9 +138,10 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Country, region, level and tag pages and their index pages. With `only`, just the
-    /// pages of the terms it names, and the index pages (terms and counts) if counts changed.
-    fn taxonomy_views(&self, lang: &str, only: Option<&Touched>) -> Vec<View<'a>> {
+    /// Country, region, level and tag pages of the terms selected, and the index pages if
+    /// selected.
+    fn taxonomy_views(&self, lang: &str, selection: Selection) -> Vec<View<'a>> {
+        let only = selection.terms;
         let countries = self.country_views(lang, only);
         let (region_index, region_views) = self.region_views(lang, only, &countries.index);
         let levels = self.level_views(lang, only);
@@ -154,7 +150,7 @@ impl<'a> Renderer<'a> {
         views.extend(region_views);
         views.extend(levels.views);
         views.extend(tags.views);
-        if only.is_none_or(|t| t.counts) {
+        if selection.indexes {
             let regions = |region_index: Vec<RegionEntry>| ListContext {
                 regions: Some(region_index),
                 ..ListContext::of(generated("", "taxonomy"))
@@ -182,7 +178,7 @@ impl<'a> Renderer<'a> {
 
     /// Every country with pages (in the index, in the language's order) and the listing of
     /// each country shown: its practices, coordinator and members.
-    fn country_views(&self, lang: &str, only: Option<&Touched>) -> Taxonomy<'a> {
+    fn country_views(&self, lang: &str, only: Option<&TermSet>) -> Taxonomy<'a> {
         let site = self.site;
         let locale = self.locale(lang);
         let link = |path: String| site.config.link(&path);
@@ -241,7 +237,7 @@ impl<'a> Renderer<'a> {
     fn region_views(
         &self,
         lang: &str,
-        only: Option<&Touched>,
+        only: Option<&TermSet>,
         country_index: &[IndexEntry],
     ) -> (Vec<RegionEntry>, Vec<View<'a>>) {
         let site = self.site;
@@ -286,7 +282,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every level (in the index) and the listing of each level shown.
-    fn level_views(&self, lang: &str, only: Option<&Touched>) -> Taxonomy<'a> {
+    fn level_views(&self, lang: &str, only: Option<&TermSet>) -> Taxonomy<'a> {
         let site = self.site;
         let locale = self.locale(lang);
         let groups = site.groups(lang);
@@ -321,7 +317,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every tag (in the index) and the listing of each tag shown.
-    fn tag_views(&self, lang: &str, only: Option<&Touched>) -> Taxonomy<'a> {
+    fn tag_views(&self, lang: &str, only: Option<&TermSet>) -> Taxonomy<'a> {
         let site = self.site;
         let locale = self.locale(lang);
         let mut taxonomy = Taxonomy {

@@ -1,10 +1,18 @@
-//! Stage 4, render: the read-only [`Site`] becomes output files — every page, listing,
-//! taxonomy, feed, sitemap and redirect, per language — rendered in parallel with rayon. Render
-//! reads the site and the theme; it owns no state and writes nothing to disk.
+//! Render: the resolved, read-only [`Site`] becomes output files — every page, listing,
+//! feed, sitemap and redirect, per language — rendered in parallel with rayon into a
+//! [`Sink`].
+//!
+//! Input: `&Site`, the theme's templates (`Tera`), interface strings and [`SearchFacts`]
+//! (plain data from the search stage). Output: [`OutputFile`]s and located problems. Render
+//! owns no state, writes nothing to disk and knows nothing of the search stage's types, of
+//! `serve` or of the output folder: it makes every output ([`Renderer::render_all`]) or those
+//! it is asked for ([`Renderer::listings`], [`Renderer::page_views`],
+//! [`Renderer::render_view`]); what an edit changed is the preview's business.
 //!
 //! This module renders the pages written in `content/`; `listings` makes the generated
-//! listings (taxonomies, member directory, search, 404) and `site_files` the files beside
-//! the pages (feeds, sitemaps, chooser, redirects, static and bundle files).
+//! listings (taxonomies, member directory, search, 404), `site_files` the files beside the
+//! pages (feeds, sitemaps, chooser, redirects, static and bundle files) and `context` says
+//! what every template sees.
 
 pub mod context;
 mod listings;
@@ -64,101 +72,40 @@ enum Own {
     ChromeOnly {},
 }
 
-/// Pages' fingerprints, by site path.
-type Fingerprints = Vec<(String, u64)>;
-
-/// What a render covers.
-pub enum Scope<'s> {
-    /// Every page and file of the site.
-    All,
-    /// Every page and file, keeping the listings' fingerprints for later [`Scope::Changed`].
-    Tracked,
-    /// While serving, after an edit: the pages of `keys` (in every language), the listings
-    /// whose fingerprint differs from `listings` (those the edit shows in), and the feeds,
-    /// sitemaps and other site-wide files. Static and bundle files are left as they are.
-    Changed {
-        keys: &'s HashSet<String>,
-        /// Keys of those changed pages that listings show differently (see [`listed_as`]):
-        /// a listing showing one is remade even when its fingerprint is the same.
-        relisted: &'s HashSet<String>,
-        listings: &'s HashMap<String, u64>,
-        /// Whether a member institution's page is among the changes.
-        members: bool,
-        /// What the changes touch, when they changed pages without adding or removing any:
-        /// only those listings are remade. `None`: all of them.
-        only: Option<&'s Touched>,
-    },
+/// Which generated listings to make: those of every term, or only of the terms named.
+#[derive(Clone, Copy)]
+pub struct Selection<'s> {
+    /// `None`: every term's listing.
+    pub terms: Option<&'s TermSet>,
+    /// Whether the taxonomies' index pages (terms and counts) are made.
+    pub indexes: bool,
+    /// Whether the member directory's country pages are made.
+    pub members: bool,
 }
 
-/// What an edit touches: the taxonomy terms the edited pages were in or are in now
-/// (countries, levels, tag slugs; regions follow from the countries), their top-level
-/// sections and thematic areas; whether a term's count changed (then the taxonomy index pages
-/// are remade too) and whether an address, date or alias did (then sitemaps and redirects).
+impl Selection<'_> {
+    /// Every listing.
+    pub const ALL: Selection<'static> = Selection {
+        terms: None,
+        indexes: true,
+        members: true,
+    };
+
+    fn country(&self, code: &str) -> bool {
+        self.terms.is_none_or(|t| t.countries.contains(code))
+    }
+}
+
+/// Taxonomy terms: country codes, levels and tag slugs (regions follow from the countries).
 #[derive(Debug, Default)]
-pub struct Touched {
+pub struct TermSet {
     pub countries: HashSet<String>,
     pub levels: HashSet<String>,
     pub tags: HashSet<String>,
-    pub sections: HashSet<String>,
-    pub themes: HashSet<String>,
-    pub counts: bool,
-    pub addresses: bool,
-}
-
-impl Touched {
-    /// The first pages of the taxonomy listings of the touched terms in `lang` (and of the
-    /// touched countries' member directory pages, if `members`), whether they still have
-    /// pages or not.
-    fn term_listings(&self, lang: &str, site: &Site, members: bool) -> Vec<String> {
-        let regions: HashSet<&str> = (self.countries.iter())
-            .filter_map(|c| site.regions.region_of(c))
-            .collect();
-        let countries: HashSet<&str> = self.countries.iter().map(String::as_str).collect();
-        let directories = if members {
-            countries.clone()
-        } else {
-            HashSet::new()
-        };
-        let terms = [
-            ("members", directories),
-            ("countries", countries),
-            ("regions", regions),
-            ("levels", self.levels.iter().map(String::as_str).collect()),
-            ("tags", self.tags.iter().map(String::as_str).collect()),
-        ];
-        terms
-            .iter()
-            .flat_map(|(taxonomy, terms)| {
-                terms
-                    .iter()
-                    .map(move |t| format!("/{lang}/{taxonomy}/{t}/"))
-            })
-            .collect()
-    }
-}
-
-/// The first page of a paginated listing page: `/en/tags/x/page/3/` → `/en/tags/x/`.
-fn first_page(path: &str) -> &str {
-    let Some(rest) = path.strip_suffix('/') else {
-        return path;
-    };
-    match rest.rsplit_once("/page/") {
-        Some((first, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-            &path[..first.len() + 1]
-        }
-        _ => path,
-    }
-}
-
-/// The result of a render: its problems and (unless [`Scope::All`]) the fingerprint of every
-/// listing page.
-pub struct Rendered {
-    pub problems: Vec<Diagnostic>,
-    pub listings: HashMap<String, u64>,
 }
 
 /// A page of output: its path and what it shows, before templating.
-struct View<'a> {
+pub struct View<'a> {
     path: String,
     template: String,
     /// Key for the language switcher: the same page in every language.
@@ -171,9 +118,14 @@ struct View<'a> {
 }
 
 impl View<'_> {
+    /// The page's site path (`/en/tags/water/`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// A hash of everything the page is made from but its items' contents (those change only
     /// with their own page: see [`View::lists_any`]), to tell whether it changed.
-    fn fingerprint(&self) -> u64 {
+    pub fn fingerprint(&self) -> u64 {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         (&self.path, &self.template, &self.key, &self.title).hash(&mut hasher);
         serde_json::to_string(&self.context)
@@ -186,7 +138,7 @@ impl View<'_> {
     }
 
     /// Whether the listing shows a page of `keys`.
-    fn lists_any(&self, keys: &HashSet<String>, site: &Site) -> bool {
+    pub fn lists_any(&self, keys: &HashSet<String>, site: &Site) -> bool {
         self.items
             .iter()
             .flatten()
@@ -281,165 +233,58 @@ impl<'a> Renderer<'a> {
         assets: &[Asset],
         sink: &dyn Sink,
     ) -> Result<Vec<Diagnostic>, EnvError> {
-        self.render(theme, assets, sink, &Scope::All)
-            .map(|rendered| rendered.problems)
-    }
-
-    /// Renders what `scope` asks for into `sink`.
-    pub fn render(
-        &self,
-        theme: &Theme,
-        assets: &[Asset],
-        sink: &dyn Sink,
-        scope: &Scope<'_>,
-    ) -> Result<Rendered, EnvError> {
         let site = self.site;
-        // The member directory lists members only: no other edit can change it.
-        let (members, only) = match scope {
-            Scope::Changed { members, only, .. } => (*members, *only),
-            _ => (true, None),
-        };
-        let listings: Vec<View> = site
-            .config
-            .languages
-            .iter()
-            .flat_map(|l| self.listing_views(&l.code, members, only))
-            .collect();
-        // With `only`, the listings looked at by their first page, touched terms included.
-        let mut looked_at: HashSet<String> = HashSet::new();
-        if let Some(touched) = only {
-            looked_at.extend(listings.iter().map(|v| v.path.clone()));
-            for lang in site.config.languages.iter() {
-                looked_at.extend(touched.term_listings(&lang.code, site, members));
+        let listings = self.listings(Selection::ALL);
+        let listing_paths = listing_paths(&listings);
+        let languages = site.config.languages.iter();
+        let entries: Vec<&Entry> = languages.flat_map(|l| site.entries_in(&l.code)).collect();
+        let put = |view: &View, problems: &mut Vec<Diagnostic>| {
+            match self.render_view(view, &listing_paths) {
+                Ok(file) => sink.put(file)?,
+                Err(problem) => problems.push(problem),
             }
-        }
-        let listings: Vec<View> = listings
-            .into_iter()
-            .flat_map(|v| self.paginate(v))
-            .collect();
-        let listing_paths: HashSet<&str> = listings.iter().map(|v| v.path.as_str()).collect();
-        let (keys, relisted, before) = match scope {
-            Scope::All | Scope::Tracked => (None, None, None),
-            Scope::Changed {
-                keys,
-                relisted,
-                listings,
-                ..
-            } => (Some(*keys), Some(*relisted), Some(*listings)),
-        };
-        let tracking = !matches!(scope, Scope::All);
-        // Pages that list others (home, sections, thematic areas) are tracked like listings.
-        // With `only`, of those just the home page and the touched sections' and thematic
-        // areas' pages are looked at.
-        let may_list_the_edit = |page: &Page| {
-            only.is_none_or(|t| {
-                let top = page.dir.split('/').next().unwrap_or("");
-                page.dir.is_empty()
-                    || t.sections.contains(top)
-                    || matches!(page.kind, Kind::Theme(_)) && t.themes.contains(page.slug_of_key())
-            })
-        };
-        let languages = site.config.languages.iter().map(|l| l.code.as_str());
-        let entries: Vec<&Entry> = match keys {
-            None => languages.flat_map(|l| site.entries_in(l)).collect(),
-            // The changed pages, and the pages that may list them.
-            Some(keys) => {
-                let listing = site
-                    .pages
-                    .iter()
-                    .filter(|p| p.lists_pages() && may_list_the_edit(p));
-                let wanted: std::collections::BTreeSet<&str> = keys
-                    .iter()
-                    .map(String::as_str)
-                    .chain(listing.map(|p| p.key.as_str()))
-                    .collect();
-                languages
-                    .flat_map(|l| wanted.iter().filter_map(move |k| site.entry(l, k)))
-                    .collect()
-            }
-        };
-        // Renders `view` unless it is tracked and unchanged (the same fingerprint, and none of
-        // the pages it lists changed); returns its fingerprint if tracked.
-        let put = |view: &View,
-                   track: bool,
-                   problems: &mut Vec<Diagnostic>|
-         -> Result<Option<(String, u64)>, EnvError> {
-            let fingerprint = (tracking && track).then(|| view.fingerprint());
-            let unchanged = fingerprint
-                .is_some_and(|f| before.is_some_and(|b| b.get(&view.path) == Some(&f)))
-                && !relisted.is_some_and(|k| view.lists_any(k, site));
-            if !unchanged {
-                match self.render_view(view, &listing_paths) {
-                    Ok(file) => sink.put(file)?,
-                    Err(d) => problems.push(d),
-                }
-            }
-            Ok(fingerprint.map(|f| (view.path.clone(), f)))
+            Ok(())
         };
         let from_listings = listings.par_iter().map(|view| {
             let mut problems = Vec::new();
-            let fingerprint = put(view, true, &mut problems)?;
-            Ok((problems, fingerprint.into_iter().collect()))
+            put(view, &mut problems)?;
+            Ok(problems)
         });
         let from_pages = entries.par_iter().map(|entry| {
-            let (view, mut problems) = self.page_view(entry);
-            let mut fingerprints = Vec::new();
-            for view in self.paginate(view) {
-                fingerprints.extend(put(&view, site.page(entry).lists_pages(), &mut problems)?);
+            let (views, mut problems) = self.page_views(entry);
+            for view in &views {
+                put(view, &mut problems)?;
             }
-            Ok((problems, fingerprints))
+            Ok(problems)
         });
-        let rendered: Vec<(Vec<Diagnostic>, Fingerprints)> = from_listings
+        let rendered: Vec<Vec<Diagnostic>> = from_listings
             .chain(from_pages)
             .collect::<Result<_, EnvError>>()?;
-        let mut problems = Vec::new();
-        // What was not looked at this time keeps its fingerprint: the member directory when
-        // no member changed, the listings the changes do not touch. (Those looked at and not
-        // made again are gone.)
-        if only.is_some() {
-            looked_at.extend(entries.iter().map(|e| e.path.clone()));
-        }
-        let mut fingerprints: HashMap<String, u64> = match before {
-            Some(before) => before
-                .iter()
-                .filter(|(path, _)| match only {
-                    Some(_) => !looked_at.contains(first_page(path)),
-                    None => !members && path.split('/').nth(2) == Some("members"),
-                })
-                .map(|(p, f)| (p.clone(), *f))
-                .collect(),
-            None => HashMap::new(),
-        };
-        for (p, f) in rendered {
-            problems.extend(p);
-            fingerprints.extend(f);
-        }
-        // An edit that keeps addresses, dates and aliases leaves sitemaps, redirects and the
-        // chooser as they are; feeds show titles and summaries. Static and bundle files
-        // change only with a full run.
-        let (mut files, made) = match only {
-            Some(touched) if !touched.addresses => (Vec::new(), self.feeds()),
-            _ => (
-                self.site_wide_files(theme, &mut problems),
-                self.feeds_and_sitemaps(),
-            ),
-        };
-        for file in made {
+        let mut problems: Vec<Diagnostic> = rendered.into_iter().flatten().collect();
+        let mut files = self.site_wide_files(theme, &mut problems);
+        files.extend(self.assets(assets));
+        for file in files.into_iter().map(Ok).chain(self.feeds_and_sitemaps()) {
             match file {
-                Ok(file) => files.push(file),
+                Ok(file) => sink.put(file)?,
                 Err(problem) => problems.push(problem),
             }
         }
-        if matches!(scope, Scope::All | Scope::Tracked) {
-            files.extend(self.assets(assets));
-        }
-        for file in files {
-            sink.put(file)?;
-        }
-        Ok(Rendered {
-            problems,
-            listings: fingerprints,
-        })
+        Ok(problems)
+    }
+
+    /// The generated listings `selection` names, in every language, paginated.
+    pub fn listings(&self, selection: Selection) -> Vec<View<'a>> {
+        let languages = self.site.config.languages.iter();
+        let views: Vec<View> = languages
+            .flat_map(|l| self.listing_views(&l.code, selection))
+            .collect();
+        views.into_iter().flat_map(|v| self.paginate(v)).collect()
+    }
+
+    /// The page of `entry` (paginated when it lists others), and the problems of its body.
+    pub fn page_views(&self, entry: &'a Entry) -> (Vec<View<'a>>, Vec<Diagnostic>) {
+        let (view, problems) = self.page_view(entry);
+        (self.paginate(view), problems)
     }
 
     /// Only the search page of every language (when `serve` has a new search index).
@@ -453,7 +298,13 @@ impl<'a> Renderer<'a> {
         views.iter().map(|v| self.render_view(v, &paths)).collect()
     }
 
-    fn render_view(&self, view: &View, listings: &HashSet<&str>) -> Result<OutputFile, Diagnostic> {
+    /// Renders `view` with its template. `listings`: the addresses of the generated listings
+    /// made with it, to which the language switcher may link.
+    pub fn render_view(
+        &self,
+        view: &View,
+        listings: &HashSet<&str>,
+    ) -> Result<OutputFile, Diagnostic> {
         let lang = language_of(&view.path);
         let problem = |e: tera::Error| template_problem(&view.template, &e);
         // A listing's items are made only now (see `View::items`).
@@ -603,7 +454,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The line under an item's title: where and when (see [`listed_as`]).
+    /// The line under an item's title: where and when.
     fn meta(&self, entry: &Entry) -> String {
         let page = self.site.page(entry);
         let locale = self.locale(&entry.lang);
@@ -1014,33 +865,9 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// What a listing shows of a page before formatting ([`Renderer::item`]): two versions of
-/// a page alike here are listed alike.
-#[derive(PartialEq)]
-pub struct ListedAs<'p> {
-    title: &'p str,
-    generated: bool,
-    summary: Option<&'p str>,
-    lang: &'p str,
-    date: Option<crate::date::Day>,
-    place: Vec<&'p str>,
-}
-
-pub fn listed_as(page: &Page) -> ListedAs<'_> {
-    let place = match &page.kind {
-        Kind::Practice(p) => p.countries.iter().map(String::as_str).collect(),
-        Kind::Member(m) => vec![m.city.as_str(), &m.country],
-        Kind::Coordinator(c) => vec![c.organization.as_str(), &c.country],
-        _ => Vec::new(),
-    };
-    ListedAs {
-        title: &page.title,
-        generated: page.generated,
-        summary: page.summary.as_deref(),
-        lang: &page.lang,
-        date: page.date,
-        place,
-    }
+/// The addresses of `listings`.
+pub fn listing_paths<'v>(listings: &'v [View]) -> HashSet<&'v str> {
+    listings.iter().map(|v| v.path.as_str()).collect()
 }
 
 /// The language of a site path: `/en/practices/` → `en`.

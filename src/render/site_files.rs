@@ -31,7 +31,7 @@ impl Renderer<'_> {
 
     /// The language chooser, root 404, robots.txt, alias redirects and the theme's static
     /// files; a template that fails is a problem in `problems`, not a file left out silently.
-    pub(super) fn site_wide_files(
+    pub fn site_wide_files(
         &self,
         theme: &Theme,
         problems: &mut Vec<Diagnostic>,
@@ -122,14 +122,14 @@ impl Renderer<'_> {
     }
 
     /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates.
-    pub(super) fn feeds_and_sitemaps(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    pub fn feeds_and_sitemaps(&self) -> Vec<Result<OutputFile, Diagnostic>> {
         let mut files = self.feeds();
         files.extend(self.sitemaps());
         files
     }
 
     /// Atom feeds: per language and per thematic area.
-    pub(super) fn feeds(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    pub fn feeds(&self) -> Vec<Result<OutputFile, Diagnostic>> {
         let site = self.site;
         let mut files = Vec::new();
         for language in &site.config.languages {
@@ -248,7 +248,7 @@ impl Renderer<'_> {
 
     /// Files beside a bundle's `index.md` go beside the page in every language it shows in
     /// (none when the page is not shown: a draft); files of `static/` go to the root.
-    pub(super) fn assets(&self, assets: &[Asset]) -> Vec<OutputFile> {
+    pub fn assets(&self, assets: &[Asset]) -> Vec<OutputFile> {
         let site = self.site;
         let mut files = Vec::new();
         for asset in assets {

@@ -5,6 +5,7 @@
 //! content's fault) is reported the same way, and the next change rebuilds in full.
 
 pub mod http;
+mod rerender;
 pub mod search;
 pub mod session;
 

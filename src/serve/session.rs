@@ -7,6 +7,7 @@
 //! address changed. The search index follows on a thread of its own ([`SearchJob`]), so the
 //! page reloads without waiting for it.
 
+use super::rerender::{self, Scope, Touched, listed_as};
 use super::search::SearchJob;
 use crate::build::{self, Setup};
 use crate::config::Overrides;
@@ -15,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
 use crate::output_map::OutputMap;
 use crate::parse::{self, Kind, Page, Terms};
-use crate::render::{Renderer, Scope, SearchFacts, Touched, listed_as, output_path};
+use crate::render::{Renderer, SearchFacts, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
 use crate::write::{Contents, OutputFile, Sink};
@@ -106,13 +107,10 @@ impl Memberships<'_> {
     /// Adds these terms and section to `touched`.
     fn add_to(&self, touched: &mut Touched) {
         let terms = &self.terms;
-        touched
-            .countries
-            .extend(terms.countries.iter().map(|c| c.to_string()));
-        touched.levels.extend(terms.levels.iter().cloned());
-        touched
-            .tags
-            .extend(terms.tags.iter().map(|t| t.slug.clone()));
+        let touched_terms = &mut touched.terms;
+        (touched_terms.countries).extend(terms.countries.iter().map(|c| c.to_string()));
+        (touched_terms.levels).extend(terms.levels.iter().cloned());
+        (touched_terms.tags).extend(terms.tags.iter().map(|t| t.slug.clone()));
         touched.themes.extend(terms.themes.iter().cloned());
         touched.sections.insert(self.section.to_string());
     }
@@ -319,7 +317,7 @@ impl Session {
             self.search.clone(),
         );
         let scope = match changed {
-            None => Scope::Tracked,
+            None => Scope::Full,
             Some(changes) => Scope::Changed {
                 keys: &changes.keys,
                 relisted: &changes.relisted,
@@ -333,11 +331,25 @@ impl Session {
         // of the run before already allowed, and resolve checks the addresses it changes.
         let rendered = if changed.is_none() {
             let map = OutputMap::new(&sink);
-            let rendered = renderer.render(&self.setup.theme, &self.assets, &map, &scope)?;
+            let rendered = rerender::render(
+                &renderer,
+                site,
+                &self.setup.theme,
+                &self.assets,
+                &map,
+                &scope,
+            )?;
             diagnostics.extend(map.into_problems());
             rendered
         } else {
-            renderer.render(&self.setup.theme, &self.assets, &sink, &scope)?
+            rerender::render(
+                &renderer,
+                site,
+                &self.setup.theme,
+                &self.assets,
+                &sink,
+                &scope,
+            )?
         };
         diagnostics.extend(rendered.problems);
         let mut update = Update {
