@@ -415,3 +415,15 @@ fn site_files_are_built_in_templates_a_theme_may_override() {
         "{sitemap}"
     );
 }
+
+#[test]
+fn a_thematic_area_links_its_own_feed() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let page = site.read("fr/themes/esd/index.html");
+    assert!(
+        page.contains(r#"<p><a href="/aspnet/fr/themes/esd/atom.xml">"#),
+        "{page}"
+    );
+    assert!(site.exists("fr/themes/esd/atom.xml"));
+}

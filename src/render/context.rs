@@ -231,9 +231,9 @@ pub struct ListContext {
     /// How many practices the listing has, in words (`12 practices`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<String>,
-    /// A thematic area's own feed.
+    /// A thematic area's own feed (`feed`, from the chrome, is the language's).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub feed: Option<String>,
+    pub theme_feed: Option<String>,
     /// A country's region.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Link>,
@@ -253,7 +253,7 @@ impl ListContext {
             items: None,
             pager: None,
             count: None,
-            feed: None,
+            theme_feed: None,
             region: None,
             regions: None,
             sublists: None,

@@ -665,11 +665,11 @@ impl<'a> Renderer<'a> {
         let page = site.page(entry);
         let lang = entry.lang.as_str();
         let locale = self.locale(lang);
-        let mut feed = None;
+        let mut theme_feed = None;
         let listed = match (&page.kind, page.dir.as_str()) {
             (Kind::Theme(_), _) => {
                 let code = page.slug_of_key().to_string();
-                feed = Some(site.config.link(&format!("{}atom.xml", entry.path)));
+                theme_feed = Some(site.config.link(&format!("{}atom.xml", entry.path)));
                 self.practices(lang, |p, _| p.themes.contains(&code))
             }
             (_, "practices") => self.practices(lang, |_, _| true),
@@ -699,7 +699,7 @@ impl<'a> Renderer<'a> {
         let counted = matches!(page.kind, Kind::Theme(_)) || page.dir == "practices";
         let context = ListContext {
             count: counted.then(|| self.strings.plural(locale, "practices_count", listed.len())),
-            feed,
+            theme_feed,
             ..ListContext::of(ListedPage::Written(Box::new(fields)))
         };
         (context, listed)
