@@ -194,6 +194,42 @@ struct Changes {
     touched: Option<Touched>,
 }
 
+/// What edited files change, gathered file by file.
+struct Edits {
+    /// The pages to render again, and whether a member institution's page is among them.
+    keys: HashSet<String>,
+    members: bool,
+    /// The listings they touch, while no listing page comes or goes.
+    touched: Option<Touched>,
+    shown_elsewhere: ShownElsewhere,
+    /// Keys of the pages that listings show differently.
+    relisted: HashSet<String>,
+    /// The edited pages, while each takes the place of a page on show.
+    replacing: Option<Vec<Arc<Page>>>,
+}
+
+impl Edits {
+    /// Edits following those of `keys` (not shown yet: they may show differently in
+    /// listings).
+    fn after(keys: HashSet<String>, members: bool) -> Edits {
+        Edits {
+            relisted: keys.clone(),
+            keys,
+            members,
+            touched: Some(Touched::default()),
+            shown_elsewhere: ShownElsewhere::default(),
+            replacing: Some(Vec::new()),
+        }
+    }
+
+    /// Notes `page`, as it was or is now.
+    fn note(&mut self, page: &Page) {
+        self.keys.insert(page.key.clone());
+        self.members |= matches!(page.kind, Kind::Member(_));
+        self.shown_elsewhere.note(page);
+    }
+}
+
 /// A file's parse, its page shared between the session and the sites made from it.
 fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
     let (page, problems) = parse::parse(file, &setup.config.default_language);
@@ -388,73 +424,24 @@ impl Session {
     /// good site on show yet).
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, EnvError> {
         // Nothing good on show yet (the first run had errors): only a full run can make it.
-        if self.site.is_none() {
+        if self.site.is_none() || !changed.iter().all(|p| self.is_markdown(p)) {
             return Ok(None);
         }
-        let (mut keys, mut members) = std::mem::take(&mut self.unshown);
+        let (keys, members) = std::mem::take(&mut self.unshown);
         // Edits shown late may have changed memberships: then every taxonomy page is remade.
         let had_unshown = !keys.is_empty();
-        // The listings the edits touch, while no listing page comes or goes.
-        let mut touched = Some(Touched::default());
-        let is_member = |page: &Page| matches!(page.kind, Kind::Member(_));
-        let mut shown_elsewhere = ShownElsewhere::default();
-        // Edits shown late may show differently in listings.
-        let mut relisted = keys.clone();
+        let mut edits = Edits::after(keys, members);
+        for path in changed {
+            self.read_edit(path, &mut edits);
+        }
+        edits
+            .keys
+            .extend(self.dependents(&edits.keys, &edits.shown_elsewhere));
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(self.tree_problems.clone());
-        // The edited pages, while each takes the place of a page on show.
-        let mut replacing = Some(Vec::new());
-        for path in changed {
-            let relative = path.strip_prefix(&self.root).unwrap_or(path);
-            if !relative.starts_with("content") || path.extension().is_none_or(|e| e != "md") {
-                return Ok(None);
-            }
-            let shown = crate::diagnostic::display_path(relative);
-            let old = self.parsed.get(&shown).and_then(|(page, _)| page.clone());
-            if let Some(old) = &old {
-                keys.insert(old.key.clone());
-                members |= is_member(old);
-                shown_elsewhere.note(old);
-            }
-            match load::read_text(&self.root, path) {
-                Ok(Some(file)) => {
-                    let parse = parse_shared(&file, &self.setup);
-                    if let Some(page) = &parse.0 {
-                        keys.insert(page.key.clone());
-                        members |= is_member(page);
-                        shown_elsewhere.note(page);
-                    }
-                    replacing = match (replacing, &old, &parse.0) {
-                        (Some(mut pages), Some(_), Some(new)) => {
-                            pages.push(Arc::clone(new));
-                            Some(pages)
-                        }
-                        _ => None,
-                    };
-                    touched = touch(touched, old.as_deref(), parse.0.as_deref());
-                    if old.as_deref().map(listed_as) != parse.0.as_deref().map(listed_as) {
-                        relisted.extend(old.iter().chain(&parse.0).map(|p| p.key.clone()));
-                    }
-                    self.parsed.insert(shown, parse);
-                }
-                Ok(None) => {
-                    self.parsed.remove(&shown);
-                    relisted.extend(old.iter().map(|p| p.key.clone()));
-                    touched = touch(touched, old.as_deref(), None);
-                    replacing = None;
-                }
-                Err(d) => {
-                    relisted.extend(old.iter().map(|p| p.key.clone()));
-                    self.parsed.insert(shown, (None, vec![d]));
-                    touched = None;
-                    replacing = None;
-                }
-            }
-        }
-        keys.extend(self.dependents(&keys, &shown_elsewhere));
         self.add_parse_problems(&mut diagnostics);
         // Edited pages that keep their place are resolved alone, on the site on show.
-        let quick = match (&self.site, replacing) {
+        let quick = match (&self.site, edits.replacing.take()) {
             (Some(shown), Some(pages)) if !had_unshown => shown.with_pages_replaced(&pages),
             _ => None,
         };
@@ -467,24 +454,13 @@ impl Session {
             None => self.resolve(),
         };
         diagnostics.extend(warnings.iter().cloned());
-        // Section pages made for folders come and go with the folders' pages: then every
-        // listing is remade.
-        let sections_kept = || {
-            let generated = |site: &Site| -> Vec<String> {
-                let pages = site.pages.iter().filter(|p| p.generated);
-                pages.map(|p| p.key.clone()).collect()
-            };
-            quick_resolved
-                || self
-                    .site
-                    .as_deref()
-                    .is_some_and(|s| generated(s) == generated(&site))
-        };
+        // Listings by touched terms only while no listing page came or went.
+        let lists_kept = || !had_unshown && (quick_resolved || self.same_generated_sections(&site));
         let changes = Changes {
-            touched: touched.filter(|_| !had_unshown && sections_kept()),
-            keys,
-            relisted,
-            members,
+            touched: edits.touched.filter(|_| lists_kept()),
+            keys: edits.keys,
+            relisted: edits.relisted,
+            members: edits.members,
         };
         let mut update = self.render(&site, diagnostics, Some(&changes))?;
         let Changes { keys, members, .. } = changes;
@@ -501,6 +477,71 @@ impl Session {
             });
         }
         Ok(Some(update))
+    }
+
+    /// Whether a changed `path` is a Markdown file under `content/` (an update can follow
+    /// it; anything else needs a full run).
+    fn is_markdown(&self, path: &Path) -> bool {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        relative.starts_with("content") && path.extension().is_some_and(|e| e == "md")
+    }
+
+    /// Reads and parses the changed Markdown file at `path` into the session, noting in
+    /// `edits` what its old and new page change.
+    fn read_edit(&mut self, path: &Path, edits: &mut Edits) {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let shown = crate::diagnostic::display_path(relative);
+        let old = self.parsed.get(&shown).and_then(|(page, _)| page.clone());
+        if let Some(old) = &old {
+            edits.note(old);
+        }
+        let keys = |pages: &mut dyn Iterator<Item = &Arc<Page>>| -> Vec<String> {
+            pages.map(|p| p.key.clone()).collect()
+        };
+        match load::read_text(&self.root, path) {
+            Ok(Some(file)) => {
+                let parse = parse_shared(&file, &self.setup);
+                if let Some(page) = &parse.0 {
+                    edits.note(page);
+                }
+                edits.replacing = match (edits.replacing.take(), &old, &parse.0) {
+                    (Some(mut pages), Some(_), Some(new)) => {
+                        pages.push(Arc::clone(new));
+                        Some(pages)
+                    }
+                    _ => None,
+                };
+                edits.touched = touch(edits.touched.take(), old.as_deref(), parse.0.as_deref());
+                if old.as_deref().map(listed_as) != parse.0.as_deref().map(listed_as) {
+                    edits.relisted.extend(keys(&mut old.iter().chain(&parse.0)));
+                }
+                self.parsed.insert(shown, parse);
+            }
+            Ok(None) => {
+                self.parsed.remove(&shown);
+                edits.relisted.extend(keys(&mut old.iter()));
+                edits.touched = touch(edits.touched.take(), old.as_deref(), None);
+                edits.replacing = None;
+            }
+            Err(d) => {
+                edits.relisted.extend(keys(&mut old.iter()));
+                self.parsed.insert(shown, (None, vec![d]));
+                edits.touched = None;
+                edits.replacing = None;
+            }
+        }
+    }
+
+    /// Whether `site` has the same section pages made for folders as the site on show (they
+    /// come and go with the folders' pages: if they did, every listing is remade).
+    fn same_generated_sections(&self, site: &Site) -> bool {
+        let generated = |site: &Site| -> Vec<String> {
+            let pages = site.pages.iter().filter(|p| p.generated);
+            pages.map(|p| p.key.clone()).collect()
+        };
+        self.site
+            .as_deref()
+            .is_some_and(|shown| generated(shown) == generated(site))
     }
 
     /// Pages that show something of the edited ones: those linking to them (`@/key…`), and
