@@ -25,6 +25,7 @@ pub mod render;
 pub mod resolve;
 pub mod sanitize;
 pub mod search;
+pub mod search_command;
 pub mod serve;
 pub mod theme;
 pub mod write;
