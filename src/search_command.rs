@@ -1,5 +1,5 @@
 //! The `aspnet-kb search` command: asks the tantivy index the last build wrote, and lists the
-//! results. It sits above the stages, beside [`crate::authoring`]: it reads the site's
+//! results. It sits above the stages, beside `authoring`: it reads the site's
 //! languages from `site.yaml` and finds the index where [`build`] puts it.
 //!
 //! A query is turned away before the index is opened when it is too long, names a language
