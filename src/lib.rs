@@ -1,11 +1,58 @@
 //! aspnet-kb: a static site generator for the ASPnet knowledge base.
 //!
-//! The build is one chain of stages, each a module with a narrow input and output:
-//! [`load`] (files) → [`parse`] (typed pages) → [`resolve`] (a read-only [`resolve::Site`]:
-//! translations, sections, taxonomies, links) → [`render`] (HTML and feeds, in parallel) →
-//! [`write`](mod@write) (atomic swap of the output folder). [`build`] runs the chain; [`serve`] runs it
-//! into memory and again, incrementally, after each edit. [`authoring`] writes content
-//! (new pages, directory imports) and reports on translations.
+//! # The stages
+//!
+//! A build is one chain of stages. Each stage is a module that takes the previous stage's
+//! output and hands its own to the next. It imports nothing from a later stage, nor from the
+//! modules that run the chain ([`build`], [`serve`]), save the one contract of the end of the
+//! chain: search and render produce [`write::OutputFile`]s into a [`write::Sink`].
+//!
+//! ```text
+//! site root
+//!   │ load      files read, nothing parsed
+//!   ▼
+//! SourceTree (site.yaml, SourceFile per Markdown source, data files, Assets)
+//!   │ parse     one SourceFile at a time
+//!   ▼
+//! Page per source (typed front matter, Markdown body)
+//!   │ resolve   with Config and RegionTable; the whole site at once
+//!   ▼
+//! Site (read-only: entries per language, URLs, sections, taxonomy groups, member ids)
+//!   │ search    browser index and tantivy index, side by side
+//!   ▼
+//! browser index files (OutputFile) + a Manifest per language + tantivy index (staged)
+//!   │ render    the Site, the theme and the manifests' facts; pages in parallel
+//!   ▼
+//! OutputFile per page, listing, feed, sitemap, redirect and asset, put into a Sink
+//!   │ write     through the OutputMap, into a staging folder
+//!   ▼
+//! the output folder swapped in whole, the tantivy index with it (only without errors)
+//! ```
+//!
+//! - [`load`]: the site root → a [`load::SourceTree`]. Reads; does not parse.
+//! - [`parse`]: one [`load::SourceFile`] → one [`parse::Page`]. Knows one page at a time:
+//!   checks that need other pages belong to resolve.
+//! - [`resolve`]: every `Page`, the [`config::Config`] and the [`regions::RegionTable`] → a
+//!   read-only [`resolve::Site`]. Knows no files, HTML, search or output.
+//! - [`search`]: the `Site` → each language's [`search::SearchDoc`]s, browser index files
+//!   and [`search::browser::Manifest`], and the tantivy index. Knows nothing of render or
+//!   serve.
+//! - [`render`]: the `Site`, the [`theme::Theme`] and plain data from search (each
+//!   language's manifest) → [`write::OutputFile`]s put into a [`write::Sink`]. Writes nothing
+//!   to disk.
+//! - [`write`](mod@write): `OutputFile`s → a staging folder swapped in whole, or nothing
+//!   (`check`). Knows no pages, only files.
+//!
+//! Around the chain: [`build`] runs it (`check` is the same run without the write);
+//! [`output_guard`] decides, before anything is read, which output folder a build may
+//! replace; [`output_map`] stands between the producers and the sink and refuses unsafe or
+//! colliding paths. [`serve`] runs the chain into memory and again, in part, after each edit.
+//! [`authoring`] writes content (new pages, directory imports) and reports on translations;
+//! [`search_command`] answers `aspnet-kb search` from the index the last build wrote.
+//!
+//! Every stage may use the shared modules beneath them all: [`config`], [`diagnostic`],
+//! [`paths`], [`date`], [`locale`], [`i18n`], [`markdown`], [`sanitize`], [`regions`] and
+//! [`theme`].
 
 pub mod authoring;
 pub mod build;
@@ -25,6 +72,7 @@ pub mod render;
 pub mod resolve;
 pub mod sanitize;
 pub mod search;
+pub mod search_command;
 pub mod serve;
 pub mod theme;
 pub mod write;

@@ -7,6 +7,7 @@ use aspnet_kb::authoring::translations;
 use aspnet_kb::build::{self, Options, Output};
 use aspnet_kb::config::{Config, Overrides};
 use aspnet_kb::search::query::{self, Filters};
+use aspnet_kb::search_command::{self, Request};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -164,7 +165,13 @@ fn main() -> ExitCode {
                 level,
                 kind,
             };
-            search(&root, lang, &filters, limit, json, &query.join(" "))
+            let request = Request {
+                lang: lang.as_deref(),
+                text: &query.join(" "),
+                filters: &filters,
+                limit,
+            };
+            search(&root, &request, json)
         }
         Command::New {
             root,
@@ -256,59 +263,10 @@ fn exit_on_env_error(result: Result<ExitCode, aspnet_kb::diagnostic::EnvError>) 
     })
 }
 
-fn search(
-    root: &Path,
-    lang: Option<String>,
-    filters: &Filters,
-    limit: usize,
-    json: bool,
-    text: &str,
-) -> ExitCode {
-    // The length first, before the site is read: a query too long to answer quickly is a
-    // usage error (its words are counted once the language is known).
-    if let Err(message) = query::check_query_length(text) {
-        return usage(&message);
-    }
-    // The language names a folder: it must be one of the site's (whose codes `Config::parse`
-    // took through the one door for paths); the folder is named by the site's code, never by
-    // the argument.
-    let Some(config) = Config::read(root) else {
-        eprintln!(
-            "error: {}: cannot read the site's languages",
-            root.join("site.yaml").display()
-        );
-        eprintln!("  hint: run `aspnet-kb check` to see what is wrong with site.yaml");
-        return ExitCode::from(2);
-    };
-    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    let lang = match lang {
-        None => config.default_language.clone(),
-        Some(wanted) => match codes.iter().find(|c| c.eq_ignore_ascii_case(&wanted)) {
-            Some(code) => code.to_string(),
-            None => {
-                return usage(&format!(
-                    "--lang: {wanted:?} is not one of the site's languages ({})",
-                    codes.join(", ")
-                ));
-            }
-        },
-    };
-    if let Err(message) = query::check_query(text, &lang) {
-        return usage(&message);
-    }
-    if let Err(e) = aspnet_kb::output_guard::check_work_dir(root) {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
-    let dir = build::search_index_dir(root).join(&lang);
-    if !dir.is_dir() {
-        eprintln!("error: no search index for \"{lang}\" in {}", dir.display());
-        eprintln!(
-            "  hint: run `aspnet-kb build` first (and check --lang against the site's languages)"
-        );
-        return ExitCode::from(2);
-    }
-    match query::search(&dir, &lang, text, filters, limit) {
+/// `search`: asks the index of the last build and prints the results (one JSON array with
+/// `--json`).
+fn search(root: &Path, request: &Request, json: bool) -> ExitCode {
+    match search_command::search(root, request) {
         Ok(hits) if json => {
             println!(
                 "{}",
@@ -317,39 +275,19 @@ fn search(
             ExitCode::SUCCESS
         }
         Ok(hits) => {
-            if hits.is_empty() {
-                println!("no results for \"{text}\"");
-            }
-            for (i, hit) in hits.iter().enumerate() {
-                let (open, close) = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                    ("\x1b[1m", "\x1b[0m")
-                } else {
-                    ("[", "]")
-                };
-                let excerpt = hit
-                    .excerpt
-                    .replace("<mark>", open)
-                    .replace("</mark>", close);
-                let excerpt = excerpt
-                    .replace("&#x27;", "'")
-                    .replace("&quot;", "\"")
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&amp;", "&");
-                println!(
-                    "{}. {} ({}, {})\n   {}\n   {}",
-                    i + 1,
-                    hit.title,
-                    hit.kind,
-                    hit.lang,
-                    hit.url,
-                    excerpt
-                );
-            }
+            let (open, close) = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                ("\x1b[1m", "\x1b[0m")
+            } else {
+                ("[", "]")
+            };
+            print!(
+                "{}",
+                search_command::listing(&hits, request.text, open, close)
+            );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("{e}");
+        Err(refusal) => {
+            eprintln!("{refusal}");
             ExitCode::from(2)
         }
     }

@@ -58,8 +58,9 @@ pub struct ClaimedOutput {
 /// resolved path (the one to write to). `label` names the output in messages, e.g.
 /// `--output content`.
 pub fn claim_output(root: &Path, output: &Path, label: &str) -> Result<ClaimedOutput, EnvError> {
-    let refuse =
-        |message: String, hint: &str| EnvError::new(PathBuf::from(label), message).with_hint(hint);
+    let refuse = |refusal: Refusal| {
+        EnvError::new(PathBuf::from(label), refusal.message).with_hint(refusal.hint)
+    };
     let root = fs::canonicalize(root).map_err(|e| {
         EnvError::new(
             root.to_path_buf(),
@@ -68,34 +69,59 @@ pub fn claim_output(root: &Path, output: &Path, label: &str) -> Result<ClaimedOu
     })?;
     // `public/` and `public` are one folder (a trailing slash would follow a link).
     let output: PathBuf = output.components().collect();
-    let output = output.as_path();
-    let pick =
-        "give --output a new or empty folder outside the site's sources, e.g. --output public";
-    match fs::symlink_metadata(output) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            return Err(refuse(
-                "the output folder may not be a symbolic link (the build replaces the folder, not what it points to)".into(),
-                "give --output the real folder's path",
-            ));
+    check_output_kind(&output).map_err(refuse)?;
+    let resolved = resolve(&output).map_err(|message| refuse(Refusal::pick(message)))?;
+    check_output_place(&root, &resolved).map_err(refuse)?;
+    check_output_contents(&resolved).map_err(refuse)?;
+    // The staging folders beside the output are deleted or renamed into place by the build:
+    // they must be the tool's too (checked before anything is touched).
+    check_staging_siblings(&resolved)?;
+    Ok(ClaimedOutput { path: resolved })
+}
+
+/// Why [`claim_output`] refuses an output, and what to do instead.
+struct Refusal {
+    message: String,
+    hint: &'static str,
+}
+
+impl Refusal {
+    /// A refusal whose remedy is to pick another folder.
+    fn pick(message: String) -> Refusal {
+        Refusal {
+            message,
+            hint: "give --output a new or empty folder outside the site's sources, e.g. --output public",
         }
-        Ok(meta) if !meta.is_dir() => {
-            return Err(refuse("the output exists and is not a folder".into(), pick));
-        }
-        _ => {}
     }
-    let resolved = resolve(output).map_err(|message| refuse(message, pick))?;
+}
+
+/// The output, if it exists, must be a folder and not a symbolic link.
+fn check_output_kind(output: &Path) -> Result<(), Refusal> {
+    match fs::symlink_metadata(output) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Refusal {
+            message: "the output folder may not be a symbolic link (the build replaces the folder, not what it points to)".into(),
+            hint: "give --output the real folder's path",
+        }),
+        Ok(meta) if !meta.is_dir() => Err(Refusal::pick(
+            "the output exists and is not a folder".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The resolved output may neither be, contain nor lie inside the site root or one of its
+/// [`PROTECTED`] folders (compared as written and canonicalised).
+fn check_output_place(root: &Path, resolved: &Path) -> Result<(), Refusal> {
     if resolved == root {
-        return Err(refuse(
+        return Err(Refusal::pick(
             "the output folder may not be the site root (the build would replace your sources)"
                 .into(),
-            pick,
         ));
     }
-    if root.starts_with(&resolved) {
-        return Err(refuse(
+    if root.starts_with(resolved) {
+        return Err(Refusal::pick(
             "the output folder may not contain the site root (the build would replace your sources)"
                 .into(),
-            pick,
         ));
     }
     for name in PROTECTED {
@@ -108,44 +134,41 @@ pub fn claim_output(root: &Path, output: &Path, label: &str) -> Result<ClaimedOu
                 } else {
                     format!("be inside {name}/")
                 };
-                return Err(refuse(
-                    format!(
-                        "the output folder may not {place} (the build would replace what is there)"
-                    ),
-                    pick,
-                ));
+                return Err(Refusal::pick(format!(
+                    "the output folder may not {place} (the build would replace what is there)"
+                )));
             }
-            if protected.starts_with(&resolved) {
-                return Err(refuse(
-                    format!(
-                        "the output folder may not contain the site's {name}/ (the build would replace it)"
-                    ),
-                    pick,
-                ));
+            if protected.starts_with(resolved) {
+                return Err(Refusal::pick(format!(
+                    "the output folder may not contain the site's {name}/ (the build would replace it)"
+                )));
             }
         }
     }
-    match fs::read_dir(&resolved) {
+    Ok(())
+}
+
+/// An existing output must be empty, marked with [`MARKER`], or an earlier version's output
+/// ([`legacy_output_problem`]).
+fn check_output_contents(resolved: &Path) -> Result<(), Refusal> {
+    match fs::read_dir(resolved) {
         Ok(mut entries) => {
             if entries.next().is_some()
                 && !is_file(&resolved.join(MARKER))
-                && let Some(problem) = legacy_output_problem(&resolved)
+                && let Some(problem) = legacy_output_problem(resolved)
             {
-                return Err(refuse(
-                    format!(
+                return Err(Refusal {
+                    message: format!(
                         "the output folder is not empty and was not written by aspnet-kb: it has no {MARKER} file (the tool marks every output it writes), and it is not an earlier version's output: {problem}"
                     ),
-                    "the build replaces the output folder whole: give --output a new or empty folder, or move this one's files away first",
-                ));
+                    hint: "the build replaces the output folder whole: give --output a new or empty folder, or move this one's files away first",
+                });
             }
+            Ok(())
         }
-        Err(e) if e.kind() == ErrorKind::NotFound => {}
-        Err(e) => return Err(refuse(format!("cannot read the output folder: {e}"), pick)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Refusal::pick(format!("cannot read the output folder: {e}"))),
     }
-    // The staging folders beside the output are deleted or renamed into place by the build:
-    // they must be the tool's too (checked before anything is touched).
-    check_staging_siblings(&resolved)?;
-    Ok(ClaimedOutput { path: resolved })
 }
 
 /// Whether `path` is a folder (not a symbolic link) with the [`MARKER`] file (a regular file)
@@ -156,7 +179,7 @@ pub fn is_marked_folder(path: &Path) -> bool {
 
 /// Why the unmarked folder `dir` is not an output an earlier version wrote, or `None` when it
 /// is one and may be adopted. It must hold [`LEGACY_OUTPUT_FILES`] at its top, and every
-/// top-level entry must be something an earlier version wrote: one of [`LEGACY_TOP_FILES`]
+/// top-level entry must be something an earlier version wrote: one of `LEGACY_TOP_FILES`
 /// (a regular file), the `static/` folder, a language folder (a folder named by a lower-case BCP 47
 /// code, holding an `index.html` or a `sitemap.xml`), or an alias folder (a folder holding
 /// nothing but `index.html` files, at any depth, and at least one). Entries are looked at in

@@ -963,6 +963,14 @@ pub fn closest_hint(word: &str, known: &[&str]) -> String {
     }
 }
 
+/// What a page's translation key alone says of it.
+impl Page {
+    /// Last part of the key (`practices/sandwatch` → `sandwatch`).
+    pub fn slug_of_key(&self) -> &str {
+        self.key.rsplit('/').next().unwrap_or(&self.key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,19 @@
-//! Stage 3, resolve: parsed pages become a read-only [`Site`]: which page shows in which
-//! language (translation or fallback), every URL, sections, the pages in each taxonomy term
-//! and the checks that need the whole site (countries, thematic areas, member ids, URL
-//! collisions). Render only reads it.
+//! Resolve: every parsed page becomes part of one read-only [`Site`].
+//!
+//! - **Input**: the [`Config`], the [`RegionTable`] and every parsed [`Page`]
+//!   (`Vec<Arc<Page>>`).
+//! - **Output**: a [`Site`] (which page shows in which language, translation or fallback;
+//!   every URL; sections; the pages in each taxonomy term; member ids) and the problems only
+//!   the whole site shows (countries, thematic areas, member ids, translations without an
+//!   original, URL collisions) as [`Diagnostic`]s.
+//! - **Knows nothing of** files (pages come parsed), Markdown or HTML, templates, search,
+//!   the output or the preview. Search and render only read the `Site`;
+//!   [`Site::with_pages_replaced`] resolves edited pages again for whoever keeps a site
+//!   between edits.
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::parse::{Kind, Page, closest_hint};
+use crate::parse::{Kind, Page, Practice, closest_hint};
 use crate::regions::RegionTable;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -115,13 +123,6 @@ impl Site {
     }
 }
 
-impl Page {
-    /// Last part of the key (`practices/sandwatch` → `sandwatch`).
-    pub fn slug_of_key(&self) -> &str {
-        self.key.rsplit('/').next().unwrap_or(&self.key)
-    }
-}
-
 /// URL path of a page in a language folder.
 fn page_path(lang: &str, page: &Page) -> String {
     let mut path = format!("/{lang}/");
@@ -136,29 +137,71 @@ fn page_path(lang: &str, page: &Page) -> String {
     path
 }
 
+/// The read-only [`Site`] of `pages`, and the problems only the whole site shows: drafts
+/// dropped (unless the config publishes them), missing sections added, every page placed in
+/// every language, member ids gathered, references and URL collisions checked.
 pub fn resolve(
     config: Config,
     regions: RegionTable,
     mut pages: Vec<Arc<Page>>,
 ) -> (Site, Vec<Diagnostic>) {
-    let mut problems = Vec::new();
     pages.retain(|p| config.drafts || !p.draft);
-    let default = config.default_language.clone();
-    add_missing_sections(&mut pages, &default);
+    add_missing_sections(&mut pages, &config.default_language);
     pages.sort_by(|a, b| a.source.cmp(&b.source));
 
-    let mut by_key: BTreeMap<&str, HashMap<&str, usize>> = BTreeMap::new();
+    let by_key = translations_by_key(&pages);
+    let entries = place_entries(&config, &by_key, &pages);
+    let mut problems = check_originals(&by_key, &pages, &config.default_language);
+    let (members, member_problems) = member_ids(&pages, &config.default_language);
+    problems.extend(member_problems);
+
+    let groups = group(&entries, &pages, &regions);
+    let addresses = entries
+        .values()
+        .flat_map(|entries| entries.values().map(|e| e.path.clone()))
+        .collect();
+    let site = Site {
+        config,
+        regions,
+        pages,
+        entries: Arc::new(entries),
+        members: Arc::new(members),
+        groups: Arc::new(groups),
+        addresses: Arc::new(addresses),
+    };
+    problems.extend(check_references(&site, &site.pages));
+    problems.extend(check_collisions(&site));
+    (site, problems)
+}
+
+/// Translation key → (language → index into `pages`).
+type TranslationsByKey<'p> = BTreeMap<&'p str, HashMap<&'p str, usize>>;
+
+/// Every page's translations, by key.
+fn translations_by_key(pages: &[Arc<Page>]) -> TranslationsByKey<'_> {
+    let mut by_key: TranslationsByKey = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
         by_key.entry(&page.key).or_default().insert(&page.lang, i);
     }
-    let mut entries: BTreeMap<String, BTreeMap<String, Entry>> = BTreeMap::new();
+    by_key
+}
+
+/// Per language, the entry of each key shown there: its translation, else the default
+/// language's page (a generated section, or a fallback when the config allows them).
+fn place_entries(
+    config: &Config,
+    by_key: &TranslationsByKey,
+    pages: &[Arc<Page>],
+) -> BTreeMap<String, BTreeMap<String, Entry>> {
+    let default = config.default_language.as_str();
+    let mut entries = BTreeMap::new();
     for language in &config.languages {
         let lang = &language.code;
         let mut map = BTreeMap::new();
-        for (key, translations) in &by_key {
+        for (key, translations) in by_key {
             let (index, untranslated) = match translations.get(lang.as_str()) {
                 Some(&i) => (i, false),
-                None => match translations.get(default.as_str()) {
+                None => match translations.get(default) {
                     Some(&i) if pages[i].generated => (i, false),
                     Some(&i) if config.translation_fallback => (i, true),
                     _ => continue,
@@ -177,8 +220,18 @@ pub fn resolve(
         }
         entries.insert(lang.clone(), map);
     }
-    for (key, translations) in &by_key {
-        if !translations.contains_key(default.as_str()) {
+    entries
+}
+
+/// A translation whose key has no page in the default language is a warning.
+fn check_originals(
+    by_key: &TranslationsByKey,
+    pages: &[Arc<Page>],
+    default: &str,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (key, translations) in by_key {
+        if !translations.contains_key(default) {
             let source = &pages[*translations.values().next().unwrap_or(&0)].source;
             problems.push(
                 Diagnostic::warning(
@@ -192,7 +245,13 @@ pub fn resolve(
             );
         }
     }
+    problems
+}
 
+/// Member id → the member page's key, from the default language's member pages; a second
+/// page with an id already taken is an error.
+fn member_ids(pages: &[Arc<Page>], default: &str) -> (HashMap<String, String>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
     let mut members = HashMap::new();
     let mut member_sources: HashMap<String, usize> = HashMap::new();
     for (i, page) in pages.iter().enumerate() {
@@ -218,24 +277,7 @@ pub fn resolve(
             }
         }
     }
-
-    let groups = group(&entries, &pages, &regions);
-    let addresses = entries
-        .values()
-        .flat_map(|entries| entries.values().map(|e| e.path.clone()))
-        .collect();
-    let site = Site {
-        config,
-        regions,
-        pages,
-        entries: Arc::new(entries),
-        members: Arc::new(members),
-        groups: Arc::new(groups),
-        addresses: Arc::new(addresses),
-    };
-    problems.extend(check_references(&site, &site.pages));
-    problems.extend(check_collisions(&site));
-    (site, problems)
+    (members, problems)
 }
 
 impl Site {
@@ -387,94 +429,126 @@ fn add_missing_sections(pages: &mut Vec<Arc<Page>>, default: &str) {
 }
 
 /// Countries, regions, levels, thematic areas and member ids named in front matter of `pages`
-/// must exist in `site`.
+/// must exist in `site`; a practice's image needs its description.
 fn check_references(site: &Site, pages: &[Arc<Page>]) -> Vec<Diagnostic> {
+    let known = Known::of(site);
     let mut problems = Vec::new();
-    let themes = site.theme_codes();
-    let theme_refs: Vec<&str> = themes.iter().map(String::as_str).collect();
-    let countries: Vec<&str> = site.regions.countries().collect();
-    let check_country = |page: &Page, key: &str, code: &str, problems: &mut Vec<Diagnostic>| {
-        if site.regions.region_of(code).is_none() {
-            let hint = if code.chars().any(|c| c.is_ascii_uppercase())
-                && site.regions.region_of(&code.to_lowercase()).is_some()
-            {
-                format!(
-                    "write country codes in lowercase: `{}`",
-                    code.to_lowercase()
-                )
-            } else {
-                format!(
-                    "use an ISO 3166-1 alpha-2 code; {}",
-                    closest_hint(code, &countries)
-                )
-            };
-            problems.push(
-                page.error_at(
-                    key,
-                    Some(code),
-                    format!("{key}: unknown country code \"{code}\""),
-                )
-                .with_hint(hint),
-            );
-        }
-    };
-    let check_themes = |page: &Page, list: &[String], problems: &mut Vec<Diagnostic>| {
-        for theme in list {
-            if !themes.contains(theme) {
-                problems.push(
-                    page.error_at(
-                        "themes",
-                        Some(theme),
-                        format!("themes: unknown thematic area \"{theme}\""),
-                    )
-                    .with_hint(closest_hint(theme, &theme_refs)),
-                );
-            }
-        }
-    };
     for page in pages {
         match &page.kind {
             Kind::Practice(p) => {
                 for c in &p.countries {
-                    check_country(page, "countries", c, &mut problems);
+                    known.check_country(page, "countries", c, &mut problems);
                 }
-                check_themes(page, &p.themes, &mut problems);
-                for id in &p.members {
-                    if !site.members.contains_key(id) {
-                        problems.push(
-                            page.error_at(
-                                "members",
-                                Some(id),
-                                format!("members: unknown member id \"{id}\""),
-                            )
-                            .with_hint("member ids are the `id:` of pages under content/members/"),
-                        );
-                    }
-                }
-                if p.image.is_some() && p.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                    problems.push(
-                        page.error_at(
-                            "image",
-                            None,
-                            "image: needs `image_alt`, a description for readers who cannot see it"
-                                .into(),
-                        ),
-                    );
-                }
+                known.check_themes(page, &p.themes, &mut problems);
+                known.check_members(page, &p.members, &mut problems);
+                check_image_alt(page, p, &mut problems);
             }
             Kind::Member(m) => {
                 if !m.country.is_empty() {
-                    check_country(page, "country", &m.country, &mut problems);
+                    known.check_country(page, "country", &m.country, &mut problems);
                 }
-                check_themes(page, &m.themes, &mut problems);
+                known.check_themes(page, &m.themes, &mut problems);
             }
             Kind::Coordinator(c) if !c.country.is_empty() => {
-                check_country(page, "country", &c.country, &mut problems)
+                known.check_country(page, "country", &c.country, &mut problems)
             }
             _ => {}
         }
     }
     problems
+}
+
+/// What front matter may name, as the whole site knows it.
+struct Known<'s> {
+    site: &'s Site,
+    /// The thematic areas' codes.
+    themes: Vec<String>,
+    /// Every country code of the region table, for hints.
+    countries: Vec<&'s str>,
+}
+
+impl<'s> Known<'s> {
+    fn of(site: &'s Site) -> Known<'s> {
+        Known {
+            site,
+            themes: site.theme_codes(),
+            countries: site.regions.countries().collect(),
+        }
+    }
+
+    /// `code`, under front matter `key`, must be a country of the region table.
+    fn check_country(&self, page: &Page, key: &str, code: &str, problems: &mut Vec<Diagnostic>) {
+        let regions = &self.site.regions;
+        if regions.region_of(code).is_some() {
+            return;
+        }
+        let hint = if code.chars().any(|c| c.is_ascii_uppercase())
+            && regions.region_of(&code.to_lowercase()).is_some()
+        {
+            format!(
+                "write country codes in lowercase: `{}`",
+                code.to_lowercase()
+            )
+        } else {
+            format!(
+                "use an ISO 3166-1 alpha-2 code; {}",
+                closest_hint(code, &self.countries)
+            )
+        };
+        problems.push(
+            page.error_at(
+                key,
+                Some(code),
+                format!("{key}: unknown country code \"{code}\""),
+            )
+            .with_hint(hint),
+        );
+    }
+
+    /// Every code of `list` must be a thematic area of the site.
+    fn check_themes(&self, page: &Page, list: &[String], problems: &mut Vec<Diagnostic>) {
+        for theme in list.iter().filter(|t| !self.themes.contains(t)) {
+            let theme_refs: Vec<&str> = self.themes.iter().map(String::as_str).collect();
+            problems.push(
+                page.error_at(
+                    "themes",
+                    Some(theme),
+                    format!("themes: unknown thematic area \"{theme}\""),
+                )
+                .with_hint(closest_hint(theme, &theme_refs)),
+            );
+        }
+    }
+
+    /// Every id of `ids` must be a member page's `id:`.
+    fn check_members(&self, page: &Page, ids: &[String], problems: &mut Vec<Diagnostic>) {
+        for id in ids.iter().filter(|id| !self.site.members.contains_key(*id)) {
+            problems.push(
+                page.error_at(
+                    "members",
+                    Some(id),
+                    format!("members: unknown member id \"{id}\""),
+                )
+                .with_hint("member ids are the `id:` of pages under content/members/"),
+            );
+        }
+    }
+}
+
+/// A practice's image needs `image_alt`, a description for readers who cannot see it.
+fn check_image_alt(page: &Page, practice: &Practice, problems: &mut Vec<Diagnostic>) {
+    if practice.image.is_some()
+        && practice
+            .image_alt
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+    {
+        problems.push(page.error_at(
+            "image",
+            None,
+            "image: needs `image_alt`, a description for readers who cannot see it".into(),
+        ));
+    }
 }
 
 /// Two pages, or a page and an alias, may not claim one URL.

@@ -234,6 +234,23 @@ impl LanguageIndex {
         search_path: &str,
         base_path: &str,
     ) -> (LanguageIndex, Vec<OutputFile>) {
+        let mut index = LanguageIndex::unanalysed(lang, docs, themes, base_path);
+        index.analyse_all(docs);
+        index.score_all();
+        let files = index.all_files();
+        index.name_folder(&files, search_path, base_path);
+        let files = index.outputs(files);
+        (index, files)
+    }
+
+    /// The index of `docs` with their records, masks and countries, before any word is
+    /// analysed; its folder is not named yet.
+    fn unanalysed(
+        lang: &str,
+        docs: &[SearchDoc],
+        themes: &[String],
+        base_path: &str,
+    ) -> LanguageIndex {
         let mut index = LanguageIndex {
             analyzer: Analyzer::for_language(lang),
             root: format!("{base_path}{lang}/"),
@@ -260,15 +277,25 @@ impl LanguageIndex {
             by_country: BTreeMap::new(),
         };
         index.records = docs.iter().map(|d| index.record(d)).collect();
+        for (i, countries) in index.doc_countries.iter().enumerate() {
+            for c in countries {
+                index.by_country.entry(c.clone()).or_default().push(i);
+            }
+        }
+        index
+    }
+
+    /// Every document's words counted into the term frequencies and lengths, in batches:
+    /// segmenting and folding in parallel, each distinct word stemmed once.
+    fn analyse_all(&mut self, docs: &[SearchDoc]) {
         for (batch, batch_docs) in docs.chunks(ANALYSIS_BATCH).enumerate() {
-            // Segmenting and folding in parallel; each distinct word is stemmed once.
             let folded: Vec<HashMap<String, (u32, u32)>> =
                 batch_docs.par_iter().map(fold_words).collect();
             for (offset, found) in folded.into_iter().enumerate() {
                 let doc = batch * ANALYSIS_BATCH + offset;
                 for (word, (in_title, elsewhere)) in found {
-                    let term = index.stem(word);
-                    let list = index.tf.entry(term).or_default();
+                    let term = self.stem(word);
+                    let list = self.tf.entry(term).or_default();
                     match list.last_mut() {
                         Some(last) if last.0 == doc as u32 => {
                             last.1 += in_title;
@@ -276,51 +303,58 @@ impl LanguageIndex {
                         }
                         _ => list.push((doc as u32, in_title, elsewhere)),
                     }
-                    index.lengths[doc].0 += in_title;
-                    index.lengths[doc].1 += elsewhere;
+                    self.lengths[doc].0 += in_title;
+                    self.lengths[doc].1 += elsewhere;
                 }
             }
         }
-        let n = docs.len().max(1) as f64;
+    }
+
+    /// The corpus' average lengths, and every term's best postings.
+    fn score_all(&mut self) {
+        let n = self.documents.len().max(1) as f64;
         let average = |pick: fn(&(u32, u32)) -> u32| {
-            (index.lengths.iter().map(pick).sum::<u32>() as f64 / n).max(1.0)
+            (self.lengths.iter().map(pick).sum::<u32>() as f64 / n).max(1.0)
         };
-        index.average = (average(|l| l.0), average(|l| l.1));
-        index.postings = index
+        self.average = (average(|l| l.0), average(|l| l.1));
+        self.postings = self
             .tf
             .par_iter()
-            .map(|(term, by_doc)| (term.clone(), index.best_postings(by_doc)))
+            .map(|(term, by_doc)| (term.clone(), self.best_postings(by_doc)))
             .collect();
-        for (i, countries) in index.doc_countries.iter().enumerate() {
-            for c in countries {
-                index.by_country.entry(c.clone()).or_default().push(i);
-            }
-        }
-        let mut files: Vec<(String, Vec<u8>)> = index
+    }
+
+    /// Every file of the index, by path within its folder: the shards, the records chunks
+    /// and the countries' files.
+    fn all_files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = self
             .shards(|_| true)
             .par_iter()
-            .map(|(key, words)| index.shard_file(key, words))
+            .map(|(key, words)| self.shard_file(key, words))
             .collect();
         files.par_extend(
-            (0..index.records.len().div_ceil(CHUNK))
+            (0..self.records.len().div_ceil(CHUNK))
                 .into_par_iter()
-                .map(|i| index.chunk_file(i)),
+                .map(|i| self.chunk_file(i)),
         );
-        files.extend(index.by_country.keys().map(|c| index.country_file(c)));
-        // The folder is named by everything in it, so every file can be cached forever.
+        files.extend(self.by_country.keys().map(|c| self.country_file(c)));
+        files
+    }
+
+    /// Names the index's folder under `search_path` by a hash of everything in it, so every
+    /// file can be cached forever.
+    fn name_folder(&mut self, files: &[(String, Vec<u8>)], search_path: &str, base_path: &str) {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for (path, bytes) in &files {
+        for (path, bytes) in files {
             path.hash(&mut hasher);
             bytes.hash(&mut hasher);
         }
-        index.relative_dir = format!(
+        self.relative_dir = format!(
             "{}{:016x}/",
             search_path.trim_start_matches('/'),
             hasher.finish()
         );
-        index.dir = format!("{base_path}{}", index.relative_dir);
-        let files = index.outputs(files);
-        (index, files)
+        self.dir = format!("{base_path}{}", self.relative_dir);
     }
 
     /// Whether the index has a document of `key`.
@@ -351,19 +385,41 @@ impl LanguageIndex {
     /// add or empty a country's file: then only a new export will do.
     pub fn replace(&mut self, doc: &SearchDoc) -> Option<Vec<OutputFile>> {
         let i = *self.numbers.get(&doc.key)?;
-        if self.documents[i].1 != doc.url {
+        if self.documents[i].1 != doc.url || !self.keeps_country_files(i, doc) {
             return None;
         }
-        let countries_kept = doc
-            .countries
+        let (touched, learning) = self.reanalyse(i, doc);
+        // Scores keep two digits: most of the words' postings come out as they were.
+        let changed_terms = self.rescore(&touched);
+        let shown_differently = self.show(i, doc);
+        let countries = self.move_countries(i, doc);
+        let remade: HashSet<&String> = if shown_differently {
+            touched.iter().collect()
+        } else {
+            changed_terms.into_iter().collect()
+        };
+        let mut files = self.shard_files_of(&remade, learning);
+        if shown_differently {
+            files.push(self.chunk_file(i / CHUNK));
+        }
+        files.extend(countries.iter().map(|c| self.country_file(c)));
+        Some(self.outputs(files))
+    }
+
+    /// Whether document `i` as `doc` keeps every country's file: none added, none emptied.
+    fn keeps_country_files(&self, i: usize, doc: &SearchDoc) -> bool {
+        doc.countries
             .iter()
             .all(|c| self.by_country.contains_key(c))
             && self.doc_countries[i].iter().all(|c| {
                 doc.countries.contains(c) || self.by_country.get(c).is_some_and(|l| l.len() > 1)
-            });
-        if !countries_kept {
-            return None;
-        }
+            })
+    }
+
+    /// Document `i`'s words taken out of the term frequencies and `doc`'s put in, with its
+    /// lengths. Returns the terms it had or has, sorted, and the keys of the shards that learn
+    /// a word form (of a term whose postings may not change).
+    fn reanalyse(&mut self, i: usize, doc: &SearchDoc) -> (Vec<String>, Vec<String>) {
         // The words it had, found in the postings; those it has now.
         let had: Vec<String> = self
             .tf
@@ -376,7 +432,6 @@ impl LanguageIndex {
                 list.retain(|p| p.0 != i as u32);
             }
         }
-        // Shards that learn a word form (of a term whose postings may not change).
         let mut learning = Vec::new();
         let (terms, length) = analyse(doc, |word| {
             if !self.surfaces.contains_key(&word) {
@@ -394,9 +449,14 @@ impl LanguageIndex {
         touched.extend(terms.into_keys());
         touched.sort_unstable();
         touched.dedup();
-        // Scores keep two digits: most of the words' postings come out as they were.
+        (touched, learning)
+    }
+
+    /// The best postings of `terms` computed again (a term no document has any more is
+    /// dropped); returns those whose postings changed.
+    fn rescore<'t>(&mut self, terms: &'t [String]) -> Vec<&'t String> {
         let mut changed_terms = Vec::new();
-        for term in &touched {
+        for term in terms {
             let best = match self.tf.get(term).filter(|list| !list.is_empty()) {
                 Some(list) => Some(self.best_postings(list)),
                 None => {
@@ -412,13 +472,24 @@ impl LanguageIndex {
                 None => self.postings.remove(term),
             };
         }
+        changed_terms
+    }
+
+    /// Document `i`'s mask and record made from `doc`; whether either changed.
+    fn show(&mut self, i: usize, doc: &SearchDoc) -> bool {
         let (mask, record) = (mask(doc, &self.themes), self.record(doc));
         let shown_differently = self.masks[i] != mask || self.records[i].get() != record.get();
         self.masks[i] = mask;
         self.records[i] = record;
-        let countries_changed = self.doc_countries[i] != doc.countries;
-        let mut countries: Vec<String> = self.doc_countries[i].clone();
-        countries.extend(doc.countries.iter().cloned());
+        shown_differently
+    }
+
+    /// Document `i` moved to `doc`'s countries; returns the countries whose files changed
+    /// (those it had and has, sorted), none when its countries stay the same.
+    fn move_countries(&mut self, i: usize, doc: &SearchDoc) -> Vec<String> {
+        if self.doc_countries[i] == doc.countries {
+            return Vec::new();
+        }
         for c in &self.doc_countries[i] {
             if let Some(list) = self.by_country.get_mut(c) {
                 list.retain(|&d| d != i);
@@ -430,34 +501,29 @@ impl LanguageIndex {
                 list.insert(at, i);
             }
         }
-        self.doc_countries[i] = doc.countries.clone();
-        let remade = if shown_differently {
-            touched.iter().collect()
-        } else {
-            changed_terms
-        };
-        // The shards of those words' forms, and those learning a form.
-        let remade: HashSet<&String> = remade.into_iter().collect();
+        let mut countries = std::mem::replace(&mut self.doc_countries[i], doc.countries.clone());
+        countries.extend(doc.countries.iter().cloned());
+        countries.sort_unstable();
+        countries.dedup();
+        countries
+    }
+
+    /// The shards holding a form of one of the `remade` terms, and those of `learning`.
+    fn shard_files_of(
+        &self,
+        remade: &HashSet<&String>,
+        learning: Vec<String>,
+    ) -> Vec<(String, Vec<u8>)> {
         let mut shard_keys: HashSet<String> = learning.into_iter().collect();
         shard_keys.extend(
             (self.surfaces.iter())
                 .filter(|(_, term)| remade.contains(term))
                 .map(|(surface, _)| shard_key(surface)),
         );
-        let shards = self.shards(|key| shard_keys.contains(key));
-        let mut files: Vec<(String, Vec<u8>)> = shards
+        self.shards(|key| shard_keys.contains(key))
             .par_iter()
             .map(|(key, words)| self.shard_file(key, words))
-            .collect();
-        if shown_differently {
-            files.push(self.chunk_file(i / CHUNK));
-        }
-        if countries_changed {
-            countries.sort_unstable();
-            countries.dedup();
-            files.extend(countries.iter().map(|c| self.country_file(c)));
-        }
-        Some(self.outputs(files))
+            .collect()
     }
 
     /// The term of a folded word; each distinct word is stemmed once.

@@ -1,7 +1,18 @@
-//! Stage 6, index: search over the resolved site. [`documents`] turns every page shown in a
-//! language (fallbacks included, noting their own language) into a search document; [`index`]
-//! writes one tantivy index per language; [`query`] answers `aspnet-kb search`. All of them
-//! analyse text with [`analysis`], so every side agrees on words, accents and stems.
+//! Search: the resolved site becomes its search indexes, one per language, for the search
+//! page in the browser and for `aspnet-kb search`.
+//!
+//! - **Input**: a resolved [`Site`], read only.
+//! - **Output**: per language, the [`SearchDoc`]s ([`all_documents`]: every page shown in
+//!   the language, fallbacks included, noting their own language); the browser index's files
+//!   as [`OutputFile`]s, with the [`browser::Manifest`] the search page embeds
+//!   ([`browser_indexes`], [`manifests`]); the tantivy index ([`index::write`]) that
+//!   [`query`] answers from.
+//! - **Knows nothing of** render, templates or HTML, serve, or where anything is written:
+//!   the caller hands the files to the output and picks the tantivy index's folder. It runs
+//!   after resolve and before render, which needs only the manifests.
+//!
+//! Every side analyses text with [`analysis`], so the browser and `aspnet-kb search` agree on
+//! words, accents and stems.
 
 pub mod analysis;
 pub mod browser;
