@@ -1,10 +1,13 @@
-//! Runs the stages in order — load → parse → resolve → render → write — and gathers every
-//! problem on the way. `check` is the same run without the write.
+//! Build: runs the chain for `build` and `check` — load → parse → resolve → search →
+//! render → write — and gathers every problem on the way. Input: the root, a claimed output
+//! folder (or none, for `check`) and overrides; output: the sorted diagnostics, page counts
+//! and timings. It knows every stage; no stage imports it.
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError, yaml_key_line};
 use crate::i18n::Strings;
 use crate::load::{self, SourceTree};
+use crate::output::{Discard, OutputFile, Sink};
 use crate::output_guard;
 use crate::output_map::OutputMap;
 use crate::parse::{self, Page};
@@ -13,7 +16,7 @@ use crate::render::{self, Renderer, SearchFacts};
 use crate::resolve::{self, Site};
 use crate::search::{self, SearchDoc};
 use crate::theme::Theme;
-use crate::write::{self, Discard, OutputFile, Sink, Staging};
+use crate::write::{self, Staging};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};

@@ -4,8 +4,9 @@
 //!
 //! A build is one chain of stages. Each stage is a module that takes the previous stage's
 //! output and hands its own to the next. It imports nothing from a later stage, nor from the
-//! modules that run the chain ([`build`], [`serve`]), save the one contract of the end of the
-//! chain: search and render produce [`write::OutputFile`]s into a [`write::Sink`].
+//! modules that run the chain ([`build`], [`serve`]). What search and render make is an
+//! [`output::OutputFile`] put into an [`output::Sink`]: a small module beneath the chain,
+//! which `write`, the output map, the preview's memory and `check` implement.
 //!
 //! ```text
 //! site root
@@ -21,7 +22,7 @@
 //!   │ search    browser index and tantivy index, side by side
 //!   ▼
 //! browser index files (OutputFile) + a Manifest per language + tantivy index (staged)
-//!   │ render    the Site, the theme and the manifests' facts; pages in parallel
+//!   │ render    the Site, the theme and SearchFacts; pages in parallel
 //!   ▼
 //! OutputFile per page, listing, feed, sitemap, redirect and asset, put into a Sink
 //!   │ write     through the OutputMap, into a staging folder
@@ -37,9 +38,10 @@
 //! - [`search`]: the `Site` → each language's [`search::SearchDoc`]s, browser index files
 //!   and [`search::browser::Manifest`], and the tantivy index. Knows nothing of render or
 //!   serve.
-//! - [`render`]: the `Site`, the [`theme::Theme`] and plain data from search (each
-//!   language's manifest) → [`write::OutputFile`]s put into a [`write::Sink`]. Writes nothing
-//!   to disk.
+//! - [`render`]: the `Site`, the [`theme::Theme`] and plain data from search
+//!   ([`render::SearchFacts`]) → `OutputFile`s put into a `Sink`. Writes nothing to disk;
+//!   knows nothing of search's types, of serve or of where files go. Every template's
+//!   variables are typed in [`render::context`].
 //! - [`write`](mod@write): `OutputFile`s → a staging folder swapped in whole, or nothing
 //!   (`check`). Knows no pages, only files.
 //!
@@ -50,7 +52,7 @@
 //! [`authoring`] writes content (new pages, directory imports) and reports on translations;
 //! [`search_command`] answers `aspnet-kb search` from the index the last build wrote.
 //!
-//! Every stage may use the shared modules beneath them all: [`config`], [`diagnostic`],
+//! Every stage may use the shared modules beneath them all: [`output`], [`config`], [`diagnostic`],
 //! [`paths`], [`date`], [`locale`], [`i18n`], [`markdown`], [`sanitize`], [`regions`] and
 //! [`theme`].
 
@@ -63,6 +65,7 @@ pub mod i18n;
 pub mod load;
 pub mod locale;
 pub mod markdown;
+pub mod output;
 pub mod output_guard;
 pub mod output_map;
 pub mod parse;

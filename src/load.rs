@@ -1,6 +1,6 @@
-//! Stage 1, load: reads `site.yaml`, walks `content/` and the site-wide `static/` folder,
-//! and sorts what it finds into Markdown sources, site data (`content/_data/*.yaml`) and
-//! files to publish. It reads; it does not parse.
+//! Load: the site root → a [`SourceTree`] (`site.yaml`'s text, each Markdown source as a
+//! [`SourceFile`], data files, [`Asset`]s to publish) and its problems. It reads; it knows
+//! nothing of front matter, pages, the site, templates or output.
 //!
 //! It is also the door for files: symbolic links are refused (never followed), two files
 //! whose paths differ only in case are an error, Markdown and data files have a size limit,

@@ -6,8 +6,8 @@
 //! such file ever reaches the published output.
 
 use crate::diagnostic::{Diagnostic, EnvError};
+use crate::output::{OutputFile, Sink};
 use crate::paths;
-use crate::write::{OutputFile, Sink};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -141,7 +141,7 @@ impl Sink for OutputMap<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::write::{Contents, Discard};
+    use crate::output::{Contents, Discard};
 
     fn file(path: &str, source: &str) -> OutputFile {
         OutputFile {

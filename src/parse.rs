@@ -1,6 +1,8 @@
-//! Stage 2, parse: one Markdown source becomes a typed [`Page`]: its front matter checked key by
-//! key for its kind (the section it is in decides the kind), its body kept as Markdown. Checks
-//! that need other pages (countries, themes, member ids, links) belong to `resolve`.
+//! Parse: one [`load::SourceFile`](crate::load::SourceFile) and the default language → one
+//! [`Page`] (front matter checked key by key for its kind — the section it is in decides the
+//! kind — and the body kept as Markdown) and its problems. It sees one page at a time: checks
+//! that need other pages (countries, themes, member ids, links) belong to `resolve`; it knows
+//! nothing of HTML, search or output.
 
 use crate::config::strip_location;
 use crate::date::Day;

@@ -1,10 +1,11 @@
-//! Stage 5, write: rendered files stream into a staging folder beside the output, which is
+//! Write: the [`OutputFile`]s of a run stream into a staging folder beside the output, which is
 //! swapped in (an atomic exchange where the OS has one) once the whole site is rendered without
 //! errors. A failed or killed build leaves the previous output whole; the next build puts back
 //! an output a killed swap left aside and clears the leftover staging folder. Only folders the
 //! tool marked are deleted or put back: anything else at a staging name stops the build.
 
 use crate::diagnostic::EnvError;
+use crate::output::{Contents, OutputFile, Sink};
 use crate::output_guard::{
     MARKER, MARKER_TEXT, check_staging_siblings, is_marked_folder, not_the_tools, staging_siblings,
 };
@@ -12,35 +13,6 @@ use crate::paths;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-
-/// A file of the output, by path relative to the output folder.
-pub struct OutputFile {
-    pub path: String,
-    pub contents: Contents,
-    /// What made it, for the output map's errors: a source file (`content/x.md`,
-    /// `themes/default/static/style.css`) or a generated page (`(generated) tag listing`).
-    pub source: String,
-}
-
-pub enum Contents {
-    Bytes(Vec<u8>),
-    /// Copied from a source file (bundle assets), not read into memory.
-    CopyOf(PathBuf),
-}
-
-/// Where render puts files; shared by the rendering threads.
-pub trait Sink: Sync {
-    fn put(&self, file: OutputFile) -> Result<(), EnvError>;
-}
-
-/// For `check`: renders everything, keeps nothing.
-pub struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _file: OutputFile) -> Result<(), EnvError> {
-        Ok(())
-    }
-}
 
 /// Owns the swap of a site (or the search index) into place: a staging folder `.NAME.new`
 /// beside the output `NAME` is filled, then exchanged with the output in one step where the

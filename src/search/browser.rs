@@ -21,9 +21,9 @@
 
 use super::SearchDoc;
 use super::analysis::{Analyzer, words};
+use crate::output::{Contents, OutputFile};
 use crate::parse::LEVELS;
 use crate::regions::REGIONS;
-use crate::write::{Contents, OutputFile};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use rayon::prelude::*;

@@ -20,9 +20,9 @@ pub mod index;
 pub mod query;
 
 use crate::markdown;
+use crate::output::OutputFile;
 use crate::parse::Kind;
 use crate::resolve::{Entry, Site};
-use crate::write::OutputFile;
 use browser::LanguageIndex;
 use rayon::prelude::*;
 use std::collections::HashMap;

@@ -10,11 +10,11 @@
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, EnvError};
 use crate::load::Asset;
+use crate::output::Sink;
 use crate::parse::{Kind, Page};
 use crate::render::{Renderer, Selection, TermSet, View, listing_paths};
 use crate::resolve::{Entry, Site};
 use crate::theme::Theme;
-use crate::write::Sink;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -3,7 +3,7 @@
 //! so that an edit to Markdown re-reads and re-parses only the files that changed, resolves
 //! only those pages when they keep their place ([`Site::with_pages_replaced`]), and renders
 //! the edited pages in every language (their language switchers included), the pages showing
-//! them, the listings they were or are in ([`Touched`]), the feeds, and sitemaps when an
+//! them, the listings they were or are in (`rerender::Touched`), the feeds, and sitemaps when an
 //! address changed. The search index follows on a thread of its own ([`SearchJob`]), so the
 //! page reloads without waiting for it.
 
@@ -14,12 +14,12 @@ use crate::config::Overrides;
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
+use crate::output::{Contents, OutputFile, Sink};
 use crate::output_map::OutputMap;
 use crate::parse::{self, Kind, Page, Terms};
 use crate::render::{Renderer, SearchFacts, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
-use crate::write::{Contents, OutputFile, Sink};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
