@@ -1,7 +1,7 @@
 //! The one allow-list for HTML and URLs. Whatever its source — a Markdown body, raw HTML in
 //! it, a front matter value, `site.yaml` — a URL written into an `href` or `src` passes
 //! [`check_url`], and HTML that did not come from the tool passes [`clean_html`] (ammonia,
-//! configured once). Markdown is checked event by event in [`crate::markdown`] against the
+//! configured once). Markdown is checked event by event in the `markdown` module against the
 //! same rules, so a body without raw HTML never needs the sanitiser.
 
 use std::collections::HashSet;
