@@ -7,6 +7,7 @@
 //! bounded by [`sanitize::MAX_NESTING`]; a body breaking these rules is a located error.
 
 use crate::diagnostic::Diagnostic;
+use crate::paths;
 use crate::sanitize;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -251,7 +252,7 @@ impl<'e> Walk<'_, 'e> {
         if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[start] {
             let wanted = id
                 .as_ref()
-                .map_or_else(|| slugify(&text), |i| i.to_string());
+                .map_or_else(|| paths::slug(&text), |i| i.to_string());
             let unique = unique_id(&wanted, &mut self.used_ids, &mut self.next_suffix);
             *id = Some(CowStr::from(unique.clone()));
             if level >= HeadingLevel::H2 && level <= HeadingLevel::H3 {
@@ -374,19 +375,6 @@ fn unique_id(
     id
 }
 
-/// A URL- and id-safe form of a heading, keeping letters of every script.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,6 +399,18 @@ mod tests {
             r.html
         );
         assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn heading_ids_follow_the_slug_rule_unless_set() {
+        let (r, _) = run("## Résultats\n\n## Résultats {#résultats}\n\n## مدارس خضراء\n");
+        for id in ["resultats", "résultats", "مدارس-خضراء"] {
+            assert!(
+                r.html.contains(&format!(r#"id="{id}""#)),
+                "{id}: {}",
+                r.html
+            );
+        }
     }
 
     #[test]

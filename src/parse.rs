@@ -11,6 +11,7 @@ use crate::load::SourceFile;
 use crate::paths;
 use crate::sanitize;
 use serde_yaml::{Mapping, Value};
+use std::collections::{BTreeMap, HashSet};
 
 pub const LEVELS: [&str; 5] = [
     "early-childhood",
@@ -97,11 +98,57 @@ impl Kind {
 }
 
 /// A tag as written, and the last part of its page's address (`Foro juvenil` →
-/// `foro-juvenil`).
+/// `foro-juvenil`, by [`paths::slug`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     pub name: String,
     pub slug: String,
+    /// The last part of the address the tag had before slugs folded Latin accents
+    /// (`Éducation` → `éducation`, now `education`), where it differs and is safe: that old
+    /// address redirects to the tag's page, as a page's `aliases` do.
+    pub legacy_slug: Option<String>,
+}
+
+impl Tag {
+    /// The tag `name`, or why it cannot have a page.
+    fn new(name: String) -> Result<Tag, paths::Unsafe> {
+        let slug = paths::segment(&paths::slug(&name))?.to_string();
+        let legacy_slug = Some(slug_keeping_accents(&name))
+            .filter(|legacy| *legacy != slug && paths::segment(legacy).is_ok());
+        Ok(Tag {
+            name,
+            slug,
+            legacy_slug,
+        })
+    }
+}
+
+/// Old tag addresses that must keep working in one language's site: each legacy slug of
+/// `tags` (the tags of that language's pages) → the slug it now redirects to. A legacy slug
+/// that is also a tag's current slug is left out: that address is a tag page of its own.
+pub fn legacy_tag_slugs<'t>(
+    tags: impl IntoIterator<Item = &'t Tag> + Clone,
+) -> BTreeMap<&'t str, &'t str> {
+    let current: HashSet<&str> = tags.clone().into_iter().map(|t| t.slug.as_str()).collect();
+    tags.into_iter()
+        .filter_map(|t| Some((t.legacy_slug.as_deref()?, t.slug.as_str())))
+        .filter(|(legacy, _)| !current.contains(legacy))
+        .collect()
+}
+
+/// The slug rule of the versions before [`paths::slug`], which kept Latin accents (and took
+/// the marks that Unicode does not count as alphabetic, such as the virama, for spaces): kept only to know the old
+/// address of a tag, which [`Tag::legacy_slug`] redirects.
+fn slug_keeping_accents(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
 }
 
 /// What [`Page::terms`] lists a page under: countries (a member's or coordinator's own),
@@ -760,14 +807,12 @@ impl Fields<'_> {
         names
             .into_iter()
             .filter_map(|name| {
-                let slug = crate::markdown::slugify(&name);
                 self.checked(
                     "tags",
                     &name,
-                    |_| paths::segment(&slug).map(str::to_string),
+                    |name| Tag::new(name.to_string()),
                     "a tag needs at least one letter or digit",
                 )
-                .map(|slug| Tag { name, slug })
             })
             .collect()
     }
@@ -1009,6 +1054,66 @@ mod tests {
             "en",
         );
         assert_eq!(problems[0].line, 3, "{problems:?}");
+    }
+
+    #[test]
+    fn tags_fold_accents_and_remember_their_old_address() {
+        let (page, problems) = parse(
+            &source(
+                "content/a.md",
+                "---\ntitle: x\ntags: [Éducation, water, مدارس, हिन्दी, \"!\"]\n---\n",
+            ),
+            "en",
+        );
+        let tags = page.map(|p| p.tags).unwrap_or_default();
+        let slugs: Vec<(&str, Option<&str>)> = tags
+            .iter()
+            .map(|t| (t.slug.as_str(), t.legacy_slug.as_deref()))
+            .collect();
+        assert_eq!(
+            slugs,
+            [
+                ("education", Some("éducation")),
+                ("water", None),
+                ("مدارس", None),
+                // The old rule took the virama, which is not alphabetic, for a space.
+                ("हिन्दी", Some("हिन-दी")),
+            ]
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].message.starts_with("tags: \"!\""),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn legacy_tag_slugs_skip_the_current_ones() {
+        let tag = |name: &str| Tag::new(name.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let tags = [
+            tag("Éducation"),
+            tag("éducation"),
+            tag("Écoles"),
+            tag("ecoles"),
+        ];
+        let legacy = legacy_tag_slugs(&tags);
+        assert_eq!(
+            legacy.into_iter().collect::<Vec<_>>(),
+            [("écoles", "ecoles"), ("éducation", "education")]
+        );
+        let odd = [
+            tag("École"),
+            tag("ÉCOLE"),
+            Tag {
+                name: "école".into(),
+                slug: "école".into(),
+                legacy_slug: None,
+            },
+        ];
+        assert!(
+            legacy_tag_slugs(&odd).is_empty(),
+            "école is a tag page itself"
+        );
     }
 
     #[test]

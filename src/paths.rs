@@ -9,9 +9,13 @@
 //! control characters, `:` (drive letters, URL schemes) and hidden files cannot be spelled,
 //! and Arabic, Chinese or Devanagari slugs keep working. Addresses built from safe segments
 //! are percent-encoded by [`url_encode`] where they are written into a page.
+//!
+//! [`slug`] is the one rule that makes such a segment out of free text: tag addresses,
+//! heading ids and the file names `new` chooses all come from it.
 
-use icu::normalizer::ComposingNormalizerBorrowed;
-use icu::properties::{CodePointMapData, props::GeneralCategory, props::GeneralCategoryGroup};
+use icu::normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
+use icu::properties::CodePointMapData;
+use icu::properties::props::{GeneralCategory, GeneralCategoryGroup, Script};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -145,6 +149,114 @@ pub fn segment(value: &str) -> Result<&str, Unsafe> {
         return Err(Unsafe::NotNfc);
     }
     Ok(value)
+}
+
+/// The slug of a text: the part of an address (a tag's page), a heading's id or a file name
+/// (`aspnet-kb new`) made from it. The rule, the same everywhere:
+///
+/// - Latin letters lose their diacritics and their compatibility forms, and the letters that
+///   have neither are spelled out ([`latin_spelled_out`]): `é` → `e`, `à` → `a`, `ﬁ` → `fi`,
+///   `œ` → `oe`, `æ` → `ae`, `ß` → `ss`;
+/// - everything is lower case (Unicode's lowercase mapping, `Σ` at the end of a word → `ς`);
+/// - letters and digits of every other script are kept exactly as they are, with their marks:
+///   Arabic `مدارس`, Chinese `学校`, Japanese `ガーデン` (whose voicing marks are not dropped),
+///   Cyrillic `й`, Devanagari `हिन्दी` (vowel signs and virama are marks);
+/// - every run of anything else (spaces, punctuation, `_`, symbols) becomes one `-`, with none
+///   at either end.
+///
+/// `Jardins de pluie à Dakar` → `jardins-de-pluie-a-dakar`; `Œuvre` → `oeuvre`;
+/// `مدارس خضراء` → `مدارس-خضراء`. The result is in NFC and, unless it is empty or too long,
+/// passes [`segment`].
+pub fn slug(text: &str) -> String {
+    if text.is_ascii() {
+        return ascii_slug(text);
+    }
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    let scripts = CodePointMapData::<Script>::new();
+    let kept = GeneralCategoryGroup::Letter.union(GeneralCategoryGroup::Number);
+    let lower = text.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    // The script of the letter or digit just written, which its marks follow; `None` after a
+    // hyphen, where a mark has nothing to sit on and is dropped.
+    let mut base: Option<Script> = None;
+    for c in DecomposingNormalizerBorrowed::new_nfd().normalize_iter(lower.chars()) {
+        let category = categories.get(c);
+        if GeneralCategoryGroup::Mark.contains(category) {
+            if base.is_some_and(|script| script != Script::Latin) {
+                out.push(c);
+            }
+        } else if kept.contains(category) {
+            let script = scripts.get(c);
+            if script == Script::Latin {
+                push_latin_folded(c, &mut out);
+            } else {
+                out.push(c);
+            }
+            base = Some(script);
+        } else {
+            base = None;
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    ComposingNormalizerBorrowed::new_nfc()
+        .normalize(trimmed)
+        .into_owned()
+}
+
+/// [`slug`] of an ASCII text: letters and digits in lower case, `-` between runs of them.
+fn ascii_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.truncate(out.trim_end_matches('-').len());
+    out
+}
+
+/// A lower-case Latin letter as [`slug`] writes it: spelled out, or its compatibility
+/// decomposition (`ﬁ` → `fi`, `ª` → `a`, `ǆ` → `dz`) without marks, in lower case.
+fn push_latin_folded(c: char, out: &mut String) {
+    if let Some(spelled) = latin_spelled_out(c) {
+        out.push_str(spelled);
+        return;
+    }
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    let kept = GeneralCategoryGroup::Letter.union(GeneralCategoryGroup::Number);
+    let decomposed = DecomposingNormalizerBorrowed::new_nfkd().normalize_iter(std::iter::once(c));
+    for part in decomposed.flat_map(char::to_lowercase) {
+        if kept.contains(categories.get(part)) {
+            match latin_spelled_out(part) {
+                Some(spelled) => out.push_str(spelled),
+                None => out.push(part),
+            }
+        }
+    }
+}
+
+/// Lower-case Latin letters that Unicode does not decompose but a reader types as plain
+/// letters: the ligatures and `ß` spelled out, the letters with a stroke without it, the
+/// dotless `ı` as `i`. (Letters of their own such as `ð`, `þ` and `ŋ` stay.) Shared by
+/// [`slug`] and the search's folding, so an address and a query read them alike.
+pub fn latin_spelled_out(c: char) -> Option<&'static str> {
+    match c {
+        'œ' => Some("oe"),
+        'æ' => Some("ae"),
+        'ß' => Some("ss"),
+        'ø' => Some("o"),
+        'ł' => Some("l"),
+        'đ' => Some("d"),
+        'ħ' => Some("h"),
+        'ŧ' => Some("t"),
+        'ı' => Some("i"),
+        _ => None,
+    }
 }
 
 /// Checks a relative path written by a person (`/old/page/`, `guides/start`): leading and
@@ -348,6 +460,47 @@ mod tests {
             folded("static/robots.txt")
         );
         assert_eq!(folded("ÉCOLE"), "école");
+    }
+
+    #[test]
+    fn slugs_fold_latin_and_keep_every_other_script() {
+        for (text, expected) in [
+            ("Jardins de la paix à Dakar", "jardins-de-la-paix-a-dakar"),
+            ("Jardins de pluie à Dakar", "jardins-de-pluie-a-dakar"),
+            ("  Water: a shared resource! ", "water-a-shared-resource"),
+            ("Œuvre", "oeuvre"),
+            ("Straße", "strasse"),
+            ("Ærø", "aero"),
+            ("Résultats", "resultats"),
+            ("ﬁnal Ǆemal", "final-dzemal"),
+            ("İstanbul", "istanbul"),
+            ("e\u{301}cole", "ecole"),
+            ("مدارس خضراء", "مدارس-خضراء"),
+            ("学校 菜园", "学校-菜园"),
+            ("ガーデン", "ガーデン"),
+            ("がっこう", "がっこう"),
+            ("Школа й сад", "школа-й-сад"),
+            ("हिन्दी पाठ", "हिन्दी-पाठ"),
+            ("ΟΔΟΣ", "οδος"),
+            ("snake_case.file", "snake-case-file"),
+            ("--", ""),
+        ] {
+            assert_eq!(slug(text), expected, "{text}");
+        }
+        assert_ne!(slug("ガーデン"), slug("カーテン"));
+    }
+
+    #[test]
+    fn the_slug_of_every_character_is_safe_and_stable() {
+        // The first two planes, each character after a Latin and a Cyrillic letter (which
+        // its marks follow or not).
+        for c in (0..=0x1FFFF).filter_map(char::from_u32) {
+            for text in [format!("a{c}"), format!("ж{c}")] {
+                let once = slug(&text);
+                assert_eq!(segment(&once), Ok(once.as_str()), "U+{:04X}", c as u32);
+                assert_eq!(slug(&once), once, "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]

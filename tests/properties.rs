@@ -1449,6 +1449,80 @@ fn built_pages_stay_in_the_output() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 8. Slugs
+
+/// Words of scripts other than Latin, with their marks (voicing marks on kana, the virama and
+/// vowel signs of Devanagari, the breve of `й`, Greek accents), already in lower case.
+const OTHER_SCRIPTS: &[&str] = &[
+    "مدارس",
+    "التعليم",
+    "学校",
+    "省エネルギー",
+    "ガーデン",
+    "がっこう",
+    "школа",
+    "й",
+    "हिन्दी",
+    "विद्यालय",
+    "שלום",
+    "ελληνικά",
+    "২০২৪",
+    "٣",
+];
+
+/// Latin letters with diacritics, ligatures and letters with a stroke, in both cases.
+const ACCENTED_LATIN: &str = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćčďēėęěğīįıķļľńňōőŕřśşšťūůűųźżžǆǉǌœæßøłđħŧ\
+                              ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸĀĂĄĆČĎĒĖĘĚĞĪĮİĶĻĽŃŇŌŐŔŘŚŞŠŤŪŮŰŲŹŻŽǄǇǊŒÆẞØŁĐĦŦﬁﬂ";
+
+#[test]
+fn slugs_are_safe_segments_and_stable() {
+    check("slug of any text", cases(2_000, 1), nasty(12), |text| {
+        let slug = paths::slug(&text);
+        prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"));
+        if !slug.is_empty() && slug.len() <= paths::MAX_SEGMENT {
+            prop_assert_eq!(paths::segment(&slug), Ok(slug.as_str()), "of {:?}", text);
+        }
+        prop_assert_eq!(
+            paths::slug(&slug),
+            slug.clone(),
+            "slug of the slug of {:?}",
+            text
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn slugs_keep_other_scripts_and_fold_latin() {
+    let separators = prop::sample::select(&[" ", " - ", ", ", "_", "/", "!", "\u{3000}", "。"][..]);
+    let other = prop::collection::vec(prop::sample::select(OTHER_SCRIPTS), 1..6);
+    check(
+        "slug of other scripts",
+        cases(500, 1),
+        (other, separators),
+        |(words, separator)| {
+            let text = words.join(separator);
+            prop_assert_eq!(paths::slug(&text), words.join("-"), "of {:?}", text);
+            Ok(())
+        },
+    );
+    let letters: Vec<char> = ACCENTED_LATIN.chars().chain('a'..='z').collect();
+    let latin = prop::collection::vec(prop::sample::select(letters), 1..30)
+        .prop_map(|chars| chars.into_iter().collect::<String>());
+    check("slug of Latin", cases(500, 1), latin, |text| {
+        let slug = paths::slug(&text);
+        prop_assert!(
+            slug.chars().all(|c| c.is_ascii_lowercase()),
+            "{:?} → {:?}",
+            text,
+            slug
+        );
+        prop_assert!(!slug.is_empty());
+        Ok(())
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Inputs that properties found, kept as plain tests.
 
 /// `//` left a leading `/` on the file the preview server looked up (`/index.html`,

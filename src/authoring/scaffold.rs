@@ -2,7 +2,6 @@
 //! what it takes, or a translation beside its source. New files are drafts (`draft: true`),
 //! so nothing half-written is published; an existing file is never overwritten.
 
-use super::slugify;
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::parse::LEVELS;
@@ -35,7 +34,7 @@ const DRAFT: &str =
 fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> (String, String) {
     let quoted = serde_yaml::to_string(title).unwrap_or_default();
     let quoted = quoted.trim_end();
-    let slug = slugify(title);
+    let slug = paths::slug(title);
     let levels = LEVELS.join(", ");
     match kind {
         NewKind::Practice => (
@@ -206,7 +205,7 @@ pub fn new_page(
         ),
         None => String::new(),
     };
-    if slugify(title).is_empty() {
+    if paths::slug(title).is_empty() {
         return Err(
             Diagnostic::error("content", 0, "the title has no letters or digits")
                 .with_hint("give a title such as \"Rain gardens in Dakar\""),

@@ -4,6 +4,7 @@
 //! stemmer where the language has one. The browser only folds; the vocabulary it downloads
 //! maps folded words to stemmed terms, so it needs no stemmer.
 
+use crate::paths::latin_spelled_out;
 use icu::normalizer::DecomposingNormalizerBorrowed;
 use icu::properties::{CodePointMapData, props::GeneralCategory};
 use icu::segmenter::{WordSegmenter, options::WordBreakInvariantOptions};
@@ -21,15 +22,10 @@ pub fn fold(word: &str) -> String {
     let nfd = DecomposingNormalizerBorrowed::new_nfd();
     let mut out = String::with_capacity(word.len());
     for c in nfd.normalize(&word.to_lowercase()).chars() {
-        match c {
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            'ø' => out.push('o'),
-            'ł' => out.push('l'),
-            'đ' => out.push('d'),
-            c if marks.get(c) == GeneralCategory::NonspacingMark => {}
-            c => out.push(c),
+        match latin_spelled_out(c) {
+            Some(spelled) => out.push_str(spelled),
+            None if marks.get(c) == GeneralCategory::NonspacingMark => {}
+            None => out.push(c),
         }
     }
     out
