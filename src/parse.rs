@@ -1,8 +1,11 @@
 //! Parse: one [`load::SourceFile`](crate::load::SourceFile) and the default language → one
 //! [`Page`] (front matter checked key by key for its kind — the section it is in decides the
-//! kind — and the body kept as Markdown) and its problems. It sees one page at a time: checks
-//! that need other pages (countries, themes, member ids, links) belong to `resolve`; it knows
-//! nothing of HTML, search or output.
+//! kind — and the body kept as Markdown) and its problems. It sees one page at a time: the
+//! checks of single values are in [`check`], which `import` shares; checks that need other
+//! pages (countries, themes, member ids, links) belong to `resolve`; it knows nothing of HTML,
+//! search or output.
+
+pub mod check;
 
 use crate::config::strip_location;
 use crate::date::Day;
@@ -10,6 +13,7 @@ use crate::diagnostic::{Diagnostic, yaml_key_line};
 use crate::load::SourceFile;
 use crate::paths;
 use crate::sanitize;
+use check::Invalid;
 use serde_yaml::{Mapping, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -592,10 +596,30 @@ impl Fields<'_> {
     }
 
     fn wrong(&mut self, key: &str, expected: &str) {
-        let d = self
-            .page
-            .error_at(key, None, format!("{key}: expected {expected}"));
-        self.problems.push(d);
+        self.report(key, None, check::wrong_type(key, expected));
+    }
+
+    /// A value that failed its check: an error at the key, or at `value` within its lines.
+    fn report(&mut self, key: &str, value: Option<&str>, invalid: Invalid) {
+        let d = self.page.error_at(key, value, invalid.message);
+        self.problems.push(match invalid.hint {
+            Some(hint) => d.with_hint(hint),
+            None => d,
+        });
+    }
+
+    /// The value that passed `checked`, or `None` with its problem reported at the key.
+    fn at_key<T>(&mut self, key: &str, checked: Result<T, Invalid>) -> Option<T> {
+        checked
+            .map_err(|invalid| self.report(key, None, invalid))
+            .ok()
+    }
+
+    /// The value that passed `checked`, or `None` with its problem reported at `value`.
+    fn at_value<T>(&mut self, key: &str, value: &str, checked: Result<T, Invalid>) -> Option<T> {
+        checked
+            .map_err(|invalid| self.report(key, Some(value), invalid))
+            .ok()
     }
 
     fn opt_string(&mut self, key: &str) -> Option<String> {
@@ -683,19 +707,7 @@ impl Fields<'_> {
     /// A year within [`Day::YEARS`].
     fn year(&mut self, key: &str) -> Option<i64> {
         let year = self.int(key)?;
-        if (i64::from(*Day::YEARS.start())..=i64::from(*Day::YEARS.end())).contains(&year) {
-            return Some(year);
-        }
-        let d = self
-            .page
-            .error_at(key, None, format!("{key}: {year} is not a plausible year"))
-            .with_hint(format!(
-                "a year between {} and {}",
-                Day::YEARS.start(),
-                Day::YEARS.end()
-            ));
-        self.problems.push(d);
-        None
+        self.at_key(key, check::year(key, year))
     }
 
     fn bool(&mut self, key: &str) -> bool {
@@ -728,23 +740,7 @@ impl Fields<'_> {
                 return None;
             }
         };
-        if range.contains(&number) {
-            return Some(number);
-        }
-        let d = self
-            .page
-            .error_at(
-                key,
-                None,
-                format!(
-                    "{key}: {number} is not between {} and {}",
-                    range.start(),
-                    range.end()
-                ),
-            )
-            .with_hint("latitude is -90 to 90 and longitude -180 to 180, in decimal degrees");
-        self.problems.push(d);
-        None
+        self.at_key(key, check::within(key, number, range))
     }
 
     /// A value that must pass one of the checks of [`paths`] or [`sanitize`]; an error at the
@@ -756,21 +752,7 @@ impl Fields<'_> {
         check: impl FnOnce(&str) -> Result<T, E>,
         hint: &str,
     ) -> Option<T> {
-        match check(value) {
-            Ok(v) => Some(v),
-            Err(why) => {
-                let d = self
-                    .page
-                    .error_at(
-                        key,
-                        Some(value),
-                        format!("{key}: \"{}\": {why}", value.escape_debug()),
-                    )
-                    .with_hint(hint);
-                self.problems.push(d);
-                None
-            }
-        }
+        self.at_value(key, value, check::passes(key, value, check, hint))
     }
 
     /// The last part of the page's address: one safe path segment.
@@ -820,24 +802,14 @@ impl Fields<'_> {
     /// A web address (http or https), or an error at it.
     fn web_address(&mut self, key: &str) -> Option<String> {
         let url = self.opt_string(key)?;
-        self.checked(
-            key,
-            &url,
-            sanitize::check_web_address,
-            "write the full address, e.g. https://school.example.org/",
-        )
-        .map(|()| url)
+        self.at_value(key, &url, check::web_address(key, &url))
+            .map(|()| url)
     }
 
     fn email(&mut self, key: &str) -> Option<String> {
         let address = self.opt_string(key)?;
-        self.checked(
-            key,
-            &address,
-            sanitize::check_email,
-            "write one address, e.g. aspnet@natcom.example.org",
-        )
-        .map(|()| address)
+        self.at_value(key, &address, check::email(key, &address))
+            .map(|()| address)
     }
 
     /// A picture of the page bundle: a relative path to a file beside the page.
@@ -868,13 +840,8 @@ impl Fields<'_> {
         if id.is_empty() {
             return id;
         }
-        self.checked(
-            key,
-            &id,
-            |s| paths::segment(s).map(str::to_string),
-            "an id is letters, digits and `-`, e.g. ke-0042",
-        )
-        .unwrap_or_default()
+        let checked = check::identifier(key, &id).map(|()| id.clone());
+        self.at_value(key, &id, checked).unwrap_or_default()
     }
 
     fn levels(&mut self, required: bool) -> Vec<String> {
@@ -884,17 +851,7 @@ impl Fields<'_> {
             self.list("levels")
         };
         for level in &levels {
-            if !LEVELS.contains(&level.as_str()) {
-                let d = self
-                    .page
-                    .error_at(
-                        "levels",
-                        Some(level),
-                        format!("levels: unknown level \"{level}\""),
-                    )
-                    .with_hint(closest_hint(level, &LEVELS));
-                self.problems.push(d);
-            }
+            self.at_value("levels", level, check::level(level));
         }
         levels
     }
@@ -914,13 +871,8 @@ impl Fields<'_> {
 
     fn member(&mut self) -> Member {
         let school_type = self.required_string("type");
-        if !school_type.is_empty() && school_type != "public" && school_type != "private" {
-            let d = self.page.error_at(
-                "type",
-                None,
-                format!("type: \"{school_type}\" must be public or private"),
-            );
-            self.problems.push(d);
+        if !school_type.is_empty() {
+            self.at_key("type", check::school_type(&school_type));
         }
         Member {
             id: self.identifier("id"),
@@ -933,8 +885,8 @@ impl Fields<'_> {
             website: self.web_address("website"),
             themes: self.list("themes"),
             status: self.opt_string("status"),
-            lat: self.number_in("lat", -90.0..=90.0),
-            lon: self.number_in("lon", -180.0..=180.0),
+            lat: self.number_in("lat", check::LATITUDE),
+            lon: self.number_in("lon", check::LONGITUDE),
         }
     }
 

@@ -274,6 +274,127 @@ fn import_of_coordinators_and_of_a_file_without_required_columns() {
     );
 }
 
+#[test]
+fn import_into_a_page_new_wrote_keeps_its_comments_and_other_keys() {
+    let site = Site::fixture("basic");
+    let run = site.run(&["new", "member", "Kisumu Girls School", "--country", "ke"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let written = source(&site, "content/members/ke/ke-0002.md");
+    let csv = site.root().join("export.csv");
+    fs::write(
+        &csv,
+        "id,name,country,city,levels,type,joined
+         ke-0002,Kisumu Girls School,ke,Kisumu,primary|secondary,public,2020
+",
+    )
+    .unwrap();
+    let csv = csv.to_string_lossy().into_owned();
+    let run = site.run(&["import", "members", &csv]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let page = source(&site, "content/members/ke/ke-0002.md");
+    // Every comment stays, but the commented-out `# joined: …`, which the value replaces.
+    for kept in written
+        .lines()
+        .filter(|l| l.starts_with('#') && !l.starts_with("# joined:"))
+    {
+        assert!(page.contains(kept), "comment {kept:?} lost:\n{page}");
+    }
+    assert!(
+        page.contains("# Optional. The year it joined the network.\njoined: 2020\n"),
+        "{page}"
+    );
+    for set in ["city: Kisumu", "- secondary", "draft: true"] {
+        assert!(page.contains(set), "{set}:\n{page}");
+    }
+    let before = site.source_snapshot();
+    let again = site.run(&["import", "members", &csv]);
+    assert!(again.stderr.contains("1 unchanged"), "{}", again.stderr);
+    assert_eq!(site.source_snapshot(), before);
+}
+
+#[test]
+fn import_leaves_a_page_whose_front_matter_cannot_be_read() {
+    let site = Site::fixture("basic");
+    let broken = "---\nid: ke-0001\nname: [Nairobi\nnotes: kept by hand\n---\nText.\n";
+    site.write("content/members/ke/ke-0001.md", broken);
+    let csv = site.root().join("export.csv");
+    fs::write(
+        &csv,
+        "id,name,country,city,levels,type
+ke-0001,Nairobi School,ke,Nairobi,primary,public
+",
+    )
+    .unwrap();
+    let run = site.run(&["import", "members", &csv.to_string_lossy()]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.lines().any(|l| l.contains("export.csv:2:")
+            && l.contains(
+                "content/members/ke/ke-0001.md exists but its front matter cannot be read"
+            )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(source(&site, "content/members/ke/ke-0001.md"), broken);
+}
+
+/// Each bad cell is refused by `import` in the words `check` uses for the same value in a
+/// page: the checks are one.
+#[test]
+fn import_refuses_a_value_in_the_words_of_check() {
+    let good = [
+        ("id", "ke-0042", "ke-0042"),
+        ("name", "A school", "A school"),
+        ("country", "ke", "ke"),
+        ("city", "Kisumu", "Kisumu"),
+        ("levels", "primary", "[primary]"),
+        ("type", "public", "public"),
+    ];
+    // A column, a bad cell, and the same value in front matter.
+    for (column, cell, yaml) in [
+        ("joined", "1800", "1800"),
+        ("joined", "soon", "soon"),
+        ("lat", "99", "99"),
+        ("website", "javascript:alert(1)", "\"javascript:alert(1)\""),
+        ("levels", "primery", "[primery]"),
+        ("type", "charter", "charter"),
+        ("id", "ke-a:b", "\"ke-a:b\""),
+    ] {
+        let site = Site::fixture("basic");
+        let mut entries: Vec<(&str, &str, &str)> = good
+            .iter()
+            .copied()
+            .filter(|(c, _, _)| *c != column)
+            .collect();
+        entries.push((column, cell, yaml));
+        let header: Vec<&str> = entries.iter().map(|(c, _, _)| *c).collect();
+        let row: Vec<&str> = entries.iter().map(|(_, v, _)| *v).collect();
+        let csv = site.root().join("export.csv");
+        fs::write(&csv, format!("{}\n{}\n", header.join(","), row.join(","))).unwrap();
+        let run = site.run(&["import", "members", &csv.to_string_lossy()]);
+        assert_eq!(run.status, 1, "{column}: {}", run.stderr);
+        let message = run
+            .stderr
+            .lines()
+            .find_map(|l| l.split_once("export.csv:2: ").map(|(_, m)| m.to_string()))
+            .unwrap_or_else(|| panic!("{column}: {}", run.stderr));
+        let front_matter: String = entries
+            .iter()
+            .map(|(c, _, y)| format!("{c}: {y}\n"))
+            .collect();
+        site.write(
+            "content/members/ke/ke-0042.md",
+            &format!("---\n{front_matter}---\n"),
+        );
+        let check = site.run(&["check"]);
+        assert!(
+            check.stderr.contains(&message),
+            "{column}: import said {message:?}, check said:\n{}",
+            check.stderr
+        );
+    }
+}
+
 fn git(site: &Site, args: &[&str], date: &str) {
     let status = std::process::Command::new("git")
         .arg("-C")

@@ -4,19 +4,23 @@
 //! The file is UTF-8 (a byte-order mark is fine), comma- or semicolon-separated, with a header
 //! row naming the columns, which are the pages' front matter keys ([`MEMBER_KEYS`],
 //! [`COORDINATOR_KEYS`]); list cells
-//! (levels, themes, languages) separate values with `|` or spaces. Each row is checked as the
-//! build would check the page; a bad row is reported with its line and reason and nothing is
-//! written for it. An existing page keeps its Markdown body and any front matter key the file
-//! has no column for, so running the same import twice changes nothing.
+//! (levels, themes, languages) separate values with `|` or spaces. Each cell passes the check
+//! `parse` makes on the page's key ([`crate::parse::check`]); a bad row is reported with its
+//! line and reason and nothing is written for it. An existing page keeps its Markdown body,
+//! its comments and any front matter key the file has no column for (`front_matter`),
+//! so running the same import twice changes nothing; one whose front matter cannot be read is
+//! reported and left alone.
 
+use super::front_matter::{self, NotUpdated};
+use crate::config::strip_location;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::load;
-use crate::parse::{COORDINATOR_KEYS, LEVELS, MEMBER_KEYS, closest_hint, split_front_matter};
+use crate::parse::check::{self, Invalid};
+use crate::parse::{COORDINATOR_KEYS, MEMBER_KEYS, closest_hint, split_front_matter};
 use crate::paths;
 use crate::regions::RegionTable;
-use crate::sanitize;
 use rayon::prelude::*;
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -217,8 +221,12 @@ fn checked_rows(
                     Diagnostic::error(shown, line, format!("{key}: {why}")).with_hint(why.hint())
                 }
             },
-            Err(reason) => Diagnostic::error(shown, line, reason)
-                .with_hint("nothing was written for this row; fix it and import again"),
+            Err(invalid) => {
+                Diagnostic::error(shown, line, invalid.message).with_hint(match invalid.hint {
+                    Some(hint) => format!("{hint}; nothing was written for this row"),
+                    None => "nothing was written for this row; fix it and import again".into(),
+                })
+            }
         };
         report.problems.push(problem);
     }
@@ -245,91 +253,90 @@ fn check_row(
     directory: Directory,
     cells: &[(&'static str, &str)],
     countries: &RegionTable,
-) -> Result<(String, FrontMatter), String> {
+) -> Result<(String, FrontMatter), Invalid> {
     let cell = |name: &str| {
         cells
             .iter()
             .find(|(c, _)| *c == name)
             .map_or("", |(_, v)| *v)
     };
-    for required in directory.required() {
-        if cell(required).is_empty() {
-            return Err(format!("{required}: empty, and it is required"));
-        }
+    if let Some(required) = directory.required().iter().find(|r| cell(r).is_empty()) {
+        return Err(Invalid {
+            message: format!("{required}: empty, and it is required"),
+            hint: None,
+        });
     }
     let country = cell("country").to_lowercase();
-    if countries.region_of(&country).is_none() {
-        return Err(format!(
-            "country: unknown country code \"{}\" (use ISO 3166-1 alpha-2, e.g. ke)",
-            cell("country")
-        ));
-    }
+    check::country("country", &country, countries)?;
     let mut values = Vec::new();
     for &column in directory.columns() {
         let raw = cell(column);
-        if raw.is_empty() {
-            continue;
+        if !raw.is_empty() {
+            values.push((column, column_value(column, raw, &country)?));
         }
-        let value = match column {
-            "country" => Value::String(country.clone()),
-            "id" => {
-                let id = raw.to_lowercase();
-                if !id.starts_with(&format!("{country}-")) {
-                    return Err(format!(
-                        "id: \"{raw}\" must start with the country code, e.g. {country}-0042"
-                    ));
-                }
-                if let Err(why) = paths::segment(&id) {
-                    return Err(format!("id: \"{}\": {why}", raw.escape_debug()));
-                }
-                Value::String(id)
-            }
-            "website" => {
-                if let Err(bad) = sanitize::check_web_address(raw) {
-                    return Err(format!("website: \"{}\": {bad}", raw.escape_debug()));
-                }
-                Value::String(raw.to_string())
-            }
-            "email" => {
-                if let Err(bad) = sanitize::check_email(raw) {
-                    return Err(format!("email: {bad}"));
-                }
-                Value::String(raw.to_string())
-            }
-            "levels" => {
-                let levels = split_list(raw);
-                if let Some(bad) = levels.iter().find(|l| !LEVELS.contains(&l.as_str())) {
-                    return Err(format!(
-                        "levels: unknown level \"{bad}\"; levels are {}",
-                        LEVELS.join(", ")
-                    ));
-                }
-                list_value(levels)
-            }
-            "type" => match raw.to_lowercase().as_str() {
-                t @ ("public" | "private") => Value::String(t.to_string()),
-                _ => return Err(format!("type: \"{raw}\" must be public or private")),
-            },
-            "joined" => match raw.parse::<u32>() {
-                Ok(year) if (1953..=2100).contains(&year) => Value::Number(year.into()),
-                _ => return Err(format!("joined: \"{raw}\" is not a year (e.g. 1998)")),
-            },
-            "lat" | "lon" => match raw.replace(',', ".").parse::<f64>() {
-                Ok(n) if n.abs() <= if column == "lat" { 90.0 } else { 180.0 } => {
-                    Value::Number(n.into())
-                }
-                _ => return Err(format!("{column}: \"{raw}\" is not a coordinate")),
-            },
-            c if Directory::is_list(c) => list_value(split_list(raw)),
-            _ => Value::String(raw.to_string()),
-        };
-        values.push((column, value));
     }
     let key = match directory {
         Directory::Members => cell("id").to_lowercase(),
         Directory::Coordinators => country,
     };
     Ok((key, values))
+}
+
+/// The front matter value of one non-empty cell, checked as `parse` checks the page's key;
+/// codes, ids, types and list items in lower case.
+fn column_value(column: &'static str, raw: &str, country: &str) -> Result<Value, Invalid> {
+    let text = |value: &str| Value::String(value.to_string());
+    Ok(match column {
+        "country" => text(country),
+        "id" => text(&member_id(raw, country)?),
+        "website" => check::web_address(column, raw).map(|()| text(raw))?,
+        "email" => check::email(column, raw).map(|()| text(raw))?,
+        "levels" => {
+            let levels = split_list(raw);
+            levels.iter().try_for_each(|level| check::level(level))?;
+            list_value(levels)
+        }
+        "type" => {
+            let school_type = raw.to_lowercase();
+            check::school_type(&school_type)?;
+            text(&school_type)
+        }
+        "joined" => {
+            let year = raw
+                .parse::<i64>()
+                .map_err(|_| check::wrong_type(column, "a whole number"))?;
+            Value::Number(check::year(column, year)?.into())
+        }
+        "lat" | "lon" => {
+            let range = match column {
+                "lat" => check::LATITUDE,
+                _ => check::LONGITUDE,
+            };
+            let number = raw
+                .replace(',', ".")
+                .parse::<f64>()
+                .map_err(|_| check::wrong_type(column, "a number"))?;
+            Value::Number(check::within(column, number, range)?.into())
+        }
+        c if Directory::is_list(c) => list_value(split_list(raw)),
+        _ => text(raw),
+    })
+}
+
+/// A member id in lower case: it starts with its country's code, and it is a file name.
+fn member_id(raw: &str, country: &str) -> Result<String, Invalid> {
+    let id = raw.to_lowercase();
+    if !id.starts_with(&format!("{country}-")) {
+        return Err(Invalid {
+            message: format!(
+                "id: \"{}\" must start with the country code, e.g. {country}-0042",
+                raw.escape_debug()
+            ),
+            hint: None,
+        });
+    }
+    check::identifier("id", &id)?;
+    Ok(id)
 }
 
 fn split_list(raw: &str) -> Vec<String> {
@@ -364,6 +371,39 @@ fn page_path(
     .map(|path| path.under(Path::new("")))
 }
 
+/// The text of a row's page: an existing page keeps its body, comments and the keys the
+/// export has no column for; a column the file has replaces the page's value, also when its
+/// cell is empty. `Err` says why an existing page cannot be updated (nothing is written).
+fn page_text(
+    existing: Option<&str>,
+    row: &Row,
+    columns: &[Option<&'static str>],
+    shown: &str,
+) -> Result<String, String> {
+    let (front, body) = match existing {
+        Some(text) => {
+            let Some((front, body, _)) = split_front_matter(text, shown, &mut Vec::new()) else {
+                return Err("exists but its front matter cannot be read".into());
+            };
+            (front, body)
+        }
+        None => ("", ""),
+    };
+    let owned: Vec<&str> = columns.iter().flatten().copied().collect();
+    match front_matter::update(front, &owned, &row.values) {
+        Ok(front) => Ok(format!("---\n{front}---\n{body}")),
+        Err(NotUpdated::Unreadable(why)) => Err(format!(
+            "exists but its front matter cannot be read ({})",
+            strip_location(&why)
+        )),
+        Err(NotUpdated::Layout) => Err(
+            "exists but its front matter cannot be updated without changing keys the \
+                 export has no column for (write each of its keys on its own line)"
+                .into(),
+        ),
+    }
+}
+
 /// Writes (or, in a dry run, compares) one row's page, keeping an existing page's body and the
 /// keys the export has no column for.
 fn write_page(
@@ -391,34 +431,10 @@ fn write_page(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Diagnostic::error(&shown, 0, format!("cannot read: {e}"))),
     };
-    let (mut kept, body) = match &existing {
-        Some(text) => {
-            let mut problems = Vec::new();
-            let Some((front, body, _)) = split_front_matter(text, &shown, &mut problems) else {
-                return Err(Diagnostic::error(
-                    csv_shown,
-                    row.line,
-                    format!("{shown} exists but its front matter cannot be read; row skipped"),
-                )
-                .with_hint("fix that page (aspnet-kb check) and import again"));
-            };
-            let mapping: Mapping = serde_yaml::from_str(front).unwrap_or_default();
-            (mapping, body.to_string())
-        }
-        None => (Mapping::new(), String::new()),
-    };
-    // The export's columns first, in their order; then the page's other keys, as they were.
-    // A column the file has replaces the page's value, also when its cell is empty.
-    let mut front = Mapping::new();
-    for column in columns.iter().flatten() {
-        kept.remove(*column);
-    }
-    for (column, value) in &row.values {
-        front.insert(Value::String(column.to_string()), value.clone());
-    }
-    front.extend(kept);
-    let yaml = serde_yaml::to_string(&front).unwrap_or_default();
-    let text = format!("---\n{yaml}---\n{body}");
+    let text = page_text(existing.as_deref(), row, columns, &shown).map_err(|why| {
+        Diagnostic::error(csv_shown, row.line, format!("{shown} {why}; row skipped"))
+            .with_hint("fix that page (aspnet-kb check) and import again")
+    })?;
     let change = match &existing {
         None => Change::Created,
         Some(old) if *old == text => Change::Unchanged,

@@ -4,6 +4,7 @@
 //! read and write `content/` only; none of them builds the site. They share the build's
 //! checks (`parse`, `paths`) and depend on no later stage.
 
+mod front_matter;
 pub mod import;
 pub mod scaffold;
 pub mod translations;

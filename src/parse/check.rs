@@ -1,0 +1,182 @@
+//! The checks of single front matter values, said once: `parse` runs them on a page and
+//! locates a failure in its file; `import` runs them on the cells of a CSV row before it
+//! writes the page, and reports a failure at the row. Each takes a value of the key it names
+//! and returns it (or `()`), or an [`Invalid`] whose message starts with the key.
+
+use super::{LEVELS, closest_hint};
+use crate::date::Day;
+use crate::paths;
+use crate::regions::RegionTable;
+use crate::sanitize;
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+
+/// Why a value is refused: the message, which starts with its key (`type: "charter" must be
+/// public or private`), and what to write instead, where there is more to say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Invalid {
+    fn new(message: String) -> Invalid {
+        Invalid {
+            message,
+            hint: None,
+        }
+    }
+
+    fn with_hint(self, hint: impl Into<String>) -> Invalid {
+        Invalid {
+            hint: Some(hint.into()),
+            ..self
+        }
+    }
+}
+
+/// Latitudes, in decimal degrees.
+pub const LATITUDE: RangeInclusive<f64> = -90.0..=90.0;
+/// Longitudes, in decimal degrees.
+pub const LONGITUDE: RangeInclusive<f64> = -180.0..=180.0;
+
+/// A value of the wrong type: `joined: expected a whole number`.
+pub fn wrong_type(key: &str, expected: &str) -> Invalid {
+    Invalid::new(format!("{key}: expected {expected}"))
+}
+
+/// A value that must pass one of the checks of [`paths`] or [`sanitize`]:
+/// `website: "javascript:x": …` otherwise, with `hint`.
+pub fn passes<T, E: Display>(
+    key: &str,
+    value: &str,
+    check: impl FnOnce(&str) -> Result<T, E>,
+    hint: &str,
+) -> Result<T, Invalid> {
+    check(value).map_err(|why| {
+        Invalid::new(format!("{key}: \"{}\": {why}", value.escape_debug())).with_hint(hint)
+    })
+}
+
+/// An identifier that becomes a file name (a member id): one safe path segment.
+pub fn identifier(key: &str, value: &str) -> Result<(), Invalid> {
+    passes(
+        key,
+        value,
+        |id| paths::segment(id).map(|_| ()),
+        "an id is letters, digits and `-`, e.g. ke-0042",
+    )
+}
+
+/// A web address, http or https.
+pub fn web_address(key: &str, value: &str) -> Result<(), Invalid> {
+    passes(
+        key,
+        value,
+        sanitize::check_web_address,
+        "write the full address, e.g. https://school.example.org/",
+    )
+}
+
+/// One e-mail address.
+pub fn email(key: &str, value: &str) -> Result<(), Invalid> {
+    passes(
+        key,
+        value,
+        sanitize::check_email,
+        "write one address, e.g. aspnet@natcom.example.org",
+    )
+}
+
+/// One of the [`LEVELS`] of education.
+pub fn level(value: &str) -> Result<(), Invalid> {
+    if LEVELS.contains(&value) {
+        return Ok(());
+    }
+    Err(Invalid::new(format!("levels: unknown level \"{value}\""))
+        .with_hint(closest_hint(value, &LEVELS)))
+}
+
+/// A member's `type`: public or private.
+pub fn school_type(value: &str) -> Result<(), Invalid> {
+    match value {
+        "public" | "private" => Ok(()),
+        _ => Err(Invalid::new(format!(
+            "type: \"{value}\" must be public or private"
+        ))),
+    }
+}
+
+/// A year within [`Day::YEARS`] (the year a member joined).
+pub fn year(key: &str, year: i64) -> Result<i64, Invalid> {
+    let (first, last) = (*Day::YEARS.start(), *Day::YEARS.end());
+    if (i64::from(first)..=i64::from(last)).contains(&year) {
+        return Ok(year);
+    }
+    Err(
+        Invalid::new(format!("{key}: {year} is not a plausible year"))
+            .with_hint(format!("a year between {first} and {last}")),
+    )
+}
+
+/// A number within `range`: [`LATITUDE`] or [`LONGITUDE`].
+pub fn within(key: &str, number: f64, range: RangeInclusive<f64>) -> Result<f64, Invalid> {
+    if range.contains(&number) {
+        return Ok(number);
+    }
+    Err(Invalid::new(format!(
+        "{key}: {number} is not between {} and {}",
+        range.start(),
+        range.end()
+    ))
+    .with_hint("latitude is -90 to 90 and longitude -180 to 180, in decimal degrees"))
+}
+
+/// A country code the region table knows (ISO 3166-1 alpha-2, lower case).
+pub fn country(key: &str, code: &str, regions: &RegionTable) -> Result<(), Invalid> {
+    if regions.region_of(code).is_some() {
+        return Ok(());
+    }
+    let hint = if regions.region_of(&code.to_lowercase()).is_some() {
+        format!(
+            "write country codes in lowercase: `{}`",
+            code.to_lowercase()
+        )
+    } else {
+        let countries: Vec<&str> = regions.countries().collect();
+        format!(
+            "use an ISO 3166-1 alpha-2 code; {}",
+            closest_hint(code, &countries)
+        )
+    };
+    Err(Invalid::new(format!("{key}: unknown country code \"{code}\"")).with_hint(hint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_start_with_the_key() {
+        assert_eq!(
+            school_type("charter").map_err(|i| i.message),
+            Err("type: \"charter\" must be public or private".into())
+        );
+        assert_eq!(
+            level("primery").map_err(|i| i.hint),
+            Err(Some("did you mean `primary`?".into()))
+        );
+        assert!(year("joined", 99_999).is_err() && year("joined", 1998).is_ok());
+        assert!(within("lat", 90.5, LATITUDE).is_err() && within("lon", 90.5, LONGITUDE).is_ok());
+        assert!(identifier("id", "ke-0042").is_ok());
+        assert!(identifier("id", "ke-/../x").is_err());
+        assert!(web_address("website", "javascript:alert(1)").is_err());
+        assert!(email("email", "a@b.org").is_ok());
+        let regions = RegionTable::built_in();
+        assert!(country("country", "ke", &regions).is_ok());
+        assert_eq!(
+            country("country", "KE", &regions).map_err(|i| i.hint),
+            Err(Some("write country codes in lowercase: `ke`".into()))
+        );
+    }
+}
