@@ -35,22 +35,10 @@ fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> 
     let quoted = serde_yaml::to_string(title).unwrap_or_default();
     let quoted = quoted.trim_end();
     let slug = paths::slug(title);
-    let levels = LEVELS.join(", ");
     match kind {
         NewKind::Practice => (
             format!("practices/{slug}{lang_suffix}.md"),
-            format!(
-                "---\n# Shown on the page, in listings and in search results.\ntitle: {quoted}\n\
-                 # Publication date, YYYY-MM-DD.\ndate: {}\n\
-                 # One or two sentences for listings, feeds and search results.\nsummary: \"\"\n\
-                 # Countries where it happened: ISO 3166-1 alpha-2 codes, at least one, e.g. [ke, sn].\ncountries: []\n\
-                 # Thematic areas, at least one: gced, esd, intercultural (or the site's own).\nthemes: []\n\
-                 # Optional. Levels of education: {levels}.\nlevels: []\n\
-                 # Optional. Member institutions involved, by id, e.g. [ke-0042].\nmembers: []\n\
-                 # Optional. Tags, free words.\ntags: []\n{DRAFT}---\n\
-                 ## Background\n\n## What the pupils did\n\n## Results\n",
-                Day::today().iso()
-            ),
+            practice_text(quoted),
         ),
         NewKind::Theme => (
             format!("themes/{slug}{lang_suffix}.md"),
@@ -68,16 +56,7 @@ fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> 
             ),
         ),
         NewKind::Chapter { guide } => {
-            let dir = content.join("guides").join(guide);
-            let next = std::fs::read_dir(&dir)
-                .map(|entries| {
-                    entries
-                        .filter_map(|e| e.ok())
-                        .filter(|e| !e.file_name().to_string_lossy().starts_with('_'))
-                        .count()
-                })
-                .unwrap_or(0);
-            let weight = next + 1;
+            let weight = next_chapter_weight(&content.join("guides").join(guide));
             (
                 format!("guides/{guide}/{weight:02}-{slug}{lang_suffix}.md"),
                 format!(
@@ -90,17 +69,7 @@ fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> 
             let id = next_member_id(&content.join("members").join(country), country);
             (
                 format!("members/{country}/{id}{lang_suffix}.md"),
-                format!(
-                    "---\n# The member's id: country code and number, unique in the network.\nid: {id}\n\
-                     # The institution's name, as it writes it.\nname: {quoted}\n\
-                     # ISO 3166-1 alpha-2 code of its country.\ncountry: {country}\n\
-                     # Its town or city.\ncity: \"\"\n\
-                     # Levels of education it offers, at least one: {levels}.\nlevels: []\n\
-                     # public or private.\ntype: public\n\
-                     # Optional. The year it joined the network.\n# joined: {}\n\
-                     # Optional. Its website.\n# website: https://\n{DRAFT}---\n",
-                    &Day::today().iso()[..4]
-                ),
+                member_text(&id, quoted, country),
             )
         }
         NewKind::Coordinator { country } => (
@@ -114,6 +83,53 @@ fn page_text(kind: &NewKind, title: &str, content: &Path, lang_suffix: &str) -> 
             ),
         ),
     }
+}
+
+/// A new practice, dated today, titled `quoted` (a YAML scalar), with headings to fill in.
+fn practice_text(quoted: &str) -> String {
+    let levels = LEVELS.join(", ");
+    format!(
+        "---\n# Shown on the page, in listings and in search results.\ntitle: {quoted}\n\
+         # Publication date, YYYY-MM-DD.\ndate: {}\n\
+         # One or two sentences for listings, feeds and search results.\nsummary: \"\"\n\
+         # Countries where it happened: ISO 3166-1 alpha-2 codes, at least one, e.g. [ke, sn].\ncountries: []\n\
+         # Thematic areas, at least one: gced, esd, intercultural (or the site's own).\nthemes: []\n\
+         # Optional. Levels of education: {levels}.\nlevels: []\n\
+         # Optional. Member institutions involved, by id, e.g. [ke-0042].\nmembers: []\n\
+         # Optional. Tags, free words.\ntags: []\n{DRAFT}---\n\
+         ## Background\n\n## What the pupils did\n\n## Results\n",
+        Day::today().iso()
+    )
+}
+
+/// A new member `id` of `country` named `quoted` (a YAML scalar); the optional keys are
+/// commented out, ready for `import` to fill in.
+fn member_text(id: &str, quoted: &str, country: &str) -> String {
+    let levels = LEVELS.join(", ");
+    format!(
+        "---\n# The member's id: country code and number, unique in the network.\nid: {id}\n\
+         # The institution's name, as it writes it.\nname: {quoted}\n\
+         # ISO 3166-1 alpha-2 code of its country.\ncountry: {country}\n\
+         # Its town or city.\ncity: \"\"\n\
+         # Levels of education it offers, at least one: {levels}.\nlevels: []\n\
+         # public or private.\ntype: public\n\
+         # Optional. The year it joined the network.\n# joined: {}\n\
+         # Optional. Its website.\n# website: https://\n{DRAFT}---\n",
+        &Day::today().iso()[..4]
+    )
+}
+
+/// The weight of a new chapter in a guide's folder: one more than its chapters so far.
+fn next_chapter_weight(dir: &Path) -> usize {
+    let chapters = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('_'))
+                .count()
+        })
+        .unwrap_or(0);
+    chapters + 1
 }
 
 /// The next free member id of a country folder: `ke-0041` after `ke-0040`.

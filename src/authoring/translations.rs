@@ -2,7 +2,7 @@
 //! (or only a draft of one) and which translations are out of date — their source changed
 //! after them, by its `updated` date or its last git commit, whichever is later.
 
-use crate::config::{Config, Overrides};
+use crate::config::{Config, Language, Overrides};
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, EnvError};
 use crate::load;
@@ -70,31 +70,56 @@ pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), Env
         .iter()
         .filter_map(|file| parse::parse(file, &config.default_language).0)
         .collect();
-    let changed = last_commits(root);
-    // When a file last changed: the later of its `updated` date and its last commit.
-    let changed_at = |page: &Page| -> Option<i64> {
-        let stated = page.updated.map(day_seconds);
-        let committed = changed.get(&page.source).copied();
-        stated.max(committed)
-    };
-    let mut by_key: HashMap<(&str, &str), &Page> = HashMap::new();
-    for page in &pages {
-        by_key.insert((page.key.as_str(), page.lang.as_str()), page);
-    }
-    let mut sources: Vec<&Page> = pages
-        .iter()
-        .filter(|p| p.lang == config.default_language && !p.draft)
-        .collect();
-    sources.sort_by(|a, b| a.source.cmp(&b.source));
-
-    let mut languages = Vec::new();
-    for language in config
+    let pages = Pages::new(&pages, &config.default_language, last_commits(root));
+    let languages = config
         .languages
         .iter()
         .filter(|l| l.code != config.default_language)
-    {
+        .map(|language| pages.status_in(language))
+        .collect();
+    Ok((languages, problems))
+}
+
+/// The pages of a site as the report compares them.
+struct Pages<'p> {
+    /// The published pages of the default language, in source order: what is translated.
+    sources: Vec<&'p Page>,
+    /// Every page by key and language.
+    by_key: HashMap<(&'p str, &'p str), &'p Page>,
+    /// Each file's last commit time.
+    commits: HashMap<String, i64>,
+}
+
+impl<'p> Pages<'p> {
+    fn new(pages: &'p [Page], default_language: &str, commits: HashMap<String, i64>) -> Self {
+        let by_key = pages
+            .iter()
+            .map(|page| ((page.key.as_str(), page.lang.as_str()), page))
+            .collect();
+        let mut sources: Vec<&Page> = pages
+            .iter()
+            .filter(|p| p.lang == default_language && !p.draft)
+            .collect();
+        sources.sort_by(|a, b| a.source.cmp(&b.source));
+        Pages {
+            sources,
+            by_key,
+            commits,
+        }
+    }
+
+    /// When a file last changed (seconds): the later of its `updated` date and its last
+    /// commit.
+    fn changed_at(&self, page: &Page) -> Option<i64> {
+        let stated = page.updated.map(day_seconds);
+        let committed = self.commits.get(&page.source).copied();
+        stated.max(committed)
+    }
+
+    /// The sections of one language, and its totals.
+    fn status_in(&self, language: &Language) -> LanguageStatus {
         let mut sections: BTreeMap<String, SectionStatus> = BTreeMap::new();
-        for source in &sources {
+        for source in &self.sources {
             let section = source.dir.split('/').next().unwrap_or("").to_string();
             let entry = sections.entry(section.clone()).or_insert(SectionStatus {
                 section,
@@ -103,38 +128,42 @@ pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), Env
                 todo: Vec::new(),
             });
             entry.pages += 1;
-            let translation = by_key.get(&(source.key.as_str(), language.code.as_str()));
-            let (source_changed, translation_changed) =
-                (changed_at(source), translation.and_then(|t| changed_at(t)));
-            let state = match translation {
-                None => State::Missing,
-                Some(t) if t.draft => State::Draft,
-                Some(_) if source_changed > translation_changed => State::OutOfDate,
-                Some(_) => State::Current,
-            };
-            if state == State::Current {
-                entry.current += 1;
-                continue;
+            match self.todo(source, &language.code) {
+                Some(todo) => entry.todo.push(todo),
+                None => entry.current += 1,
             }
-            let dates = state == State::OutOfDate;
-            entry.todo.push(Todo {
-                source: source.source.clone(),
-                translation: translation.map(|t| t.source.clone()),
-                state,
-                source_changed: source_changed.filter(|_| dates).map(format_day),
-                translation_changed: translation_changed.filter(|_| dates).map(format_day),
-            });
         }
         let sections: Vec<SectionStatus> = sections.into_values().collect();
-        languages.push(LanguageStatus {
+        LanguageStatus {
             lang: language.code.clone(),
             name: language.name.clone(),
             pages: sections.iter().map(|s| s.pages).sum(),
             current: sections.iter().map(|s| s.current).sum(),
             sections,
-        });
+        }
     }
-    Ok((languages, problems))
+
+    /// What a translator must do for `source` in `lang`; `None` when its translation is
+    /// current.
+    fn todo(&self, source: &Page, lang: &str) -> Option<Todo> {
+        let translation = self.by_key.get(&(source.key.as_str(), lang));
+        let source_changed = self.changed_at(source);
+        let translation_changed = translation.and_then(|t| self.changed_at(t));
+        let state = match translation {
+            None => State::Missing,
+            Some(t) if t.draft => State::Draft,
+            Some(_) if source_changed > translation_changed => State::OutOfDate,
+            Some(_) => return None,
+        };
+        let dates = state == State::OutOfDate;
+        Some(Todo {
+            source: source.source.clone(),
+            translation: translation.map(|t| t.source.clone()),
+            state,
+            source_changed: source_changed.filter(|_| dates).map(format_day),
+            translation_changed: translation_changed.filter(|_| dates).map(format_day),
+        })
+    }
 }
 
 /// Each file's last commit time (seconds), from one `git log` over `content/`; empty where
