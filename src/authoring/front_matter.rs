@@ -62,6 +62,10 @@ pub fn update(front: &str, owned: &[&str], values: &[(&str, Value)]) -> Result<S
     for (key, value) in values.iter().filter(|(k, _)| !written.contains(k)) {
         text.push_str(&entry(key, value)?);
     }
+    if text == front {
+        // Every owned value was there already, unchanged.
+        return Ok(text);
+    }
     let mut expected = old;
     for key in owned {
         expected.remove(*key);
