@@ -130,11 +130,10 @@ impl Tag {
 /// Old tag addresses that must keep working in one language's site: each legacy slug of
 /// `tags` (the tags of that language's pages) → the slug it now redirects to. A legacy slug
 /// that is also a tag's current slug is left out: that address is a tag page of its own.
-pub fn legacy_tag_slugs<'t>(
-    tags: impl IntoIterator<Item = &'t Tag> + Clone,
-) -> BTreeMap<&'t str, &'t str> {
-    let current: HashSet<&str> = tags.clone().into_iter().map(|t| t.slug.as_str()).collect();
-    tags.into_iter()
+pub fn legacy_tag_slugs<'t>(tags: impl IntoIterator<Item = &'t Tag>) -> BTreeMap<&'t str, &'t str> {
+    let tags: Vec<&Tag> = tags.into_iter().collect();
+    let current: HashSet<&str> = tags.iter().map(|t| t.slug.as_str()).collect();
+    tags.iter()
         .filter_map(|t| Some((t.legacy_slug.as_deref()?, t.slug.as_str())))
         .filter(|(legacy, _)| !current.contains(legacy))
         .collect()
