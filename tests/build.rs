@@ -427,3 +427,19 @@ fn a_thematic_area_links_its_own_feed() {
     );
     assert!(site.exists("fr/themes/esd/atom.xml"));
 }
+#[test]
+fn an_accented_tag_keeps_its_old_address_as_a_redirect() {
+    let site = Site::fixture("basic");
+    let water = site.source("content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("tags: [water, climate]", "tags: [water, Éducation, مدارس]"),
+    );
+    site.build_ok();
+    assert!(site.exists("en/tags/education/index.html"));
+    assert!(site.exists("en/tags/مدارس/index.html"));
+    let old = site.read("en/tags/éducation/index.html");
+    assert!(old.contains("/en/tags/education/"), "{old}");
+    // A tag whose address did not change is a tag page, not a redirect.
+    assert!(!site.read("en/tags/مدارس/index.html").contains("http-equiv"));
+}

@@ -580,3 +580,23 @@ fn the_search_index_follows_an_edit_in_its_own_folder() {
     let _ = flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut shard);
     assert!(shard.contains("measur"), "{shard}");
 }
+
+#[test]
+fn an_accented_tag_added_while_serving_keeps_its_old_address_as_a_redirect() {
+    let site = Site::fixture("basic");
+    let server = start(&site, &[]);
+    let water = site.source("content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("tags: [water, climate]", "tags: [water, Éducation]"),
+    );
+    updated_files(&server);
+    assert_shows(
+        &server,
+        &["/aspnet/en/tags/education/"],
+        "/aspnet/en/practices/water/",
+    );
+    let (status, old) = get(&server, "/aspnet/en/tags/%C3%A9ducation/");
+    assert_eq!(status, 200);
+    assert!(old.contains("/aspnet/en/tags/education/"), "{old}");
+}

@@ -7,6 +7,15 @@ use super::*;
 /// Entries of an Atom feed: the newest practices.
 const FEED_ENTRIES: usize = 30;
 
+/// `redirect.html`'s context: the site's, and the target.
+#[derive(Serialize)]
+struct Redirect<'c> {
+    #[serde(flatten)]
+    site: &'c SiteContext<'c>,
+    #[serde(flatten)]
+    redirect: RedirectContext,
+}
+
 impl Renderer<'_> {
     /// Renders a site file's `template` with `context` into `path`.
     fn site_file(
@@ -60,33 +69,7 @@ impl Renderer<'_> {
             "index.html".into(),
             "generated language chooser",
         )];
-        for page in &site.pages {
-            let Some(entry) = site.entry(&page.lang, &page.key) else {
-                continue;
-            };
-            for alias in &page.aliases {
-                #[derive(Serialize)]
-                struct Redirect<'c> {
-                    #[serde(flatten)]
-                    site: &'c SiteContext<'c>,
-                    #[serde(flatten)]
-                    redirect: RedirectContext,
-                }
-                let context = Redirect {
-                    site: &chooser,
-                    redirect: RedirectContext {
-                        target: config.absolute(&entry.path),
-                    },
-                };
-                let alias_path = format!("/{}/", alias.trim_matches('/'));
-                made.push(self.site_file(
-                    "redirect.html",
-                    &context,
-                    output_path(&alias_path),
-                    format!("{} (aliases)", page.source),
-                ));
-            }
-        }
+        made.extend(self.redirects(&chooser));
         let default_404 = format!("/{}/404.html", config.languages[0].code);
         made.push(self.site_file(
             "root_404.html",
@@ -119,6 +102,45 @@ impl Renderer<'_> {
             });
         }
         files
+    }
+
+    /// Redirect pages: each page's `aliases`, and tag addresses from before slugs folded
+    /// Latin accents (`/fr/tags/éducation/` → `/fr/tags/education/`).
+    fn redirects(&self, site_context: &SiteContext) -> Vec<Result<OutputFile, Diagnostic>> {
+        let site = self.site;
+        let config = &site.config;
+        let redirect = |target: String, from: String, source: String| {
+            let context = Redirect {
+                site: site_context,
+                redirect: RedirectContext { target },
+            };
+            self.site_file("redirect.html", &context, output_path(&from), source)
+        };
+        let mut made = Vec::new();
+        for page in &site.pages {
+            let Some(entry) = site.entry(&page.lang, &page.key) else {
+                continue;
+            };
+            for alias in &page.aliases {
+                made.push(redirect(
+                    config.absolute(&entry.path),
+                    format!("/{}/", alias.trim_matches('/')),
+                    format!("{} (aliases)", page.source),
+                ));
+            }
+        }
+        for language in &config.languages {
+            let lang = &language.code;
+            let tags = (site.entries_in(lang)).flat_map(|entry| &site.page(entry).tags);
+            for (legacy, slug) in crate::parse::legacy_tag_slugs(tags) {
+                made.push(redirect(
+                    config.absolute(&format!("/{lang}/tags/{slug}/")),
+                    format!("/{lang}/tags/{legacy}/"),
+                    format!("tag `{slug}` (its address before accents were folded)"),
+                ));
+            }
+        }
+        made
     }
 
     /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates.

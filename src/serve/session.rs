@@ -99,9 +99,10 @@ impl Memberships<'_> {
         (&self.terms, self.draft) != (&new.terms, new.draft)
     }
 
-    /// Whether it changes what sitemaps and redirects show.
+    /// Whether it changes what sitemaps and redirects show (tags included: a tag's address
+    /// from before accents were folded is a redirect).
     fn addresses_change(&self, new: &Memberships) -> bool {
-        (&self.address, self.draft) != (&new.address, new.draft)
+        (&self.address, self.draft, self.terms.tags) != (&new.address, new.draft, new.terms.tags)
     }
 
     /// Adds these terms and section to `touched`.
