@@ -773,14 +773,7 @@ impl<'a> Renderer<'a> {
                     "sdg_targets",
                     p.sdg_targets.iter().map(|s| text(s)).collect(),
                 );
-                let members = p.members.iter().filter_map(|id| {
-                    let e = site.entry(lang, site.members.get(id)?)?;
-                    Some(FactValue {
-                        text: site.page(e).title.clone(),
-                        url: link(e.path.clone()),
-                    })
-                });
-                row("members", members.collect());
+                row("members", self.member_links(lang, &p.members));
                 row("authors", p.authors.iter().map(|s| text(s)).collect());
             }
             Kind::Member(m) => {
@@ -809,6 +802,19 @@ impl<'a> Renderer<'a> {
             _ => {}
         }
         facts
+    }
+
+    /// The member institutions of `ids` shown in `lang`, as links.
+    fn member_links(&self, lang: &str, ids: &[String]) -> Vec<FactValue> {
+        let site = self.site;
+        let members = ids.iter().filter_map(|id| {
+            let e = site.entry(lang, site.members.get(id)?)?;
+            Some(FactValue {
+                text: site.page(e).title.clone(),
+                url: Some(site.config.link(&e.path)),
+            })
+        });
+        members.collect()
     }
 
     /// Splits a listing longer than `paginate` into `path`, `path/page/2/`, …
