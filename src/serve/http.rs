@@ -20,8 +20,14 @@
 //! A request must name the server in its `Host` header: `localhost`, an IP address or the
 //! host of the preview's base URL (any port), else 421. A page on some other name that
 //! DNS rebinding points at the preview therefore cannot read it (drafts included).
+//!
+//! The event stream is written here too, three lines an event: the server-sent-events crates
+//! found are async (`sse-codec`, `async-sse` need a futures runtime) or unmaintained
+//! (`uhttp_sse`), and none would spare more than those lines.
+//!
+//! Reads [`Preview`] (what is on show), and nothing else of `serve`.
 
-use super::Preview;
+use super::preview::{Event, Preview};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, TcpListener, TcpStream};
@@ -707,6 +713,17 @@ fn inject(html: Vec<u8>) -> Vec<u8> {
     }
 }
 
+/// An event as the event stream sends it.
+fn event_text(event: &Event) -> String {
+    match event {
+        Event::Reload => "event: reload\ndata: \n\n".into(),
+        Event::Problems(problems) => format!(
+            "event: problems\ndata: {}\n\n",
+            serde_json::to_string(&problems[..]).unwrap_or_default()
+        ),
+    }
+}
+
 /// Sends one server-sent event per rebuild until the page goes away, event by event; then
 /// the connection closes (the stream has no length). Holds its `_slot` (a place among the
 /// event streams) and its subscription until then.
@@ -716,13 +733,14 @@ fn stream_events(mut stream: TcpStream, preview: &Preview, limits: &Limits, _slo
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: close\r\n\r\nretry: 500\n\n";
     // A page opened while the site has errors shows them at once.
-    if send(head).is_err() || preview.problems_event().is_some_and(|e| send(&e).is_err()) {
+    let problems = preview.problems_event();
+    if send(head).is_err() || problems.is_some_and(|e| send(&event_text(&e)).is_err()) {
         return;
     }
     let mut last_sent = Instant::now();
     loop {
         let sent = match subscription.events.recv_timeout(limits.stream_check) {
-            Ok(event) => stream.write_all(event.as_bytes()),
+            Ok(event) => stream.write_all(event_text(&event).as_bytes()),
             Err(RecvTimeoutError::Timeout) if client_gone(&mut stream) => return,
             // A comment line keeps idle connections open and finds vanished clients.
             Err(RecvTimeoutError::Timeout) if last_sent.elapsed() >= limits.keep_alive => {
