@@ -446,11 +446,12 @@ struct Reply {
     location: Option<String>,
     /// Whether to say which methods are allowed (405).
     allow: bool,
-    body: Vec<u8>,
+    /// Shared with the site on show when it is a file of it.
+    body: Arc<[u8]>,
 }
 
 impl Reply {
-    fn new(status: u16, content_type: String, body: Vec<u8>) -> Reply {
+    fn new(status: u16, content_type: String, body: Arc<[u8]>) -> Reply {
         Reply {
             status,
             content_type: Some(content_type),
@@ -464,7 +465,7 @@ impl Reply {
         Reply::new(
             status,
             "text/plain; charset=utf-8".into(),
-            text.as_bytes().to_vec(),
+            text.as_bytes().into(),
         )
     }
 
@@ -474,13 +475,13 @@ impl Reply {
             content_type: None,
             location: Some(location),
             allow: false,
-            body: Vec::new(),
+            body: Arc::default(),
         }
     }
 
     /// The answer to HEAD on the event stream.
     fn events_head() -> Reply {
-        Reply::new(200, "text/event-stream".into(), Vec::new())
+        Reply::new(200, "text/event-stream".into(), Arc::default())
     }
 
     /// Status line, headers and (unless `head_only`) body, in one buffer to write at once.
@@ -668,9 +669,10 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
     let not_found = || {
         // A page, so that the reload script runs: while the site has errors (even before its
         // first good build) the overlay shows them, and the fix reloads the page.
-        let page = preview.file("404.html").unwrap_or_else(|| {
-            b"<!doctype html><title>Not found</title><body><p>Not found.</p></body>".to_vec()
-        });
+        let page = preview.file("404.html");
+        let page = page
+            .as_deref()
+            .unwrap_or(b"<!doctype html><title>Not found</title><body><p>Not found.</p></body>");
         Reply::new(404, "text/html; charset=utf-8".into(), inject(page))
     };
     let reply = match target(url, &base_path) {
@@ -683,7 +685,7 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
             Some(bytes) => {
                 let kind = content_type(&path);
                 let bytes = if kind.starts_with("text/html") {
-                    inject(bytes)
+                    inject(&bytes)
                 } else {
                     bytes
                 };
@@ -705,12 +707,13 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
 }
 
 /// The page with the reload script before `</body>` (or at the end).
-fn inject(html: Vec<u8>) -> Vec<u8> {
-    let text = String::from_utf8_lossy(&html);
-    match text.rfind("</body>") {
-        Some(at) => format!("{}{RELOAD_SCRIPT}{}", &text[..at], &text[at..]).into_bytes(),
-        None => format!("{text}{RELOAD_SCRIPT}").into_bytes(),
-    }
+fn inject(html: &[u8]) -> Arc<[u8]> {
+    let text = String::from_utf8_lossy(html);
+    let page = match text.rfind("</body>") {
+        Some(at) => format!("{}{RELOAD_SCRIPT}{}", &text[..at], &text[at..]),
+        None => format!("{text}{RELOAD_SCRIPT}"),
+    };
+    page.into_bytes().into()
 }
 
 /// An event as the event stream sends it.

@@ -1,15 +1,16 @@
 //! The output held in memory while serving: [`Files`] by path, the [`MemorySink`] renders
-//! into, and [`in_memory`] for files rendered as a list. A leaf of `serve` but for
-//! [`super::guard`].
+//! into, and [`in_memory`] for files rendered as a list. Each file's bytes are shared
+//! ([`Arc`]), so that serving one copies no more than the response needs. A leaf of `serve`
+//! but for [`super::guard`].
 
 use super::guard::lock;
 use crate::diagnostic::EnvError;
 use crate::write::{Contents, OutputFile, Sink};
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Files of the output, by path.
-pub type Files = HashMap<String, Vec<u8>>;
+pub type Files = HashMap<String, Arc<[u8]>>;
 
 /// Collects rendered files in memory.
 #[derive(Default)]
@@ -36,7 +37,7 @@ impl Sink for MemorySink {
                 std::fs::read(&path).map_err(|e| EnvError::io(path.clone(), e))?
             }
         };
-        lock(&self.files).insert(file.path, bytes);
+        lock(&self.files).insert(file.path, bytes.into());
         Ok(())
     }
 }
@@ -46,7 +47,7 @@ pub fn in_memory(files: Vec<OutputFile>) -> Files {
     files
         .into_iter()
         .filter_map(|f| match f.contents {
-            Contents::Bytes(bytes) => Some((f.path, bytes)),
+            Contents::Bytes(bytes) => Some((f.path, bytes.into())),
             Contents::CopyOf(_) => None,
         })
         .collect()

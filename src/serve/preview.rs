@@ -57,8 +57,8 @@ impl Default for Preview {
 }
 
 impl Preview {
-    /// The file of the output at `path` (relative to the output folder).
-    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
+    /// The file of the output at `path` (relative to the output folder), shared.
+    pub fn file(&self, path: &str) -> Option<Arc<[u8]>> {
         read(&self.files).get(path).cloned()
     }
 
