@@ -20,8 +20,14 @@
 //! A request must name the server in its `Host` header: `localhost`, an IP address or the
 //! host of the preview's base URL (any port), else 421. A page on some other name that
 //! DNS rebinding points at the preview therefore cannot read it (drafts included).
+//!
+//! The event stream is written here too, three lines an event: the server-sent-events crates
+//! found are async (`sse-codec`, `async-sse` need a futures runtime) or unmaintained
+//! (`uhttp_sse`), and none would spare more than those lines.
+//!
+//! Reads [`Preview`] (what is on show), and nothing else of `serve`.
 
-use super::Preview;
+use super::preview::{Event, Preview};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, TcpListener, TcpStream};
@@ -440,11 +446,12 @@ struct Reply {
     location: Option<String>,
     /// Whether to say which methods are allowed (405).
     allow: bool,
-    body: Vec<u8>,
+    /// Shared with the site on show when it is a file of it.
+    body: Arc<[u8]>,
 }
 
 impl Reply {
-    fn new(status: u16, content_type: String, body: Vec<u8>) -> Reply {
+    fn new(status: u16, content_type: String, body: Arc<[u8]>) -> Reply {
         Reply {
             status,
             content_type: Some(content_type),
@@ -458,7 +465,7 @@ impl Reply {
         Reply::new(
             status,
             "text/plain; charset=utf-8".into(),
-            text.as_bytes().to_vec(),
+            text.as_bytes().into(),
         )
     }
 
@@ -468,13 +475,13 @@ impl Reply {
             content_type: None,
             location: Some(location),
             allow: false,
-            body: Vec::new(),
+            body: Arc::default(),
         }
     }
 
     /// The answer to HEAD on the event stream.
     fn events_head() -> Reply {
-        Reply::new(200, "text/event-stream".into(), Vec::new())
+        Reply::new(200, "text/event-stream".into(), Arc::default())
     }
 
     /// Status line, headers and (unless `head_only`) body, in one buffer to write at once.
@@ -662,9 +669,10 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
     let not_found = || {
         // A page, so that the reload script runs: while the site has errors (even before its
         // first good build) the overlay shows them, and the fix reloads the page.
-        let page = preview.file("404.html").unwrap_or_else(|| {
-            b"<!doctype html><title>Not found</title><body><p>Not found.</p></body>".to_vec()
-        });
+        let page = preview.file("404.html");
+        let page = page
+            .as_deref()
+            .unwrap_or(b"<!doctype html><title>Not found</title><body><p>Not found.</p></body>");
         Reply::new(404, "text/html; charset=utf-8".into(), inject(page))
     };
     let reply = match target(url, &base_path) {
@@ -677,7 +685,7 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
             Some(bytes) => {
                 let kind = content_type(&path);
                 let bytes = if kind.starts_with("text/html") {
-                    inject(bytes)
+                    inject(&bytes)
                 } else {
                     bytes
                 };
@@ -699,11 +707,23 @@ fn respond(head: &RequestHead, preview: &Preview, limits: &Limits) -> Answer {
 }
 
 /// The page with the reload script before `</body>` (or at the end).
-fn inject(html: Vec<u8>) -> Vec<u8> {
-    let text = String::from_utf8_lossy(&html);
-    match text.rfind("</body>") {
-        Some(at) => format!("{}{RELOAD_SCRIPT}{}", &text[..at], &text[at..]).into_bytes(),
-        None => format!("{text}{RELOAD_SCRIPT}").into_bytes(),
+fn inject(html: &[u8]) -> Arc<[u8]> {
+    let text = String::from_utf8_lossy(html);
+    let page = match text.rfind("</body>") {
+        Some(at) => format!("{}{RELOAD_SCRIPT}{}", &text[..at], &text[at..]),
+        None => format!("{text}{RELOAD_SCRIPT}"),
+    };
+    page.into_bytes().into()
+}
+
+/// An event as the event stream sends it.
+fn event_text(event: &Event) -> String {
+    match event {
+        Event::Reload => "event: reload\ndata: \n\n".into(),
+        Event::Problems(problems) => format!(
+            "event: problems\ndata: {}\n\n",
+            serde_json::to_string(&problems[..]).unwrap_or_default()
+        ),
     }
 }
 
@@ -716,13 +736,14 @@ fn stream_events(mut stream: TcpStream, preview: &Preview, limits: &Limits, _slo
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: close\r\n\r\nretry: 500\n\n";
     // A page opened while the site has errors shows them at once.
-    if send(head).is_err() || preview.problems_event().is_some_and(|e| send(&e).is_err()) {
+    let problems = preview.problems_event();
+    if send(head).is_err() || problems.is_some_and(|e| send(&event_text(&e)).is_err()) {
         return;
     }
     let mut last_sent = Instant::now();
     loop {
         let sent = match subscription.events.recv_timeout(limits.stream_check) {
-            Ok(event) => stream.write_all(event.as_bytes()),
+            Ok(event) => stream.write_all(event_text(&event).as_bytes()),
             Err(RecvTimeoutError::Timeout) if client_gone(&mut stream) => return,
             // A comment line keeps idle connections open and finds vanished clients.
             Err(RecvTimeoutError::Timeout) if last_sent.elapsed() >= limits.keep_alive => {

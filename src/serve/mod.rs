@@ -3,142 +3,43 @@
 //! change with errors keeps the last good site on show, with the errors in an overlay and in
 //! the terminal, until a later change fixes them. A rebuild that panics (a bug, not the
 //! content's fault) is reported the same way, and the next change rebuilds in full.
+//!
+//! The modules depend one way: each imports only modules listed below it.
+//!
+//! ```text
+//! serve    → http, session, search, preview, guard   the threads, the watcher loop
+//! http     → preview                                 the HTTP side
+//! session  → rerender, search, memory                incremental rebuilds
+//! rerender                                           what an edit makes render remake
+//! search   → memory, guard                           the search index's thread
+//! preview  → memory, guard                           what is on show, events to pages
+//! memory   → guard                                   the output in memory
+//! guard                                              panics caught, poisoned locks
+//! ```
 
 pub mod http;
+pub mod preview;
 mod rerender;
 pub mod search;
 pub mod session;
 
+mod guard;
+mod memory;
+
 use crate::config::Overrides;
 use crate::diagnostic::EnvError;
+use guard::guarded;
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
+use preview::Preview;
 use search::{SearchJob, Searched};
-use session::{Files, Session, Update};
+use session::{Session, Update};
 use std::collections::{BTreeSet, VecDeque};
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
-
-/// Reads a lock even if a panic poisoned it: the code here never leaves what it guards half
-/// changed (whole files are put in and taken out).
-fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A mutex's data, also after a panic elsewhere poisoned it (the panic is reported where it
-/// was caught).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// What the server shows: the last good site, and the problems of the last run if it failed.
-pub struct Preview {
-    files: RwLock<Files>,
-    base_path: RwLock<String>,
-    problems: RwLock<Option<Vec<String>>>,
-    /// The channels of the open event streams, each with its number (see [`Subscription`]).
-    subscribers: Mutex<Vec<(u64, Sender<String>)>>,
-    next_subscriber: AtomicU64,
-}
-
-/// An event stream's channel of events; leaves the subscribers when dropped, so that a
-/// closed stream costs nothing even if no event comes.
-pub struct Subscription<'p> {
-    preview: &'p Preview,
-    number: u64,
-    pub events: Receiver<String>,
-}
-
-impl Drop for Subscription<'_> {
-    fn drop(&mut self) {
-        lock(&self.preview.subscribers).retain(|(n, _)| *n != self.number);
-    }
-}
-
-impl Preview {
-    fn new() -> Preview {
-        Preview {
-            files: RwLock::new(Files::new()),
-            base_path: RwLock::new("/".into()),
-            problems: RwLock::new(None),
-            subscribers: Mutex::new(Vec::new()),
-            next_subscriber: AtomicU64::new(0),
-        }
-    }
-
-    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
-        read(&self.files).get(path).cloned()
-    }
-
-    pub fn base_path(&self) -> String {
-        read(&self.base_path).clone()
-    }
-
-    /// A channel that receives every event from now on, until dropped.
-    pub fn subscribe(&self) -> Subscription<'_> {
-        let (sender, events) = channel();
-        let number = self.next_subscriber.fetch_add(1, Ordering::Relaxed);
-        lock(&self.subscribers).push((number, sender));
-        Subscription {
-            preview: self,
-            number,
-            events,
-        }
-    }
-
-    /// The event describing the current problems, if the last run failed.
-    pub fn problems_event(&self) -> Option<String> {
-        let problems = read(&self.problems).clone()?;
-        Some(format!(
-            "event: problems\ndata: {}\n\n",
-            serde_json::to_string(&problems).unwrap_or_default()
-        ))
-    }
-
-    /// Puts `files` on show, without `removed` (or without anything else, for a full run).
-    fn apply(&self, files: Files, removed: &[String], full: bool) {
-        let mut shown = write(&self.files);
-        if full {
-            shown.clear();
-        }
-        for path in removed {
-            shown.remove(path);
-        }
-        shown.extend(files);
-    }
-
-    fn publish(&self, event: &str) {
-        lock(&self.subscribers).retain(|(_, s)| s.send(event.to_string()).is_ok());
-    }
-
-    /// Shows `problems` in the overlay of open pages (and of pages opened from now on).
-    fn set_problems(&self, problems: Vec<String>) {
-        *write(&self.problems) = Some(problems);
-        if let Some(event) = self.problems_event() {
-            self.publish(&event);
-        }
-    }
-}
-
-/// Runs `step`, turning a panic into its message.
-fn guarded<T>(step: impl FnOnce() -> T) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(step)).map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".into())
-    })
-}
 
 /// Reports a rebuild that panicked, in the terminal and the overlay; the site on show stays.
 fn report_panic(preview: &Preview, message: &str) {
@@ -158,6 +59,7 @@ fn panic_if_marked(marker: Option<&str>, paths: &[PathBuf]) {
     }
 }
 
+/// The site to serve, and the address to serve it on.
 pub struct ServeOptions {
     pub root: PathBuf,
     pub bind: std::net::IpAddr,
@@ -176,8 +78,7 @@ fn show(preview: &Preview, update: Update, full: bool) -> bool {
         return false;
     }
     preview.apply(update.files, &update.removed, full);
-    *write(&preview.problems) = None;
-    preview.publish("event: reload\ndata: \n\n");
+    preview.reload();
     true
 }
 
@@ -217,7 +118,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     let port = listener.local_addr().map_or(options.port, |a| a.port());
     let limits = http::Limits::from_env();
     let panic_marker = limits.panic_marker.clone();
-    let preview = Arc::new(Preview::new());
+    let preview = Arc::new(Preview::default());
     let (base_url, own_host) = preview_address(root, options.bind, port, &preview);
     let overrides = Overrides {
         base_url: Some(base_url.clone()),
@@ -228,7 +129,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     // Watching stops when the watcher is dropped, at the end of this function.
     let _watcher = watch(root, messages.clone())?;
     let (search_jobs, search_inbox) = channel();
-    std::thread::spawn(move || search::worker(search_inbox, messages));
+    std::thread::spawn(move || {
+        search::worker(search_inbox, |searched| {
+            messages.send(Message::Searched(searched)).is_ok()
+        });
+    });
 
     // Watching starts before the first build, so no change after it is missed.
     let session = first_build(root, &overrides, &preview, &search_jobs)?;
@@ -275,7 +180,7 @@ fn preview_address(root: &Path, bind: IpAddr, port: u16, preview: &Preview) -> (
         .ok()
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
         .unwrap_or_default();
-    *write(&preview.base_path) = base_path;
+    preview.set_base_path(base_path);
     (base_url, own_host)
 }
 

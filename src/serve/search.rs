@@ -2,14 +2,17 @@
 //! edits pause: for the documents of the edited pages only (their words' shards, their
 //! records), while the pages searched stay the same; whole, in a new folder, when pages come
 //! or go.
+//!
+//! Below `session` (which hands it [`SearchJob`]s) and above [`super::memory`]: it reports
+//! what it made through the callback it is given, and imports neither `session` nor `serve`.
 
-use super::Message;
-use super::session::{Files, in_memory};
+use super::guard::guarded;
+use super::memory::{Files, in_memory};
 use crate::resolve::Site;
 use crate::search::{self, browser::LanguageIndex, browser::Manifest};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// Work for the search thread.
@@ -44,24 +47,51 @@ pub fn whole_index(site: &Site) -> (Files, HashMap<String, LanguageIndex>) {
 }
 
 /// Runs jobs one at a time, the updates that come together as one once edits pause, and
-/// sends what they made to `done`.
-pub(super) fn worker(jobs: Receiver<SearchJob>, done: Sender<Message>) {
-    let mut indexes = HashMap::new();
-    // The site to index, and the keys changed since the index was last brought up to date.
-    let mut pending: Option<(Arc<Site>, Option<HashSet<String>>)> = None;
-    let mut whole_next = false;
+/// hands what they made to `report`, until no job can come or `report` says no one listens
+/// (returns `false`).
+pub fn worker(jobs: Receiver<SearchJob>, mut report: impl FnMut(Searched) -> bool) {
+    let mut worker = Worker::default();
     loop {
-        let job = match pending {
+        let job = match worker.pending {
             Some(_) => jobs.recv_timeout(SEARCH_PAUSE),
             None => jobs.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
         match job {
-            Ok(SearchJob::Made(made)) => {
-                indexes = made;
-                pending = None;
+            Ok(job) => worker.take(job),
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some(searched) = worker.run_pending()
+                    && !report(searched)
+                {
+                    return;
+                }
             }
-            Ok(SearchJob::Update { site, changed }) => {
-                let changed = match (pending.take(), changed) {
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// What the search thread keeps between jobs.
+#[derive(Default)]
+struct Worker {
+    indexes: HashMap<String, LanguageIndex>,
+    /// The site to index, and the keys changed since the index was last brought up to date
+    /// (`None`: all).
+    pending: Option<(Arc<Site>, Option<HashSet<String>>)>,
+    /// After a panic the indexes may be half changed: the next run makes them whole.
+    whole_next: bool,
+}
+
+impl Worker {
+    /// Takes a job in: a full run's index replaces the one kept, an update joins those
+    /// pending.
+    fn take(&mut self, job: SearchJob) {
+        match job {
+            SearchJob::Made(made) => {
+                self.indexes = made;
+                self.pending = None;
+            }
+            SearchJob::Update { site, changed } => {
+                let changed = match (self.pending.take(), changed) {
                     (Some((_, Some(mut before))), Some(now)) => {
                         before.extend(now);
                         Some(before)
@@ -69,35 +99,31 @@ pub(super) fn worker(jobs: Receiver<SearchJob>, done: Sender<Message>) {
                     (None, changed) => changed,
                     _ => None,
                 };
-                pending = Some((site, changed));
+                self.pending = Some((site, changed));
             }
-            Err(RecvTimeoutError::Timeout) => {
-                if let Some((site, changed)) = pending.take() {
-                    let started = Instant::now();
-                    // After a panic the indexes may be half changed: the next run makes them
-                    // whole.
-                    let changed = changed.filter(|_| !whole_next);
-                    let run =
-                        super::guarded(|| bring_up_to_date(&mut indexes, &site, changed.as_ref()));
-                    let mut searched = match run {
-                        Ok(searched) => searched,
-                        Err(message) => {
-                            eprintln!(
-                                "error: internal error while updating the search index: \
-                                 {message}; it is made again at the next change"
-                            );
-                            whole_next = true;
-                            continue;
-                        }
-                    };
-                    whole_next = false;
-                    searched.took = started.elapsed();
-                    if done.send(Message::Searched(searched)).is_err() {
-                        return;
-                    }
-                }
+        }
+    }
+
+    /// Brings the index up to the pending site, if any. A panic is reported in the terminal
+    /// and makes nothing.
+    fn run_pending(&mut self) -> Option<Searched> {
+        let (site, changed) = self.pending.take()?;
+        let started = Instant::now();
+        let changed = changed.filter(|_| !self.whole_next);
+        let run = guarded(|| bring_up_to_date(&mut self.indexes, &site, changed.as_ref()));
+        self.whole_next = run.is_err();
+        match run {
+            Ok(searched) => Some(Searched {
+                took: started.elapsed(),
+                ..searched
+            }),
+            Err(message) => {
+                eprintln!(
+                    "error: internal error while updating the search index: {message}; it is \
+                     made again at the next change"
+                );
+                None
             }
-            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }

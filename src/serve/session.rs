@@ -7,6 +7,7 @@
 //! address changed. The search index follows on a thread of its own ([`SearchJob`]), so the
 //! page reloads without waiting for it.
 
+use super::memory::{Files, MemorySink, in_memory};
 use super::rerender::{self, Scope, Touched, listed_as};
 use super::search::SearchJob;
 use crate::build::{self, Setup};
@@ -14,7 +15,6 @@ use crate::config::Overrides;
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
-use crate::output::{Contents, OutputFile, Sink};
 use crate::output_map::OutputMap;
 use crate::parse::{self, Kind, Page, Terms};
 use crate::render::{Renderer, SearchFacts, output_path};
@@ -22,40 +22,7 @@ use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-
-/// Files of the output, by path.
-pub type Files = HashMap<String, Vec<u8>>;
-
-/// Collects rendered files in memory.
-#[derive(Default)]
-pub struct MemorySink {
-    files: Mutex<Files>,
-}
-
-impl MemorySink {
-    /// The files put. A lock poisoned by a rendering thread's panic still holds every file
-    /// put before it (the panic itself is reported by whoever caught it).
-    pub fn into_files(self) -> Files {
-        self.files
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl Sink for MemorySink {
-    fn put(&self, file: OutputFile) -> Result<(), EnvError> {
-        let bytes = match file.contents {
-            Contents::Bytes(bytes) => bytes,
-            // Bundle assets: found by walking content/, which never follows symbolic links.
-            Contents::CopyOf(path) => {
-                std::fs::read(&path).map_err(|e| EnvError::io(path.clone(), e))?
-            }
-        };
-        super::lock(&self.files).insert(file.path, bytes);
-        Ok(())
-    }
-}
+use std::sync::Arc;
 
 /// What a rebuild produced: on success the files to add or replace and the paths to drop.
 #[derive(Default)]
@@ -235,17 +202,6 @@ impl Edits {
 fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
     let (page, problems) = parse::parse(file, &setup.config.default_language);
     (page.map(Arc::new), problems)
-}
-
-/// Rendered files by path (search files and pages are always bytes).
-pub(super) fn in_memory(files: Vec<OutputFile>) -> Files {
-    files
-        .into_iter()
-        .filter_map(|f| match f.contents {
-            Contents::Bytes(bytes) => Some((f.path, bytes)),
-            Contents::CopyOf(_) => None,
-        })
-        .collect()
 }
 
 pub struct Session {
