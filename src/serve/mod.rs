@@ -111,7 +111,7 @@ fn relevant(path: &Path) -> bool {
 }
 
 /// Serves the site until the process is stopped: binds the address, watches the site, builds
-/// it once, starts the HTTP thread, then rebuilds on every change (see [`Rebuilder`]).
+/// it once, starts the HTTP thread, then rebuilds on every change (see `Rebuilder`).
 pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     let (root, listener) = listen(options)?;
     let root = &root;

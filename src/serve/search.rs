@@ -3,7 +3,7 @@
 //! records), while the pages searched stay the same; whole, in a new folder, when pages come
 //! or go.
 //!
-//! Below `session` (which hands it [`SearchJob`]s) and above [`super::memory`]: it reports
+//! Below `session` (which hands it [`SearchJob`]s) and above `memory`: it reports
 //! what it made through the callback it is given, and imports neither `session` nor `serve`.
 
 use super::guard::guarded;
