@@ -2,6 +2,7 @@
 # Times `aspnet-kb serve` on the standard corpus (../shared/bench/gen_corpus.py): the first
 # build into memory, then from saving a practice file to the reload event reaching a browser,
 # over 20 edits of each kind (bench/serve_latency.py), and the search index following edits.   bench/serve.sh [EDITS]
+# To compare builds (before and after a change) side by side: bench/serve_compare.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 edits=${1:-20}

@@ -191,7 +191,6 @@ fn an_open_page_reloads_itself_and_shows_errors_in_an_overlay() {
     );
 }
 
-/// The next "updated N files" line the server prints: N.
 /// The folder of the English browser search index, as the search page names it.
 fn search_dir(server: &Server) -> String {
     let page = get(server, "/aspnet/en/search/").1;
@@ -217,6 +216,7 @@ fn eventually_searchable(server: &Server, word: &str) -> bool {
     false
 }
 
+/// The next "updated N files" line the server prints: N.
 fn updated_files(server: &Server) -> usize {
     next_run(server, &["updated "])
 }
@@ -599,4 +599,60 @@ fn an_accented_tag_added_while_serving_keeps_its_old_address_as_a_redirect() {
     let (status, old) = get(&server, "/aspnet/en/tags/%C3%A9ducation/");
     assert_eq!(status, 200);
     assert!(old.contains("/aspnet/en/tags/education/"), "{old}");
+}
+
+/// Asserts that nothing comes on the event stream, and no run is logged, for a while longer
+/// than saves take to be taken together.
+fn assert_quiet(server: &Server, stream: &std::sync::mpsc::Receiver<String>, after: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_millis(600);
+    while let Ok(line) =
+        stream.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        assert!(!line.starts_with("event:"), "{line:?} {after}");
+    }
+    let runs: Vec<String> = server
+        .log
+        .try_iter()
+        .filter(|l| l.starts_with("updated ") || l.starts_with("rebuilt "))
+        .collect();
+    assert!(runs.is_empty(), "a run {after}: {runs:?}");
+}
+
+#[test]
+fn editors_saves_reload_once_and_their_side_files_are_ignored() {
+    let site = Site::fixture("basic");
+    let server = start(&site, &[]);
+    let stream = events(&server);
+    while server.log.try_recv().is_ok() {}
+    // Swap, backup, temporary and hidden files change nothing.
+    for side in [".water.md.swp", "water.md~", "water.md.tmp", ".hidden.md"] {
+        site.write(&format!("content/practices/{side}"), "not a page");
+    }
+    assert_quiet(&server, &stream, "after side files");
+
+    // An atomic save: a temporary file renamed into place is one edit of the page alone.
+    let page = "/aspnet/en/practices/water/";
+    let water = site.source("content/practices/water.md");
+    let temporary = site.root().join("content/practices/.water.md.new");
+    std::fs::write(
+        &temporary,
+        water.replace("Clean water for all", "Water, saved atomically"),
+    )
+    .unwrap();
+    std::fs::rename(&temporary, site.root().join("content/practices/water.md")).unwrap();
+    wait_for(&stream, "reload");
+    assert!(get(&server, page).1.contains("Water, saved atomically"));
+    let run = (server.log.iter()).find(|l| l.starts_with("updated ") || l.starts_with("rebuilt "));
+    assert!(
+        run.as_deref().is_some_and(|l| l.starts_with("updated ")),
+        "an update, not a full run: {run:?}"
+    );
+    assert_quiet(&server, &stream, "after the atomic save's reload");
+
+    // A save in place (truncate, write, close) reloads once too.
+    site.write("content/practices/water.md", &water);
+    wait_for(&stream, "reload");
+    assert!(get(&server, page).1.contains("Clean water for all"));
+    updated_files(&server);
+    assert_quiet(&server, &stream, "after the save's reload");
 }

@@ -1,7 +1,7 @@
 //! The output held in memory while serving: [`Files`] by path, the [`MemorySink`] renders
 //! into, and [`in_memory`] for files rendered as a list. Each file's bytes are shared
 //! ([`Arc`]), so that serving one copies no more than the response needs. A leaf of `serve`
-//! but for [`super::guard`].
+//! but for `guard`.
 
 use super::guard::lock;
 use crate::diagnostic::EnvError;

@@ -7,14 +7,15 @@
 //! The modules depend one way: each imports only modules listed below it.
 //!
 //! ```text
-//! serve    → http, session, search, preview, guard   the threads, the watcher loop
-//! http     → preview                                 the HTTP side
-//! session  → rerender, search, memory                incremental rebuilds
-//! rerender                                           what an edit makes render remake
-//! search   → memory, guard                           the search index's thread
-//! preview  → memory, guard                           what is on show, events to pages
-//! memory   → guard                                   the output in memory
-//! guard                                              panics caught, poisoned locks
+//! serve    → http, session, search, preview, watch, guard   the threads, the watcher loop
+//! http     → preview                                        the HTTP side
+//! session  → rerender, search, memory                       incremental rebuilds
+//! rerender                                                  what an edit makes render remake
+//! search   → memory, guard                                  the search index's thread
+//! preview  → memory, guard                                  what is on show, events to pages
+//! watch                                                     which file events are changes
+//! memory   → guard                                          the output in memory
+//! guard                                                     panics caught, poisoned locks
 //! ```
 
 pub mod http;
@@ -25,21 +26,21 @@ pub mod session;
 
 mod guard;
 mod memory;
+mod watch;
 
 use crate::config::Overrides;
 use crate::diagnostic::EnvError;
 use guard::guarded;
-use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
-use notify::{EventKind, RecursiveMode, Watcher};
 use preview::Preview;
 use search::{SearchJob, Searched};
 use session::{Session, Update};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use watch::{Change, LastRead};
 
 /// Reports a rebuild that panicked, in the terminal and the overlay; the site on show stays.
 fn report_panic(preview: &Preview, message: &str) {
@@ -84,50 +85,28 @@ fn show(preview: &Preview, update: Update, full: bool) -> bool {
 
 /// What the watcher loop waits for.
 enum Message {
-    Changed(notify::Event),
+    /// Saves to watched files, as the watcher took them together.
+    Changed(Vec<Change>),
     /// What the search thread made, in the order of the jobs.
     Searched(Searched),
-}
-
-/// Whether `event` ends a save: a file closed after writing, or moved into place.
-fn ends_a_save(event: &notify::Event) -> bool {
-    matches!(
-        event.kind,
-        EventKind::Access(AccessKind::Close(AccessMode::Write))
-            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
-    )
-}
-
-/// Changes that matter: not editor backups, swap files or hidden files.
-fn relevant(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    !(name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp"))
 }
 
 /// Serves the site until the process is stopped: binds the address, watches the site, builds
 /// it once, starts the HTTP thread, then rebuilds on every change (see `Rebuilder`).
 pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     let (root, listener) = listen(options)?;
-    let root = &root;
     let port = listener.local_addr().map_or(options.port, |a| a.port());
     let limits = http::Limits::from_env();
-    let panic_marker = limits.panic_marker.clone();
     let preview = Arc::new(Preview::default());
-    let (base_url, own_host) = preview_address(root, options.bind, port, &preview);
-    let overrides = Overrides {
-        base_url: Some(base_url.clone()),
-        ..Overrides::default()
-    };
+    let (base_url, own_host) = preview_address(&root, options.bind, port, &preview);
 
     let (messages, inbox) = channel();
-    // Watching stops when the watcher is dropped, at the end of this function.
-    let _watcher = watch(root, messages.clone())?;
+    let changes = messages.clone();
+    // Watching stops when the watcher is dropped, at the end of this function; it starts
+    // before the first build, so no change after it is missed.
+    let _watcher = watch::watch(&root, move |batch| {
+        let _ = changes.send(Message::Changed(batch));
+    })?;
     let (search_jobs, search_inbox) = channel();
     std::thread::spawn(move || {
         search::worker(search_inbox, |searched| {
@@ -135,24 +114,24 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         });
     });
 
-    // Watching starts before the first build, so no change after it is missed.
-    let session = first_build(root, &overrides, &preview, &search_jobs)?;
-    eprintln!("serving {base_url} (Ctrl-C to stop)");
-    let http_preview = Arc::clone(&preview);
-    std::thread::spawn(move || http::run(listener, http_preview, limits, own_host));
-
-    Rebuilder {
-        root,
-        overrides,
-        preview,
-        session,
+    let mut rebuilder = Rebuilder {
+        root: &root,
+        overrides: Overrides {
+            base_url: Some(base_url.clone()),
+            ..Overrides::default()
+        },
+        preview: Arc::clone(&preview),
+        session: None,
         search_jobs,
-        panic_marker,
+        panic_marker: limits.panic_marker.clone(),
         inbox,
         search_paths: (BTreeSet::new(), Vec::new()),
-        deferred: VecDeque::new(),
-    }
-    .run()
+        last_read: LastRead::default(),
+    };
+    rebuilder.first_build()?;
+    eprintln!("serving {base_url} (Ctrl-C to stop)");
+    std::thread::spawn(move || http::run(listener, preview, limits, own_host));
+    rebuilder.run()
 }
 
 /// The site's root made absolute (as the watcher reports changes), and the listener bound to
@@ -184,66 +163,9 @@ fn preview_address(root: &Path, bind: IpAddr, port: u16, preview: &Preview) -> (
     (base_url, own_host)
 }
 
-/// Watches `site.yaml` (the root, not recursively) and whichever of `content/`, `themes/` and
-/// `static/` exist, sending each event to `messages`. Watching lasts as long as the watcher.
-fn watch(root: &Path, messages: Sender<Message>) -> Result<impl Watcher, EnvError> {
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
-            let _ = messages.send(Message::Changed(event));
-        }
-    })
-    .map_err(|e| EnvError::new(root.to_path_buf(), format!("cannot watch for changes: {e}")))?;
-    for (path, mode) in [
-        (root.join("content"), RecursiveMode::Recursive),
-        (root.join("themes"), RecursiveMode::Recursive),
-        (root.join("static"), RecursiveMode::Recursive),
-        (root.to_path_buf(), RecursiveMode::NonRecursive),
-    ] {
-        if path.exists() {
-            watcher
-                .watch(&path, mode)
-                .map_err(|e| EnvError::new(path.clone(), format!("cannot watch: {e}")))?;
-        }
-    }
-    Ok(watcher)
-}
-
-/// The first full run: puts the site on show (or its problems) and hands its search index to
-/// the search thread. A panic leaves nothing on show and no session, so the next change runs
-/// in full.
-fn first_build(
-    root: &Path,
-    overrides: &Overrides,
-    preview: &Preview,
-    search_jobs: &Sender<SearchJob>,
-) -> Result<Option<Session>, EnvError> {
-    let started = Instant::now();
-    match guarded(|| Session::start(root, overrides)) {
-        Ok(run) => {
-            let (session, mut update) = run?;
-            let files = update.files.len();
-            let search_job = update.search.take();
-            if show(preview, update, true)
-                && let Some(job) = search_job
-            {
-                let _ = search_jobs.send(job);
-            }
-            eprintln!(
-                "built {files} files in {} ms",
-                started.elapsed().as_millis()
-            );
-            Ok(session)
-        }
-        // Nothing to show yet: the overlay says why, and the next change tries again.
-        Err(message) => {
-            report_panic(preview, &message);
-            Ok(None)
-        }
-    }
-}
-
 /// The watcher loop and what it keeps between messages: changes to the site rebuild it
-/// (see [`Rebuilder::changed`]), search results are put on show (see [`Rebuilder::searched`]).
+/// (see [`Rebuilder::rebuild_and_show`]), search results are put on show (see
+/// [`Rebuilder::searched`]).
 struct Rebuilder<'r> {
     root: &'r Path,
     overrides: Overrides,
@@ -257,31 +179,58 @@ struct Rebuilder<'r> {
     /// The search files on show, and those of the index before (an open search page may
     /// still read them until it reloads).
     search_paths: (BTreeSet<String>, Vec<String>),
-    /// Messages that arrived while a save's events were being gathered.
-    deferred: VecDeque<Message>,
+    /// When runs read which files: changes they read are not read again.
+    last_read: LastRead,
 }
 
 impl Rebuilder<'_> {
-    /// Handles messages, those held back first, until every sender is gone.
-    fn run(mut self) -> Result<(), EnvError> {
-        while let Some(message) = self.deferred.pop_front().or_else(|| self.inbox.recv().ok()) {
-            match message {
-                Message::Changed(event) => self.changed(event)?,
-                Message::Searched(searched) => self.searched(searched)?,
+    /// The first full run: puts the site on show (or its problems) and hands its search
+    /// index to the search thread. A panic leaves nothing on show and no session, so the
+    /// next change runs in full.
+    fn first_build(&mut self) -> Result<(), EnvError> {
+        let began = Instant::now();
+        self.last_read.record(began, &[], true);
+        let (session, mut update) = match guarded(|| Session::start(self.root, &self.overrides)) {
+            Ok(run) => run?,
+            // Nothing to show yet: the overlay says why, and the next change tries again.
+            Err(message) => {
+                report_panic(&self.preview, &message);
+                return Ok(());
             }
+        };
+        self.session = session;
+        let files = update.files.len();
+        let search_job = update.search.take();
+        if show(&self.preview, update, true)
+            && let Some(job) = search_job
+        {
+            let _ = self.search_jobs.send(job);
         }
+        eprintln!("built {files} files in {} ms", began.elapsed().as_millis());
         Ok(())
     }
 
-    /// Whether a change to `path` matters: `site.yaml`, or a relevant file under `content/`,
-    /// `themes/` or `static/`.
-    fn watched(&self, path: &Path) -> bool {
-        let root = self.root;
-        relevant(path)
-            && (path.starts_with(root.join("content"))
-                || path.starts_with(root.join("themes"))
-                || path.starts_with(root.join("static"))
-                || path == root.join("site.yaml"))
+    /// Handles messages until every sender is gone: the changes of all those waiting
+    /// together, in one run (rebuilds are slower than saves), then the search results.
+    fn run(mut self) -> Result<(), EnvError> {
+        while let Ok(first) = self.inbox.recv() {
+            let mut changes = Vec::new();
+            let mut searched = Vec::new();
+            for message in std::iter::once(first).chain(self.inbox.try_iter()) {
+                match message {
+                    Message::Changed(batch) => changes.extend(batch),
+                    Message::Searched(made) => searched.push(made),
+                }
+            }
+            let paths = self.last_read.unread(changes);
+            if !paths.is_empty() {
+                self.rebuild_and_show(&paths)?;
+            }
+            for made in searched {
+                self.searched(made)?;
+            }
+        }
+        Ok(())
     }
 
     /// Puts what the search thread made on show; a new search index is no reason to reload
@@ -333,56 +282,11 @@ impl Rebuilder<'_> {
         Ok(())
     }
 
-    /// A file event: if it changes a watched file, gathers the rest of the save and rebuilds.
-    fn changed(&mut self, event: notify::Event) -> Result<(), EnvError> {
-        // Reading a file (the build itself does) is no change.
-        let changed = matches!(
-            event.kind,
-            EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(_)
-        ) && !matches!(event.kind, EventKind::Modify(ModifyKind::Metadata(_)));
-        if !changed || !event.paths.iter().any(|p| self.watched(p)) {
-            return Ok(());
-        }
-        let paths = self.gather_save(event);
-        self.rebuild_and_show(&paths)
-    }
-
-    /// The watched paths of a save that begins with `event`. An editor's save is often several
-    /// events (truncate, write, close; or write and rename): take them together, until the
-    /// file is closed or moved into place, or until events pause. Search results that come
-    /// meanwhile wait in `deferred`.
-    fn gather_save(&mut self, event: notify::Event) -> Vec<PathBuf> {
-        let mut saved = ends_a_save(&event);
-        let mut paths: Vec<PathBuf> = event
-            .paths
-            .into_iter()
-            .filter(|p| self.watched(p))
-            .collect();
-        loop {
-            let more = if saved {
-                self.inbox.try_recv().ok()
-            } else {
-                self.inbox.recv_timeout(Duration::from_millis(20)).ok()
-            };
-            match more {
-                Some(Message::Changed(more)) => {
-                    saved |= ends_a_save(&more);
-                    paths.extend(more.paths.into_iter().filter(|p| self.watched(p)));
-                }
-                Some(searched) => self.deferred.push_back(searched),
-                None => break,
-            }
-        }
-        paths.sort();
-        paths.dedup();
-        paths
-    }
-
     /// Rebuilds for the changed `paths` (see [`rebuild`]) and shows the result, handing its
     /// search index to the search thread if it is good. A panic is reported, and drops the
     /// session so that the next change runs in full.
     fn rebuild_and_show(&mut self, paths: &[PathBuf]) -> Result<(), EnvError> {
-        let started = Instant::now();
+        let began = Instant::now();
         let rebuilt = guarded(|| {
             panic_if_marked(self.panic_marker.as_deref(), paths);
             rebuild(&mut self.session, self.root, &self.overrides, paths)
@@ -396,13 +300,14 @@ impl Rebuilder<'_> {
                 return Ok(());
             }
         };
+        self.last_read.record(began, paths, full);
         let search = update.search.take();
         let files = update.files.len() + update.removed.len();
         if show(&self.preview, update, full) {
             eprintln!(
                 "{} {files} files in {} ms",
                 if full { "rebuilt" } else { "updated" },
-                started.elapsed().as_millis()
+                began.elapsed().as_millis()
             );
             if let Some(job) = search {
                 let _ = self.search_jobs.send(job);
