@@ -66,10 +66,14 @@ impl Memberships<'_> {
         (&self.terms, self.draft) != (&new.terms, new.draft)
     }
 
-    /// Whether it changes what sitemaps and redirects show (tags included: a tag's address
-    /// from before accents were folded is a redirect).
+    /// Whether it changes what sitemaps and redirects show: addresses, dates, aliases, and the
+    /// tags with an address from before accents were folded (each one a redirect).
     fn addresses_change(&self, new: &Memberships) -> bool {
-        (&self.address, self.draft, self.terms.tags) != (&new.address, new.draft, new.terms.tags)
+        fn legacy<'m>(m: &Memberships<'m>) -> Vec<&'m str> {
+            let tags = m.terms.tags.iter();
+            tags.filter_map(|t| t.legacy_slug.as_deref()).collect()
+        }
+        (&self.address, self.draft) != (&new.address, new.draft) || legacy(self) != legacy(new)
     }
 
     /// Adds these terms and section to `touched`.
