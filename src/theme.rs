@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, EnvError, display_path};
 use crate::paths;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use walkdir::WalkDir;
 
@@ -47,6 +47,8 @@ const SITE_FILE_TEMPLATES: &[(&str, &[u8])] = built_in![
 /// files are layered instead: a site's `i18n/fr.yaml` may change a single string.
 pub struct Theme {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The paths of `files` the site's own theme folder wrote (others are built in).
+    own: BTreeSet<String>,
     site_strings: BTreeMap<String, Vec<u8>>,
 }
 
@@ -54,6 +56,7 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, EnvError> {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut site_strings = BTreeMap::new();
+        let mut own = BTreeSet::new();
         for (path, bytes) in SITE_FILE_TEMPLATES {
             files.insert(path.to_string(), bytes.to_vec());
         }
@@ -100,6 +103,7 @@ impl Theme {
                     if relative.starts_with("i18n/") {
                         site_strings.insert(relative, bytes);
                     } else {
+                        own.insert(relative.clone());
                         files.insert(relative, bytes);
                     }
                 }
@@ -107,8 +111,14 @@ impl Theme {
         }
         Ok(Theme {
             files,
+            own,
             site_strings,
         })
+    }
+
+    /// Whether the file at `path` (`templates/sitemap.xml`) is the built-in one.
+    pub fn is_built_in(&self, path: &str) -> bool {
+        !self.own.contains(path)
     }
 
     pub fn templates(&self) -> impl Iterator<Item = (&str, Result<&str, Diagnostic>)> {

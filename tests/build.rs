@@ -443,3 +443,34 @@ fn an_accented_tag_keeps_its_old_address_as_a_redirect() {
     // A tag whose address did not change is a tag page, not a redirect.
     assert!(!site.read("en/tags/مدارس/index.html").contains("http-equiv"));
 }
+
+#[test]
+fn the_built_in_sitemap_is_its_template_byte_for_byte() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/practices/peace.md",
+        &site
+            .source("content/practices/peace.md")
+            .replace("title: ", "title: A & <b> \"q\" "),
+    );
+    site.build_ok();
+    let written: Vec<String> = ["en/sitemap.xml", "fr/sitemap.xml"]
+        .iter()
+        .map(|path| site.read(path))
+        .collect();
+    // The same template, as a site's own file, goes through Tera.
+    let template =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/sitemap.xml");
+    site.write(
+        "themes/default/templates/sitemap.xml",
+        &std::fs::read_to_string(template).unwrap(),
+    );
+    site.build_ok();
+    for (path, written) in ["en/sitemap.xml", "fr/sitemap.xml"].iter().zip(written) {
+        assert!(
+            written.contains("<xhtml:link rel=\"alternate\""),
+            "{written}"
+        );
+        assert_eq!(site.read(path), written, "{path}");
+    }
+}

@@ -263,7 +263,11 @@ impl<'a> Renderer<'a> {
         let mut problems: Vec<Diagnostic> = rendered.into_iter().flatten().collect();
         let mut files = self.site_wide_files(theme, &mut problems);
         files.extend(self.assets(assets));
-        for file in files.into_iter().map(Ok).chain(self.feeds_and_sitemaps()) {
+        for file in files
+            .into_iter()
+            .map(Ok)
+            .chain(self.feeds_and_sitemaps(theme))
+        {
             match file {
                 Ok(file) => sink.put(file)?,
                 Err(problem) => problems.push(problem),

@@ -144,9 +144,9 @@ impl Renderer<'_> {
     }
 
     /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates.
-    pub fn feeds_and_sitemaps(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    pub fn feeds_and_sitemaps(&self, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>> {
         let mut files = self.feeds();
-        files.extend(self.sitemaps());
+        files.extend(self.sitemaps(theme));
         files
     }
 
@@ -180,7 +180,11 @@ impl Renderer<'_> {
     }
 
     /// A sitemap per language with hreflang alternates, and their index.
-    fn sitemaps(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    /// The built-in `sitemap.xml` is written directly (the same bytes as its template, which
+    /// a test checks): through Tera it costs ~25,000 instructions a page, which a preview
+    /// edit adding a page would pay for every page of the site.
+    fn sitemaps(&self, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>> {
+        let built_in = theme.is_built_in("templates/sitemap.xml");
         let site = self.site;
         let config = &site.config;
         let mut files: Vec<_> = config
@@ -204,12 +208,17 @@ impl Renderer<'_> {
                         }
                     })
                     .collect();
-                self.site_file(
-                    "sitemap.xml",
-                    &SitemapContext { urls },
-                    format!("{}/sitemap.xml", language.code),
-                    "generated sitemap",
-                )
+                let context = SitemapContext { urls };
+                let path = format!("{}/sitemap.xml", language.code);
+                if built_in {
+                    Ok(OutputFile {
+                        path,
+                        contents: Contents::Bytes(built_in_sitemap(&context).into_bytes()),
+                        source: "generated sitemap".into(),
+                    })
+                } else {
+                    self.site_file("sitemap.xml", &context, path, "generated sitemap")
+                }
             })
             .collect();
         let sitemaps = config.languages.iter();
@@ -289,6 +298,31 @@ impl Renderer<'_> {
         }
         files
     }
+}
+
+/// What the built-in `themes/default/templates/sitemap.xml` makes of `context`, byte for byte.
+fn built_in_sitemap(context: &SitemapContext) -> String {
+    use std::fmt::Write;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for url in &context.urls {
+        let _ = write!(xml, "<url><loc>{}</loc>", escape_html(&url.loc));
+        if let Some(day) = &url.lastmod {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", escape_html(day));
+        }
+        for alternate in &url.alternates {
+            let _ = write!(
+                xml,
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape_html(&alternate.lang),
+                escape_html(&alternate.url)
+            );
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
 }
 
 /// An asset as an output file: its sanitised bytes, or a copy of the file.

@@ -270,7 +270,7 @@ pub fn render(
         }
         _ => (
             renderer.site_wide_files(theme, &mut problems),
-            renderer.feeds_and_sitemaps(),
+            renderer.feeds_and_sitemaps(theme),
         ),
     };
     if matches!(scope, Scope::Full) {
