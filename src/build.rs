@@ -95,11 +95,17 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let progress = progress_line(options.progress);
     progress.set_message("reading content");
     let mut diagnostics = Diagnostics::default();
-    let (tree, problems) = load::load(&options.root)?;
+    let (mut tree, problems) = load::load(&options.root)?;
     diagnostics.extend(problems);
     let mut counter = PageCounter::default();
     let mut search_seconds = 0.0;
-    if let Some(prepared) = prepare(&options.root, &tree, &options.overrides, &mut diagnostics)? {
+    let prepared = prepare(
+        &options.root,
+        &mut tree,
+        &options.overrides,
+        &mut diagnostics,
+    )?;
+    if let Some(prepared) = prepared {
         counter.languages = prepared
             .site
             .config
@@ -378,27 +384,109 @@ pub struct Setup {
     pub theme: Theme,
     pub tera: tera::Tera,
     pub strings: Strings,
+    pub trees: Trees,
 }
 
-/// Configuration, regions, theme, strings and templates; `None` when a problem stops the run.
+/// The trees a site's files come from — its own and, for a mirror, its upstream's — and
+/// the language of each one's files without a language suffix.
+pub struct Trees {
+    own_language: String,
+    /// The upstream's folder (`global/`) and its source language.
+    upstream: Option<(String, String)>,
+}
+
+impl Trees {
+    /// The tree of the file at `path` (relative to the root).
+    pub fn of(&self, path: &str) -> parse::Tree<'_> {
+        match &self.upstream {
+            Some((prefix, language)) if path.starts_with(prefix.as_str()) => parse::Tree {
+                prefix,
+                source_language: language,
+                upstream: true,
+            },
+            _ => parse::Tree {
+                prefix: "",
+                source_language: &self.own_language,
+                upstream: false,
+            },
+        }
+    }
+}
+
+/// A mirror's upstream read into `tree`: its Markdown and data files before the mirror's
+/// own (which win: `resolve` keeps the mirror's page for a page and language both have), its
+/// bundle files where the mirror has none at the same path. The upstream's source language,
+/// or `None` when it cannot be read (a problem says why).
+fn add_upstream(
+    root: &Path,
+    config: &Config,
+    tree: &mut SourceTree,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<(String, String)>, EnvError> {
+    let Some(folder) = &config.upstream else {
+        return Ok(None);
+    };
+    let prefix = format!("{folder}/");
+    if !root.join(folder).join("content").is_dir() {
+        let line = tree
+            .config
+            .as_ref()
+            .and_then(|c| yaml_key_line(&c.text, "upstream"))
+            .map_or(0, |(i, _)| i + 1);
+        diagnostics.push(
+            Diagnostic::error("site.yaml", line, format!("upstream: {folder}/content/ does not exist"))
+                .with_hint("fetch the global site: `git submodule update --init` (or `git submodule add URL global`)"),
+        );
+        return Ok(None);
+    }
+    let (upstream, problems) = load::load_tree(root, &prefix)?;
+    diagnostics.extend(problems);
+    let language = upstream
+        .config
+        .as_ref()
+        .and_then(|c| Config::source_language_of(&c.text))
+        .unwrap_or_else(|| config.default_language.clone());
+    let own_assets: std::collections::HashSet<String> =
+        tree.assets.iter().map(|a| a.content_path.clone()).collect();
+    let mut markdown = upstream.markdown;
+    markdown.append(&mut tree.markdown);
+    tree.markdown = markdown;
+    let mut data = upstream.data;
+    data.append(&mut tree.data);
+    tree.data = data;
+    tree.assets.extend(
+        upstream
+            .assets
+            .into_iter()
+            .filter(|a| !own_assets.contains(&a.content_path)),
+    );
+    Ok(Some((prefix, language)))
+}
+
+/// Configuration, the upstream (read into `tree`), regions, theme, strings and templates;
+/// `None` when a problem stops the run.
 pub fn setup(
     root: &Path,
-    tree: &SourceTree,
+    tree: &mut SourceTree,
     overrides: &Overrides,
     diagnostics: &mut Diagnostics,
 ) -> Result<Option<Setup>, EnvError> {
-    let Some(config_file) = &tree.config else {
+    let Some(config_text) = tree.config.as_ref().map(|c| c.text.clone()) else {
         return Ok(None);
     };
-    let config = match Config::parse(&config_file.text, overrides) {
+    let config = match Config::parse(&config_text, overrides) {
         Ok(c) => c,
         Err(d) => {
             diagnostics.push(d);
             return Ok(None);
         }
     };
+    let trees = Trees {
+        own_language: config.source_language.clone(),
+        upstream: add_upstream(root, &config, tree, diagnostics)?,
+    };
     if config.allow_raw_html {
-        let line = yaml_key_line(&config_file.text, "allow_raw_html").map_or(0, |(i, _)| i + 1);
+        let line = yaml_key_line(&config_text, "allow_raw_html").map_or(0, |(i, _)| i + 1);
         diagnostics.push(
             Diagnostic::warning(
                 "site.yaml",
@@ -425,6 +513,7 @@ pub fn setup(
             theme,
             tera,
             strings,
+            trees,
         })),
         Err(problems) => {
             diagnostics.extend(problems);
@@ -436,14 +525,14 @@ pub fn setup(
 /// Setup, parse and resolve; `None` when a problem stops the run early.
 fn prepare(
     root: &Path,
-    tree: &SourceTree,
+    tree: &mut SourceTree,
     overrides: &Overrides,
     diagnostics: &mut Diagnostics,
 ) -> Result<Option<Prepared>, EnvError> {
     let Some(setup) = setup(root, tree, overrides, diagnostics)? else {
         return Ok(None);
     };
-    let pages = parse_all(tree, &setup.config, diagnostics)
+    let pages = parse_all(tree, &setup, diagnostics)
         .into_iter()
         .map(std::sync::Arc::new)
         .collect();
@@ -457,21 +546,27 @@ fn prepare(
     }))
 }
 
-/// Pages in a language the site does not publish are left out (a mirror's `--lang`).
+/// Pages in a language the site does not publish are left out (a mirror's `--lang`), unless
+/// other languages may fall back to them: those in the default language, and sources.
 pub fn is_published(page: &Page, config: &Config) -> bool {
-    config.publishes(&page.lang) || page.lang == config.default_language
+    config.publishes(&page.lang) || page.lang == config.default_language || page.original
 }
 
-fn parse_all(tree: &SourceTree, config: &Config, diagnostics: &mut Diagnostics) -> Vec<Page> {
+/// Parses one Markdown file of the site, as a file of the tree it comes from.
+pub fn parse_file(file: &load::SourceFile, setup: &Setup) -> (Option<Page>, Vec<Diagnostic>) {
+    parse::parse(file, setup.trees.of(&file.path))
+}
+
+fn parse_all(tree: &SourceTree, setup: &Setup, diagnostics: &mut Diagnostics) -> Vec<Page> {
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = tree
         .markdown
         .par_iter()
-        .map(|file| parse::parse(file, &config.default_language))
+        .map(|file| parse_file(file, setup))
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, problems) in parsed {
         diagnostics.extend(problems);
-        if let Some(page) = page.filter(|p| is_published(p, config)) {
+        if let Some(page) = page.filter(|p| is_published(p, &setup.config)) {
             pages.push(page);
         }
     }

@@ -33,6 +33,21 @@ struct RawConfig {
     paginate: usize,
     #[serde(default)]
     allow_raw_html: bool,
+    #[serde(default)]
+    source_language: Option<String>,
+    #[serde(default)]
+    upstream: Option<String>,
+    #[serde(default)]
+    upstream_url: Option<String>,
+    #[serde(default)]
+    menu: Vec<RawMenuItem>,
+}
+
+/// An entry of `menu:` as written: `{ page: "@/about-maroc.md" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMenuItem {
+    page: String,
 }
 
 fn default_language() -> String {
@@ -72,6 +87,27 @@ pub struct Config {
     pub paginate: usize,
     pub allow_raw_html: bool,
     pub drafts: bool,
+    /// The language of files without a language suffix (`name.md`): `source_language`, else
+    /// the default language.
+    pub source_language: String,
+    /// A mirror's upstream: another site root, a folder inside this one (`global`).
+    pub upstream: Option<String>,
+    /// Where the upstream site is published, without a trailing `/`
+    /// (`https://example.org/aspnet`): pages shown unchanged from upstream name their page
+    /// there as canonical.
+    pub upstream_url: Option<String>,
+    /// Pages added to the main menu, by key (`about-maroc` for `@/about-maroc.md`), with the
+    /// line of `site.yaml` naming each.
+    pub menu: Vec<MenuPage>,
+}
+
+/// A page `menu:` adds to the main menu.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MenuPage {
+    /// The page's key: `about-maroc`, `guides/national/_index`.
+    pub key: String,
+    /// The line of `site.yaml` naming it.
+    pub line: usize,
 }
 
 /// What the command line may override.
@@ -137,6 +173,21 @@ impl Config {
             languages.retain(|l| wanted.contains(&l.code));
         }
         languages.sort_by_key(|l| l.code != default_language);
+        let source_language = match &raw.source_language {
+            Some(written) => language_code(text, written, "source_language")?,
+            None => default_language.clone(),
+        };
+        let upstream = raw
+            .upstream
+            .as_deref()
+            .map(|u| upstream_folder(text, u))
+            .transpose()?;
+        let upstream_url = raw
+            .upstream_url
+            .as_deref()
+            .map(|u| upstream_url(text, u))
+            .transpose()?;
+        let menu = menu_pages(text, &raw.menu)?;
         if raw.paginate == 0 {
             return Err(Diagnostic::error(
                 FILE,
@@ -155,7 +206,28 @@ impl Config {
             paginate: raw.paginate,
             allow_raw_html: raw.allow_raw_html,
             drafts: overrides.drafts,
+            source_language,
+            upstream,
+            upstream_url,
+            menu,
         })
+    }
+
+    /// The language of unsuffixed files of the site whose `site.yaml` is `text`
+    /// (`source_language`, else `default_language`, else English), read leniently: a mirror
+    /// needs only this of its upstream's configuration. `None` if it is not readable.
+    pub fn source_language_of(text: &str) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Languages {
+            source_language: Option<String>,
+            default_language: Option<String>,
+        }
+        let written: Languages = serde_yaml::from_str(text).ok()?;
+        let code = written
+            .source_language
+            .or(written.default_language)
+            .unwrap_or_else(default_language);
+        paths::language_code(&code).ok()
     }
 
     /// Whether pages in the default language are published (a mirror may leave it out).
@@ -173,10 +245,90 @@ impl Config {
         )
     }
 
+    /// The address of a site-absolute path on the upstream site (`upstream_url`), if known.
+    pub fn upstream_link(&self, path: &str) -> Option<String> {
+        let url = self.upstream_url.as_ref()?;
+        Some(format!(
+            "{url}/{}",
+            paths::url_encode(path.trim_start_matches('/'))
+        ))
+    }
+
     /// A full URL, for feeds and the sitemap.
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.origin, self.link(path))
     }
+}
+
+/// `upstream:`: a folder inside the root (`global`, a git submodule), written with `/`.
+fn upstream_folder(text: &str, written: &str) -> Result<String, Diagnostic> {
+    let folder = written.trim().trim_end_matches('/');
+    let bad = folder.is_empty()
+        || folder.starts_with('/')
+        || folder.contains('\\')
+        || folder.contains(':')
+        || folder.chars().any(char::is_control)
+        || folder
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
+    if bad {
+        return Err(Diagnostic::error(
+            FILE,
+            line_of_key(text, "upstream"),
+            format!(
+                "upstream: \"{}\" is not a folder inside the site root",
+                written.escape_debug()
+            ),
+        )
+        .with_hint("add the global site as a git submodule (`git submodule add URL global`) and write `upstream: global`"));
+    }
+    Ok(folder.to_string())
+}
+
+/// `upstream_url:`: a web address like `base_url`, kept without its trailing `/`.
+fn upstream_url(text: &str, written: &str) -> Result<String, Diagnostic> {
+    let (origin, path) = split_base_url(written).map_err(|bad| {
+        Diagnostic::error(
+            FILE,
+            line_of_key(text, "upstream_url"),
+            format!("upstream_url: \"{}\": {bad}", written.escape_debug()),
+        )
+        .with_hint("where the global site is published, e.g. https://example.org/aspnet/")
+    })?;
+    Ok(format!("{origin}{}", path.trim_end_matches('/')))
+}
+
+/// `menu:` entries as page keys: each names a page as internal links do (`@/about.md`).
+fn menu_pages(text: &str, items: &[RawMenuItem]) -> Result<Vec<MenuPage>, Diagnostic> {
+    let mut pages = Vec::new();
+    for item in items {
+        let line = text
+            .lines()
+            .position(|l| l.contains(&item.page))
+            .map_or_else(|| line_of_key(text, "menu"), |i| i + 1);
+        let key = item
+            .page
+            .strip_prefix("@/")
+            .filter(|p| p.ends_with(".md"))
+            .map(paths::page_key)
+            .filter(|k| paths::relative(k).is_ok());
+        let Some(key) = key else {
+            return Err(Diagnostic::error(
+                FILE,
+                line,
+                format!(
+                    "menu: \"{}\" does not name a page",
+                    item.page.escape_debug()
+                ),
+            )
+            .with_hint("name a page as links do: `- page: \"@/about-maroc.md\"`"));
+        };
+        pages.push(MenuPage {
+            key: key.to_string(),
+            line,
+        });
+    }
+    Ok(pages)
 }
 
 /// The theme's name becomes a folder: one safe path segment.

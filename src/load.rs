@@ -68,23 +68,34 @@ pub struct SourceTree {
     pub assets: Vec<Asset>,
 }
 
+/// The site at `root`: its `site.yaml`, `content/` and `static/`.
 pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
+    load_tree(root, "")
+}
+
+/// The site whose root is `prefix` (`global/`, or empty for the site itself) under `root`,
+/// with every path relative to `root` (`global/content/practices/x.md`): a mirror's upstream
+/// is read with this, so its problems name the file in the tree it came from. An upstream's
+/// `static/` is not read: site-wide files are the mirror's own.
+pub fn load_tree(root: &Path, prefix: &str) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     let mut tree = SourceTree::default();
     let mut problems = Vec::new();
-    let config_path = root.join("site.yaml");
+    let site_root = root.join(prefix);
+    let config_path = site_root.join("site.yaml");
+    let config_shown = format!("{prefix}site.yaml");
     if is_symlink(&config_path) {
-        problems.push(symlink_problem("site.yaml"));
+        problems.push(symlink_problem(&config_shown));
     } else {
         match read_text(root, &config_path) {
             Ok(Some(file)) => tree.config = Some(file),
             Ok(None) => problems.push(
-                Diagnostic::error("site.yaml", 0, "no site.yaml at the site root")
+                Diagnostic::error(&config_shown, 0, "no site.yaml at the site root")
                     .with_hint("run the command in the site's folder, or pass --root DIR"),
             ),
             Err(d) => problems.push(d),
         }
     }
-    let content = root.join("content");
+    let content = site_root.join("content");
     if !content.is_dir() || is_symlink(&content) {
         return Err(EnvError::new(
             content,
@@ -92,16 +103,12 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
         ));
     }
     let files = walk(root, &content, &mut problems)?;
-    let sorted = sort_content(&files, &mut problems);
+    let content_shown = Path::new(prefix).join("content");
+    let sorted = sort_content(&files, &content_shown, &mut problems);
     let (markdown_paths, data_paths, assets) = (sorted.markdown, sorted.data, sorted.assets);
-    tree.assets = publishable(root, Path::new("content"), assets, false, &mut problems);
-    let static_dir = root.join("static");
-    if is_symlink(&static_dir) {
-        problems.push(symlink_problem("static"));
-    } else if static_dir.is_dir() {
-        let statics = walk(root, &static_dir, &mut problems)?;
-        let statics = publishable(root, Path::new("static"), statics, true, &mut problems);
-        tree.assets.extend(statics);
+    tree.assets = publishable(root, &content_shown, assets, false, &mut problems);
+    if prefix.is_empty() {
+        tree.assets.extend(site_wide_files(root, &mut problems)?);
     }
     let read_all = |paths: Vec<PathBuf>| -> Vec<Result<Option<SourceFile>, Diagnostic>> {
         paths.par_iter().map(|p| read_text(root, p)).collect()
@@ -121,6 +128,26 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     Ok((tree, problems))
 }
 
+/// The publishable files of `static/` under `root`.
+fn site_wide_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Result<Vec<Asset>, EnvError> {
+    let static_dir = root.join("static");
+    if is_symlink(&static_dir) {
+        problems.push(symlink_problem("static"));
+        return Ok(Vec::new());
+    }
+    if !static_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let statics = walk(root, &static_dir, problems)?;
+    Ok(publishable(
+        root,
+        Path::new("static"),
+        statics,
+        true,
+        problems,
+    ))
+}
+
 /// The files under `content/`, by what the build does with them.
 #[derive(Default)]
 struct ContentFiles {
@@ -132,7 +159,11 @@ struct ContentFiles {
 
 /// Sorts the files found under `content/`: Markdown, `_data/*.yaml`, and the files of page
 /// bundles (folders with an `index.md`); anything else is a problem.
-fn sort_content(files: &[(PathBuf, PathBuf)], problems: &mut Vec<Diagnostic>) -> ContentFiles {
+fn sort_content(
+    files: &[(PathBuf, PathBuf)],
+    content_shown: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> ContentFiles {
     let name_of = |relative: &Path| {
         relative
             .file_name()
@@ -151,7 +182,7 @@ fn sort_content(files: &[(PathBuf, PathBuf)], problems: &mut Vec<Diagnostic>) ->
     let mut sorted = ContentFiles::default();
     for (relative, path) in files {
         let name = name_of(relative);
-        let shown = display_path(&Path::new("content").join(relative));
+        let shown = display_path(&content_shown.join(relative));
         if relative.starts_with("_data") {
             if name.ends_with(".yaml") || name.ends_with(".yml") {
                 sorted.data.push(path.clone());

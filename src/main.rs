@@ -54,6 +54,12 @@ enum Command {
         port: u16,
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Preview only these languages (comma-separated codes).
+        #[arg(long, value_delimiter = ',')]
+        lang: Option<Vec<String>>,
+        /// Preview drafts too.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Search the index of the last build.
     Search {
@@ -124,6 +130,12 @@ enum Command {
         /// Also write a standalone HTML report with a coverage chart per language.
         #[arg(long)]
         html: Option<PathBuf>,
+        /// Show what changed in the source of this translation since the version it follows.
+        #[arg(long, value_name = "PATH", conflicts_with_all = ["done", "json", "html"])]
+        diff: Option<PathBuf>,
+        /// Record that this translation now follows the current source.
+        #[arg(long, value_name = "PATH", conflicts_with_all = ["json", "html"])]
+        done: Option<PathBuf>,
     },
 }
 
@@ -187,11 +199,35 @@ fn main() -> ExitCode {
             file,
             dry_run,
         } => import(&root, directory, &file, dry_run),
-        Command::Serve { root, port, bind } => {
-            let options = aspnet_kb::serve::ServeOptions { root, bind, port };
+        Command::Serve {
+            root,
+            port,
+            bind,
+            lang,
+            drafts,
+        } => {
+            let options = aspnet_kb::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                languages: lang,
+                drafts,
+            };
             exit_on_env_error(aspnet_kb::serve::serve(&options).map(|()| ExitCode::SUCCESS))
         }
-        Command::Translations { root, json, html } => translations(&root, json, html.as_deref()),
+        Command::Translations {
+            root,
+            diff: Some(path),
+            ..
+        } => translation_diff(&root, &path),
+        Command::Translations {
+            root,
+            done: Some(path),
+            ..
+        } => translation_done(&root, &path),
+        Command::Translations {
+            root, json, html, ..
+        } => translations(&root, json, html.as_deref()),
         Command::Build {
             root,
             output,
@@ -398,6 +434,49 @@ fn import(root: &Path, what: ImportWhat, file: &Path, dry_run: bool) -> ExitCode
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `translations --diff PATH`: prints what changed in the source since the translation's
+/// version (nothing when it is current).
+fn translation_diff(root: &Path, path: &Path) -> ExitCode {
+    match translations::diff(root, path) {
+        Ok(Ok(diff)) if diff.is_empty() => {
+            eprintln!("{}: follows the current source", path.display());
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(diff)) => {
+            print!("{diff}");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(problems)) => report_problems(&problems),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `translations --done PATH`: records the source's current version in the translation.
+fn translation_done(root: &Path, path: &Path) -> ExitCode {
+    match translations::done(root, path) {
+        Ok(Ok(version)) => {
+            eprintln!("{}: source_version: {version}", path.display());
+            ExitCode::SUCCESS
+        }
+        Ok(Err(problems)) => report_problems(&problems),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints problems that stopped a command; exit 1.
+fn report_problems(problems: &[aspnet_kb::diagnostic::Diagnostic]) -> ExitCode {
+    for d in problems {
+        eprintln!("{d}");
+    }
+    ExitCode::from(1)
 }
 
 fn translations(root: &Path, json: bool, html: Option<&Path>) -> ExitCode {

@@ -279,14 +279,6 @@ pub fn plain_text(markdown: &str) -> String {
     text
 }
 
-/// The key of the page an internal link's target names: `practices/x.md`,
-/// `practices/x/index.md` and `practices/x` → `practices/x`; `index.md` → `_index`.
-pub fn link_key(target: &str) -> &str {
-    let key = target.trim_start_matches('/').trim_end_matches(".md");
-    let key = key.strip_suffix("/index").unwrap_or(key);
-    if key == "index" { "_index" } else { key }
-}
-
 /// The keys a body links to with `@/…`, found in its text (a mention inside code counts
 /// too: this serves to tell which pages may show another, where more is harmless).
 pub fn linked_keys(body: &str) -> Vec<String> {
@@ -297,7 +289,7 @@ pub fn linked_keys(body: &str) -> Vec<String> {
             let end = rest
                 .find(|c: char| c.is_whitespace() || ")]>\"'#?".contains(c))
                 .unwrap_or(rest.len());
-            link_key(&rest[..end]).to_string()
+            paths::page_key(&rest[..end]).to_string()
         })
         .collect();
     keys.sort();

@@ -25,9 +25,44 @@ pub const LEVELS: [&str; 5] = [
     "teacher-training",
 ];
 
-const COMMON_KEYS: [&str; 10] = [
-    "title", "summary", "date", "updated", "slug", "draft", "weight", "tags", "aliases", "template",
+const COMMON_KEYS: [&str; 11] = [
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "slug",
+    "draft",
+    "weight",
+    "tags",
+    "aliases",
+    "template",
+    "source_version",
 ];
+
+/// The keys a translation sets for itself (with its body): its prose and what is per
+/// language. Every other key is data, which a translation inherits from its source.
+pub const TRANSLATED_KEYS: [&str; 8] = [
+    "title",
+    "summary",
+    "tags",
+    "image_alt",
+    "slug",
+    "aliases",
+    "draft",
+    "source_version",
+];
+
+/// The tree a source file belongs to: the site's own `content/`, or its upstream's (a
+/// mirror's global site), with the language of its files without a language suffix.
+#[derive(Debug, Clone, Copy)]
+pub struct Tree<'a> {
+    /// The tree's root relative to the site root, ending in `/` (`global/`), or empty.
+    pub prefix: &'a str,
+    /// The language of `name.md` files in this tree.
+    pub source_language: &'a str,
+    /// Whether it is the upstream of a mirror.
+    pub upstream: bool,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Practice {
@@ -171,6 +206,11 @@ pub struct Page {
     /// The same for every translation of a page: `practices/x`, `practices/_index`, `_index`.
     pub key: String,
     pub lang: String,
+    /// Written in its tree's source language (`name.md`, no language suffix): the source
+    /// that translations of the page inherit their data from.
+    pub original: bool,
+    /// Read from a mirror's upstream tree.
+    pub from_upstream: bool,
     /// Folder inside `content/` (`practices`, `guides/national-coordinators`, `` for the root).
     pub dir: String,
     /// Set for `index.md` page bundles: the folder holding the page and its files.
@@ -194,6 +234,19 @@ pub struct Page {
     /// A section index the site did not write (`content/themes/_index.md` missing): its title
     /// comes from the theme's UI strings.
     pub generated: bool,
+    /// `source_version:` of a translation: the [`prose_version`] of the source it follows.
+    pub source_version: Option<String>,
+    /// Of a page not written in its tree's source language: the data keys its front matter
+    /// names (it inherits the others from its source).
+    pub named_data: Vec<String>,
+    /// Of a page not written in its tree's source language: the required data keys it lacks,
+    /// an error only if it has no source to inherit them from.
+    pub missing_data: Vec<String>,
+    /// Set by `resolve` on a translation: the source file it inherits its data from.
+    pub translation_of: Option<String>,
+    /// Set by `resolve` on a translation whose `source_version` is not its source's current
+    /// [`prose_version`].
+    pub outdated: bool,
     front_matter: String,
     front_matter_line: usize,
 }
@@ -204,6 +257,8 @@ struct Origin {
     source: String,
     key: String,
     lang: String,
+    original: bool,
+    from_upstream: bool,
     dir: String,
     bundle: Option<String>,
     kind: Kind,
@@ -216,6 +271,8 @@ impl Page {
             source: origin.source,
             key: origin.key,
             lang: origin.lang,
+            original: origin.original,
+            from_upstream: origin.from_upstream,
             dir: origin.dir,
             bundle: origin.bundle,
             kind: origin.kind,
@@ -233,6 +290,11 @@ impl Page {
             links: Vec::new(),
             body_line: 1,
             generated: false,
+            source_version: None,
+            named_data: Vec::new(),
+            missing_data: Vec::new(),
+            translation_of: None,
+            outdated: false,
             front_matter: String::new(),
             front_matter_line: 1,
         }
@@ -252,6 +314,8 @@ impl Page {
                 source: format!("content/{key}.md"),
                 key,
                 lang: lang.to_string(),
+                original: true,
+                from_upstream: false,
                 dir: dir.to_string(),
                 bundle: None,
                 kind: if dir.is_empty() {
@@ -318,22 +382,25 @@ impl Page {
     }
 }
 
-/// Splits `name.fr.md` into (`name`, Some(`fr`)); a suffix must look like a language code.
-fn split_language(stem: &str) -> (&str, Option<&str>) {
+/// Splits `name.fr.md` into (`name`, Some(`fr`)); a suffix must look like a language code
+/// (`pt-BR` and `pt-br` are one language, lower case as in URLs).
+fn split_language(stem: &str) -> (&str, Option<String>) {
     if let Some((name, lang)) = stem.rsplit_once('.') {
-        let looks_like_code = (2..=3).contains(&lang.split('-').next().unwrap_or("").len())
-            && lang.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        let primary = lang.split('-').next().unwrap_or("");
+        let looks_like_code = (2..=3).contains(&primary.len())
+            && primary.chars().all(|c| c.is_ascii_lowercase())
+            && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if looks_like_code && !name.is_empty() {
-            return (name, Some(lang));
+            return (name, Some(lang.to_ascii_lowercase()));
         }
     }
     (stem, None)
 }
 
-/// Parses one source; `None` with problems when it cannot be used at all.
-pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Diagnostic>) {
+/// Parses one source of `tree`; `None` with problems when it cannot be used at all.
+pub fn parse(file: &SourceFile, tree: Tree) -> (Option<Page>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let Some(origin) = origin(file, default_language, &mut problems) else {
+    let Some(origin) = origin(file, tree, &mut problems) else {
         return (None, problems);
     };
     let Some((front_matter, body, body_line)) =
@@ -358,12 +425,9 @@ pub fn parse(file: &SourceFile, default_language: &str) -> (Option<Page>, Vec<Di
 
 /// Where a file's page comes from: its key, language, folder and bundle, from its path
 /// (which must be able to become an address).
-fn origin(
-    file: &SourceFile,
-    default_language: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<Origin> {
-    let content_path = file.path.strip_prefix("content/").unwrap_or(&file.path);
+fn origin(file: &SourceFile, tree: Tree, problems: &mut Vec<Diagnostic>) -> Option<Origin> {
+    let in_tree = file.path.strip_prefix(tree.prefix).unwrap_or(&file.path);
+    let content_path = in_tree.strip_prefix("content/").unwrap_or(in_tree);
     if let Err(why) = paths::relative(content_path) {
         problems.push(
             Diagnostic::error(
@@ -391,7 +455,9 @@ fn origin(
     Some(Origin {
         source: file.path.clone(),
         key,
-        lang: lang.unwrap_or(default_language).to_string(),
+        original: lang.is_none(),
+        lang: lang.unwrap_or_else(|| tree.source_language.to_string()),
+        from_upstream: tree.upstream,
         dir: page_dir.to_string(),
         bundle,
         kind: Kind::Page,
@@ -438,6 +504,7 @@ fn with_front_matter(mut page: Page, mapping: &Mapping, problems: &mut Vec<Diagn
         page: &page,
         draft: mapping.get("draft") == Some(&Value::Bool(true)),
         problems: Vec::new(),
+        missing_data: Vec::new(),
     };
     let kind = fields.kind();
     fields.warn_unknown_keys(kind_keys(&kind));
@@ -461,7 +528,13 @@ fn with_front_matter(mut page: Page, mapping: &Mapping, problems: &mut Vec<Diagn
     let tags = fields.tags();
     let aliases = fields.aliases();
     let template = fields.opt_string("template");
+    let source_version = fields.opt_string("source_version");
     problems.append(&mut fields.problems);
+    page.missing_data = std::mem::take(&mut fields.missing_data);
+    if !page.original {
+        page.named_data = named_data(mapping);
+    }
+    page.source_version = source_version;
     let default_slug = page.key.rsplit('/').next().unwrap_or("").to_string();
     page.kind = kind;
     page.title = title;
@@ -475,6 +548,16 @@ fn with_front_matter(mut page: Page, mapping: &Mapping, problems: &mut Vec<Diagn
     page.aliases = aliases;
     page.template = template;
     page
+}
+
+/// The data keys (those not in [`TRANSLATED_KEYS`]) `mapping` names.
+fn named_data(mapping: &Mapping) -> Vec<String> {
+    mapping
+        .keys()
+        .filter_map(Value::as_str)
+        .filter(|key| !TRANSLATED_KEYS.contains(key))
+        .map(str::to_string)
+        .collect()
 }
 
 /// A member page's keys; the first six are required.
@@ -558,6 +641,12 @@ pub fn split_front_matter<'a>(
     None
 }
 
+/// The error for a required `key` that a page's front matter lacks.
+pub fn missing_key(source: &str, key: &str) -> Diagnostic {
+    Diagnostic::error(source, 1, format!("missing required key `{key}`"))
+        .with_hint(format!("add a line `{key}: …` to the front matter"))
+}
+
 /// Typed access to front matter keys, recording a located problem for each bad value.
 struct Fields<'a> {
     map: &'a Mapping,
@@ -565,6 +654,9 @@ struct Fields<'a> {
     /// A draft may leave required values empty (a warning) until it is published.
     draft: bool,
     problems: Vec<Diagnostic>,
+    /// Required data keys a page not in its tree's source language lacks: it may inherit
+    /// them from its source, which only `resolve` knows.
+    missing_data: Vec<String>,
 }
 
 impl Fields<'_> {
@@ -573,14 +665,11 @@ impl Fields<'_> {
     }
 
     fn missing(&mut self, key: &str) {
-        self.problems.push(
-            Diagnostic::error(
-                &self.page.source,
-                1,
-                format!("missing required key `{key}`"),
-            )
-            .with_hint(format!("add a line `{key}: …` to the front matter")),
-        );
+        if !self.page.original && !TRANSLATED_KEYS.contains(&key) {
+            self.missing_data.push(key.to_string());
+            return;
+        }
+        self.problems.push(missing_key(&self.page.source, key));
     }
 
     /// A required value left empty: an error, or a warning in a draft.
@@ -857,7 +946,7 @@ impl Fields<'_> {
 
     fn practice(&mut self) -> Practice {
         Practice {
-            countries: self.required_list("countries"),
+            countries: country_codes(self.required_list("countries")),
             themes: self.required_list("themes"),
             levels: self.levels(false),
             sdg_targets: self.list("sdg_targets"),
@@ -876,7 +965,7 @@ impl Fields<'_> {
         Member {
             id: self.identifier("id"),
             name: self.required_string("name"),
-            country: self.required_string("country"),
+            country: self.required_string("country").to_ascii_lowercase(),
             city: self.required_string("city"),
             levels: self.levels(true),
             school_type,
@@ -891,7 +980,7 @@ impl Fields<'_> {
 
     fn coordinator(&mut self) -> Coordinator {
         Coordinator {
-            country: self.required_string("country"),
+            country: self.required_string("country").to_ascii_lowercase(),
             name: self.required_string("name"),
             organization: self.required_string("organization"),
             email: self.email("email"),
@@ -910,11 +999,7 @@ impl Fields<'_> {
                 Kind::Section
             };
         }
-        let content_path = page.source.strip_prefix("content/").unwrap_or(&page.source);
-        let section = content_path
-            .split('/')
-            .next()
-            .filter(|_| content_path.contains('/'));
+        let section = page.key.split_once('/').map(|(section, _)| section);
         match section {
             Some("practices") => Kind::Practice(Box::new(self.practice())),
             Some("themes") => Kind::Theme(ThemeArea {
@@ -947,6 +1032,15 @@ impl Fields<'_> {
     }
 }
 
+/// Country codes as URLs and the region table have them: ISO 3166-1 writes `KE`, pages may
+/// too.
+fn country_codes(written: Vec<String>) -> Vec<String> {
+    written
+        .into_iter()
+        .map(|code| code.to_ascii_lowercase())
+        .collect()
+}
+
 /// "did you mean `x`?" for the known word closest to a mistyped one.
 pub fn closest_hint(word: &str, known: &[&str]) -> String {
     let best = known
@@ -961,6 +1055,31 @@ pub fn closest_hint(word: &str, known: &[&str]) -> String {
     }
 }
 
+/// The version of a page's prose — its title, summary, picture description and body — as
+/// translations record it in `source_version:`: a data edit (a date, a country) leaves it
+/// as it was, so translations stay current. 16 hexadecimal digits of FNV-1a (stable across
+/// releases, unlike std's hasher).
+pub fn prose_version(page: &Page) -> String {
+    let image_alt = match &page.kind {
+        Kind::Practice(p) => p.image_alt.as_deref(),
+        _ => None,
+    };
+    let parts = [
+        page.title.as_str(),
+        page.summary.as_deref().unwrap_or(""),
+        image_alt.unwrap_or(""),
+        page.body.trim(),
+    ];
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
 /// What a page's translation key alone says of it.
 impl Page {
     /// Last part of the key (`practices/sandwatch` → `sandwatch`).
@@ -972,6 +1091,12 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ENGLISH: Tree = Tree {
+        prefix: "",
+        source_language: "en",
+        upstream: false,
+    };
 
     fn source(path: &str, text: &str) -> SourceFile {
         SourceFile {
@@ -987,7 +1112,7 @@ mod tests {
                 "content/practices/sandwatch/index.fr.md",
                 "---\ntitle: x\n---\n",
             ),
-            "en",
+            ENGLISH,
         );
         let page = page.unwrap();
         assert_eq!(
@@ -1002,7 +1127,7 @@ mod tests {
     fn yaml_error_line_is_the_file_line() {
         let (_, problems) = parse(
             &source("content/a.md", "---\ntitle: ok\nsummary: a: b\n---\n"),
-            "en",
+            ENGLISH,
         );
         assert_eq!(problems[0].line, 3, "{problems:?}");
     }
@@ -1014,7 +1139,7 @@ mod tests {
                 "content/a.md",
                 "---\ntitle: x\ntags: [Éducation, water, مدارس, हिन्दी, \"!\"]\n---\n",
             ),
-            "en",
+            ENGLISH,
         );
         let tags = page.map(|p| p.tags).unwrap_or_default();
         let slugs: Vec<(&str, Option<&str>)> = tags
@@ -1071,7 +1196,7 @@ mod tests {
     fn unknown_key_names_the_closest() {
         let (_, problems) = parse(
             &source("content/a.md", "---\ntitle: ok\nsumary: x\n---\n"),
-            "en",
+            ENGLISH,
         );
         assert_eq!(problems[0].hint.as_deref(), Some("did you mean `summary`?"));
         assert_eq!(problems[0].line, 3);

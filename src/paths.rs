@@ -121,6 +121,14 @@ impl fmt::Display for SafePath {
     }
 }
 
+/// The key of the page an internal link's target names: `practices/x.md`,
+/// `practices/x/index.md` and `practices/x` → `practices/x`; `index.md` → `_index`.
+pub fn page_key(target: &str) -> &str {
+    let key = target.trim_start_matches('/').trim_end_matches(".md");
+    let key = key.strip_suffix("/index").unwrap_or(key);
+    if key == "index" { "_index" } else { key }
+}
+
 /// Checks one path segment: a file or folder name, a slug.
 pub fn segment(value: &str) -> Result<&str, Unsafe> {
     if value.is_empty() {

@@ -11,9 +11,11 @@
 //!   [`Site::with_pages_replaced`] resolves edited pages again for whoever keeps a site
 //!   between edits.
 
+mod inherit;
+
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::parse::{Kind, Page, Practice, closest_hint};
+use crate::parse::{Kind, Page, Practice, check, closest_hint};
 use crate::regions::RegionTable;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -27,7 +29,8 @@ pub struct Entry {
     pub lang: String,
     /// Site-absolute path: `/fr/practices/sandwatch/`.
     pub path: String,
-    /// True when the page is shown from the default language.
+    /// True when the page is shown from another language (the default language, else the
+    /// page's source language) and is not data: a member's or coordinator's page never is.
     pub untranslated: bool,
 }
 
@@ -105,7 +108,7 @@ impl Site {
         let mut codes: Vec<String> = self
             .pages
             .iter()
-            .filter(|p| matches!(p.kind, Kind::Theme(_)) && p.lang == self.config.default_language)
+            .filter(|p| matches!(p.kind, Kind::Theme(_)))
             .map(|p| p.slug_of_key().to_string())
             .collect();
         codes.sort();
@@ -124,7 +127,7 @@ impl Site {
 }
 
 /// URL path of a page in a language folder.
-fn page_path(lang: &str, page: &Page) -> String {
+pub fn page_path(lang: &str, page: &Page) -> String {
     let mut path = format!("/{lang}/");
     if !page.dir.is_empty() {
         path.push_str(&page.dir);
@@ -148,11 +151,12 @@ pub fn resolve(
     pages.retain(|p| config.drafts || !p.draft);
     add_missing_sections(&mut pages, &config.default_language);
     pages.sort_by(|a, b| a.source.cmp(&b.source));
+    let mut problems = one_file_per_language(&mut pages);
+    problems.extend(inherit_data(&mut pages));
 
     let by_key = translations_by_key(&pages);
     let entries = place_entries(&config, &by_key, &pages);
-    let mut problems = check_originals(&by_key, &pages, &config.default_language);
-    let (members, member_problems) = member_ids(&pages, &config.default_language);
+    let (members, member_problems) = member_ids(&pages);
     problems.extend(member_problems);
 
     let groups = group(&entries, &pages, &regions);
@@ -171,6 +175,7 @@ pub fn resolve(
     };
     problems.extend(check_references(&site, &site.pages));
     problems.extend(check_collisions(&site));
+    problems.extend(check_menu(&site));
     (site, problems)
 }
 
@@ -186,8 +191,30 @@ fn translations_by_key(pages: &[Arc<Page>]) -> TranslationsByKey<'_> {
     by_key
 }
 
-/// Per language, the entry of each key shown there: its translation, else the default
-/// language's page (a generated section, or a fallback when the config allows them).
+/// The page a language without its own version of a page shows: the default language's,
+/// else the source (the upstream's first).
+fn fallback(
+    translations: &HashMap<&str, usize>,
+    default: &str,
+    pages: &[Arc<Page>],
+) -> Option<usize> {
+    translations.get(default).copied().or_else(|| {
+        translations
+            .values()
+            .copied()
+            .filter(|&i| pages[i].original)
+            .min_by_key(|&i| (!pages[i].from_upstream, i))
+    })
+}
+
+/// Member and coordinator pages are data: shown in every language, never as untranslated.
+fn is_data(page: &Page) -> bool {
+    matches!(page.kind, Kind::Member(_) | Kind::Coordinator(_))
+}
+
+/// Per language, the entry of each key shown there: its translation, else the page of
+/// [`fallback`] (a generated section, a member's or coordinator's page, or — when the config
+/// allows fallbacks — any other page, marked untranslated).
 fn place_entries(
     config: &Config,
     by_key: &TranslationsByKey,
@@ -201,9 +228,10 @@ fn place_entries(
         for (key, translations) in by_key {
             let (index, untranslated) = match translations.get(lang.as_str()) {
                 Some(&i) => (i, false),
-                None => match translations.get(default) {
-                    Some(&i) if pages[i].generated => (i, false),
-                    Some(&i) if config.translation_fallback => (i, true),
+                None => match fallback(translations, default, pages) {
+                    Some(i) if pages[i].generated => (i, false),
+                    Some(i) if is_data(&pages[i]) => (i, false),
+                    Some(i) if config.translation_fallback => (i, true),
                     _ => continue,
                 },
             };
@@ -223,43 +251,104 @@ fn place_entries(
     entries
 }
 
-/// A translation whose key has no page in the default language is a warning.
-fn check_originals(
-    by_key: &TranslationsByKey,
-    pages: &[Arc<Page>],
-    default: &str,
-) -> Vec<Diagnostic> {
+/// At most one file per page and language: of a mirror's file and its upstream's, the
+/// mirror's stays (it replaces the upstream's); two files of one tree (`x.md` and `x.en.md`
+/// when English is the tree's source language, or `x.md` and `x/index.md`) are an error
+/// naming both. `pages` is in source order.
+fn one_file_per_language(pages: &mut Vec<Arc<Page>>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    for (key, translations) in by_key {
-        if !translations.contains_key(default) {
-            let source = &pages[*translations.values().next().unwrap_or(&0)].source;
-            problems.push(
-                Diagnostic::warning(
-                    source,
-                    1,
-                    format!("translation of `{key}` has no {default} original"),
-                )
-                .with_hint(
-                    "translations are named after an existing page: name.LANG.md beside name.md",
-                ),
-            );
+    let mut kept: HashMap<(String, String), usize> = HashMap::new();
+    let mut dropped = vec![false; pages.len()];
+    for (i, page) in pages.iter().enumerate() {
+        let place = (page.key.clone(), page.lang.clone());
+        let Some(&first) = kept.get(&place) else {
+            kept.insert(place, i);
+            continue;
+        };
+        let other = &pages[first];
+        match (other.from_upstream, page.from_upstream) {
+            (true, false) => {
+                dropped[first] = true;
+                kept.insert(place, i);
+            }
+            (false, true) => dropped[i] = true,
+            _ => {
+                problems.push(
+                    Diagnostic::error(
+                        &page.source,
+                        1,
+                        format!(
+                            "`{}` and `{}` are both the `{}` version of one page",
+                            other.source, page.source, page.lang
+                        ),
+                    )
+                    .with_hint(
+                        "keep one of them: `name.md` is in the site's source_language, `name.LANG.md` in LANG",
+                    ),
+                );
+                dropped[i] = true;
+            }
         }
+    }
+    let mut index = 0;
+    pages.retain(|_| {
+        index += 1;
+        !dropped[index - 1]
+    });
+    problems
+}
+
+/// Each page's source: the page of its key written in its tree's source language, the
+/// upstream's first. Translations with a source inherit their data from it
+/// ([`inherit::inherit`]); without one (a mirror's page in its languages only) they must
+/// name their required data themselves.
+fn inherit_data(pages: &mut [Arc<Page>]) -> Vec<Diagnostic> {
+    let mut sources: HashMap<&str, usize> = HashMap::new();
+    for (i, page) in pages.iter().enumerate().filter(|(_, p)| p.original) {
+        let better = sources
+            .get(page.key.as_str())
+            .is_none_or(|&s| page.from_upstream && !pages[s].from_upstream);
+        if better {
+            sources.insert(&page.key, i);
+        }
+    }
+    let mut problems = Vec::new();
+    let mut inherited = Vec::new();
+    for (i, page) in pages.iter().enumerate().filter(|(_, p)| !p.original) {
+        match sources.get(page.key.as_str()) {
+            Some(&s) => {
+                let (page, warnings) = inherit::inherit(&pages[s], page);
+                problems.extend(warnings);
+                inherited.push((i, page));
+            }
+            None => problems.extend(
+                page.missing_data
+                    .iter()
+                    .map(|key| crate::parse::missing_key(&page.source, key)),
+            ),
+        }
+    }
+    for (i, page) in inherited {
+        pages[i] = Arc::new(page);
     }
     problems
 }
 
-/// Member id → the member page's key, from the default language's member pages; a second
-/// page with an id already taken is an error.
-fn member_ids(pages: &[Arc<Page>], default: &str) -> (HashMap<String, String>, Vec<Diagnostic>) {
+/// Member id → the member page's key; a page of another key with an id already taken is an
+/// error.
+fn member_ids(pages: &[Arc<Page>]) -> (HashMap<String, String>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut members = HashMap::new();
     let mut member_sources: HashMap<String, usize> = HashMap::new();
     for (i, page) in pages.iter().enumerate() {
         if let Kind::Member(m) = &page.kind {
-            if m.id.is_empty() || page.lang != default {
+            if m.id.is_empty() {
                 continue;
             }
             if let Some(&first) = member_sources.get(&m.id) {
+                if pages[first].key == page.key {
+                    continue;
+                }
                 problems.push(
                     page.error_at(
                         "id",
@@ -294,7 +383,7 @@ impl Site {
             let index = replaced
                 .binary_search_by(|p| p.source.as_str().cmp(&page.source))
                 .ok()?;
-            if !same_place(&replaced[index], page) {
+            if !same_place(&replaced[index], page) || has_versions(&replaced, index) {
                 return None;
             }
             regrouped |= replaced[index].terms() != page.terms();
@@ -317,6 +406,13 @@ impl Site {
         let problems = check_references(&site, pages);
         Some((site, problems))
     }
+}
+
+/// Whether the page at `index` of `pages` (in source order) has other versions — a source
+/// and its translations, which inherit its data: an edit of one needs a full resolve.
+fn has_versions(pages: &[Arc<Page>], index: usize) -> bool {
+    let key = &pages[index].key;
+    pages.iter().filter(|p| &p.key == key).nth(1).is_some()
 }
 
 /// Whether `new` takes the place of `old` in every language: same key, language, draft flag,
@@ -434,22 +530,31 @@ fn check_references(site: &Site, pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let known = Known::of(site);
     let mut problems = Vec::new();
     for page in pages {
+        // A translation's inherited values are its source's, checked there.
+        let own =
+            |key: &str| page.translation_of.is_none() || page.named_data.iter().any(|k| k == key);
         match &page.kind {
             Kind::Practice(p) => {
-                for c in &p.countries {
+                for c in p.countries.iter().filter(|_| own("countries")) {
                     known.check_country(page, "countries", c, &mut problems);
                 }
-                known.check_themes(page, &p.themes, &mut problems);
-                known.check_members(page, &p.members, &mut problems);
+                if own("themes") {
+                    known.check_themes(page, &p.themes, &mut problems);
+                }
+                if own("members") {
+                    known.check_members(page, &p.members, &mut problems);
+                }
                 check_image_alt(page, p, &mut problems);
             }
             Kind::Member(m) => {
-                if !m.country.is_empty() {
+                if !m.country.is_empty() && own("country") {
                     known.check_country(page, "country", &m.country, &mut problems);
                 }
-                known.check_themes(page, &m.themes, &mut problems);
+                if own("themes") {
+                    known.check_themes(page, &m.themes, &mut problems);
+                }
             }
-            Kind::Coordinator(c) if !c.country.is_empty() => {
+            Kind::Coordinator(c) if !c.country.is_empty() && own("country") => {
                 known.check_country(page, "country", &c.country, &mut problems)
             }
             _ => {}
@@ -463,8 +568,6 @@ struct Known<'s> {
     site: &'s Site,
     /// The thematic areas' codes.
     themes: Vec<String>,
-    /// Every country code of the region table, for hints.
-    countries: Vec<&'s str>,
 }
 
 impl<'s> Known<'s> {
@@ -472,37 +575,18 @@ impl<'s> Known<'s> {
         Known {
             site,
             themes: site.theme_codes(),
-            countries: site.regions.countries().collect(),
         }
     }
 
     /// `code`, under front matter `key`, must be a country of the region table.
     fn check_country(&self, page: &Page, key: &str, code: &str, problems: &mut Vec<Diagnostic>) {
-        let regions = &self.site.regions;
-        if regions.region_of(code).is_some() {
-            return;
+        if let Err(invalid) = check::country(key, code, &self.site.regions) {
+            let problem = page.error_at(key, Some(code), invalid.message);
+            problems.push(match invalid.hint {
+                Some(hint) => problem.with_hint(hint),
+                None => problem,
+            });
         }
-        let hint = if code.chars().any(|c| c.is_ascii_uppercase())
-            && regions.region_of(&code.to_lowercase()).is_some()
-        {
-            format!(
-                "write country codes in lowercase: `{}`",
-                code.to_lowercase()
-            )
-        } else {
-            format!(
-                "use an ISO 3166-1 alpha-2 code; {}",
-                closest_hint(code, &self.countries)
-            )
-        };
-        problems.push(
-            page.error_at(
-                key,
-                Some(code),
-                format!("{key}: unknown country code \"{code}\""),
-            )
-            .with_hint(hint),
-        );
     }
 
     /// Every code of `list` must be a thematic area of the site.
@@ -549,6 +633,24 @@ fn check_image_alt(page: &Page, practice: &Practice, problems: &mut Vec<Diagnost
             "image: needs `image_alt`, a description for readers who cannot see it".into(),
         ));
     }
+}
+
+/// Each page `menu:` names in `site.yaml` must be a page of the site.
+fn check_menu(site: &Site) -> Vec<Diagnostic> {
+    let keys: HashSet<&str> = site.pages.iter().map(|p| p.key.as_str()).collect();
+    site.config
+        .menu
+        .iter()
+        .filter(|item| !keys.contains(item.key.as_str()))
+        .map(|item| {
+            Diagnostic::error(
+                "site.yaml",
+                item.line,
+                format!("menu: no page `{}`", item.key),
+            )
+            .with_hint("name a page under content/ as links do, e.g. `page: \"@/about.md\"`")
+        })
+        .collect()
 }
 
 /// Two pages, or a page and an alias, may not claim one URL.

@@ -1,6 +1,6 @@
 //! The authoring commands on fixture sites: `new` pages and translations that pass `check`,
 //! `import` of directory exports (good and bad rows, BOM, semicolons, idempotence, dry run,
-//! bodies kept) and the `translations` report from front matter dates and git history.
+//! bodies kept) and the `translations` report from recorded source versions and git history.
 
 mod common;
 
@@ -109,7 +109,16 @@ fn a_new_translation_is_a_marked_draft_beside_its_source() {
     let text = source(&site, "content/practices/peace.es.md");
     assert!(text.starts_with("---\n# Needs translation"), "{text}");
     assert!(text.contains("draft: true"));
-    assert!(text.contains(&source(&site, "content/practices/peace.md")[4..40]));
+    // A translation carries the prose and the version of the source it follows; the data
+    // (date, countries, themes) it inherits.
+    assert!(text.contains("title: Peace garden\n"), "{text}");
+    assert!(text.contains("summary: A garden for peace.\n"), "{text}");
+    assert!(text.contains("\nsource_version: "), "{text}");
+    assert!(
+        !text.contains("countries:") && !text.contains("date:"),
+        "{text}"
+    );
+    assert!(text.ends_with("---\nBody.\n"), "{text}");
     let check = site.run(&["check"]);
     assert_eq!(check.status, 0, "{}", check.stderr);
     // Translating an existing translation again is refused.
@@ -413,72 +422,143 @@ fn git(site: &Site, args: &[&str], date: &str) {
 }
 
 #[test]
-fn translations_report_missing_and_out_of_date_pages() {
+fn translations_follow_the_source_version_not_dates() {
     let site = Site::fixture("basic");
+    let translations = |site: &Site| {
+        let run = site.run(&["translations", "--json"]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let fr = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["lang"] == "fr")
+            .unwrap()
+            .clone();
+        let states: Vec<(String, String)> = fr["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["todo"].as_array().unwrap().clone())
+            .map(|t| {
+                (
+                    t["source"].as_str().unwrap().to_string(),
+                    t["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (fr, states)
+    };
+    let water = ("content/practices/water.md".to_string(), "".to_string());
+    let state_of = |states: &[(String, String)]| {
+        states
+            .iter()
+            .find(|(s, _)| *s == water.0)
+            .map(|(_, st)| st.clone())
+    };
     git(&site, &["init", "-q"], "2024-01-01T10:00:00Z");
     git(&site, &["add", "."], "2024-01-01T10:00:00Z");
     git(&site, &["commit", "-qm", "content"], "2024-01-01T10:00:00Z");
-    // The English story changes after its translations were written.
-    let water = source(&site, "content/practices/water.md");
+
+    // A translation recording no version: which text it follows is unknown.
+    let (fr, states) = translations(&site);
+    assert_eq!(
+        state_of(&states).as_deref(),
+        Some("unversioned"),
+        "{states:?}"
+    );
+    assert!(states.contains(&("content/practices/peace.md".into(), "missing".into())));
+    // Member pages are data, counted apart, never missing.
+    assert!(fr["data_pages"].as_u64().unwrap() >= 1, "{fr}");
+    assert!(
+        !states.iter().any(|(s, _)| s.contains("/members/")),
+        "{states:?}"
+    );
+
+    let done = site.run(&["translations", "--done", "content/practices/water.fr.md"]);
+    assert_eq!(done.status, 0, "{}", done.stderr);
+    assert!(source(&site, "content/practices/water.fr.md").contains("\nsource_version: "));
+    assert_eq!(state_of(&translations(&site).1), None, "current once done");
+    git(
+        &site,
+        &["commit", "-qam", "fr follows en"],
+        "2024-01-02T10:00:00Z",
+    );
+
+    // A data edit of the source leaves the translation current.
+    let en = source(&site, "content/practices/water.md");
     site.write(
         "content/practices/water.md",
-        &water.replace("measured the water", "measured the water twice"),
+        &en.replace("levels: [secondary]", "levels: [secondary, primary]"),
     );
-    git(&site, &["commit", "-qam", "update"], "2024-06-01T10:00:00Z");
+    assert_eq!(
+        state_of(&translations(&site).1),
+        None,
+        "a data edit is not a text edit"
+    );
+    git(&site, &["commit", "-qam", "data"], "2024-01-03T10:00:00Z");
 
-    let run = site.run(&["translations"]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.lines().any(|l| l.contains("out of date")
-            && l.contains("content/practices/water.fr.md")
-            && l.contains("source 2024-06-01")),
-        "{}",
-        run.stdout
+    // A text edit makes it out of date, however recent the translation's date or commit.
+    let en = source(&site, "content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &en.replace("measured the water", "measured the water twice"),
     );
-    assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.contains("missing") && l.contains("content/practices/peace.md")),
-        "{}",
-        run.stdout
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&site.run(&["translations", "--json"]).stdout).unwrap();
-    let fr = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["lang"] == "fr")
-        .unwrap();
-    let practices = fr["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["section"] == "practices")
-        .unwrap();
-    let todo: Vec<(&str, &str)> = practices["todo"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| (t["source"].as_str().unwrap(), t["state"].as_str().unwrap()))
-        .collect();
-    assert!(
-        todo.contains(&("content/practices/water.md", "out-of-date")),
-        "{todo:?}"
-    );
-    assert!(
-        todo.contains(&("content/practices/peace.md", "missing")),
-        "{todo:?}"
-    );
-
-    // A translation whose `updated` date is later is current again.
+    git(&site, &["commit", "-qam", "text"], "2024-06-01T10:00:00Z");
     let fr_text = source(&site, "content/practices/water.fr.md");
     site.write(
         "content/practices/water.fr.md",
         &fr_text.replacen("---\n", "---\nupdated: 2024-07-01\n", 1),
     );
+    git(
+        &site,
+        &["commit", "-qam", "touch fr"],
+        "2024-07-01T10:00:00Z",
+    );
+    let (_, states) = translations(&site);
+    assert_eq!(
+        state_of(&states).as_deref(),
+        Some("out-of-date"),
+        "{states:?}"
+    );
     let run = site.run(&["translations"]);
-    assert!(!run.stdout.contains("water.fr.md"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("out of date") && l.contains("content/practices/water.fr.md")),
+        "{}",
+        run.stdout
+    );
+
+    // --diff shows what changed in the source since the version followed.
+    let diff = site.run(&["translations", "--diff", "content/practices/water.fr.md"]);
+    assert_eq!(diff.status, 0, "{}", diff.stderr);
+    assert!(
+        diff.stdout
+            .contains("-Schools in Nairobi measured the water. See"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout
+            .contains("+Schools in Nairobi measured the water twice."),
+        "{}",
+        diff.stdout
+    );
+
+    // Readers of the French page are told, with a link to the current original.
+    site.build_ok();
+    let page = site.read("fr/practices/water/index.html");
+    assert!(page.contains("a changé depuis sa traduction"), "{page}");
+    assert!(
+        page.contains(r#"<a href="/aspnet/en/practices/water/">"#),
+        "{page}"
+    );
+
+    // --done again: current, and the notice goes.
+    let done = site.run(&["translations", "--done", "content/practices/water.fr.md"]);
+    assert_eq!(done.status, 0, "{}", done.stderr);
+    assert_eq!(state_of(&translations(&site).1), None);
 
     let report = site.root().join("report.html");
     let run = site.run(&["translations", "--html", &report.to_string_lossy()]);

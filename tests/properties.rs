@@ -357,7 +357,12 @@ fn page_source() -> impl Strategy<Value = SourceFile> {
 static PAGES: AtomicUsize = AtomicUsize::new(0);
 
 fn check_page(file: SourceFile) -> Result<(), TestCaseError> {
-    let (page, problems) = aspnet_kb::parse::parse(&file, "en");
+    let english = aspnet_kb::parse::Tree {
+        prefix: "",
+        source_language: "en",
+        upstream: false,
+    };
+    let (page, problems) = aspnet_kb::parse::parse(&file, english);
     if page.is_some() && problems.iter().all(|d| !d.is_error()) {
         PAGES.fetch_add(1, Ordering::Relaxed);
     }

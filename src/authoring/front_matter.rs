@@ -105,6 +105,16 @@ struct Block<'a> {
     text: &'a str,
 }
 
+/// `front` with only the keys of `kept` (each with its value's lines), in their order; comments
+/// and other keys left out.
+pub fn only_keys(front: &str, kept: &[&str]) -> String {
+    blocks(front)
+        .into_iter()
+        .filter(|b| b.key.is_some_and(|k| kept.contains(&k)))
+        .map(|b| b.text)
+        .collect()
+}
+
 /// The front matter cut into [`Block`]s. A key's value goes on over the lines that are
 /// indented or are items of a list (`- …`); a comment or blank line ends it.
 fn blocks(front: &str) -> Vec<Block<'_>> {

@@ -2,9 +2,11 @@
 //! what it takes, or a translation beside its source. New files are drafts (`draft: true`),
 //! so nothing half-written is published; an existing file is never overwritten.
 
+use super::front_matter;
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::parse::LEVELS;
+use crate::load;
+use crate::parse::{self, LEVELS};
 use crate::paths;
 use std::path::{Path, PathBuf};
 
@@ -283,15 +285,35 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
                 .with_hint("give the default-language file, e.g. content/practices/water.md"),
         );
     }
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return Err(Diagnostic::error(&shown, 1, "no front matter")
-            .with_hint("a page starts with a line `---`"));
+    let mut problems = Vec::new();
+    let Some((front, body, _)) = parse::split_front_matter(&text, &shown, &mut problems) else {
+        return Err(problems.into_iter().next().unwrap_or_else(|| {
+            Diagnostic::error(&shown, 1, "no front matter")
+                .with_hint("a page starts with a line `---`")
+        }));
     };
+    let source = load::SourceFile {
+        path: shown.clone(),
+        text: text.clone(),
+    };
+    let tree = parse::Tree {
+        prefix: "",
+        source_language: "",
+        upstream: false,
+    };
+    let version = parse::parse(&source, tree)
+        .0
+        .map(|page| parse::prose_version(&page))
+        .unwrap_or_default();
+    let prose = front_matter::only_keys(front, &parse::TRANSLATED_KEYS);
     let marked = format!(
         "---\n# Needs translation: translate the title, summary and text from {name},\n\
-         # then remove these lines and `draft: true`.\n{DRAFT}{}",
-        rest.lines()
-            .filter(|l| !l.starts_with("draft:"))
+         # then remove these lines and `draft: true`. Dates, countries and other data come\n\
+         # from {name}: add one here only if this language needs its own value.\n\
+         {DRAFT}source_version: {version}\n{}---\n{body}",
+        prose
+            .lines()
+            .filter(|l| !l.starts_with("draft:") && !l.starts_with("source_version:"))
             .map(|l| format!("{l}\n"))
             .collect::<String>()
     );

@@ -1,16 +1,23 @@
 //! `aspnet-kb translations`: for each language and section, which pages have no translation
-//! (or only a draft of one) and which translations are out of date — their source changed
-//! after them, by its `updated` date or its last git commit, whichever is later.
+//! (or only a draft of one) and which translations are out of date: a translation records in
+//! `source_version:` the [`prose_version`] of the source text it follows, and is out of date
+//! whenever the source's prose is no longer that version — whatever the dates or the order
+//! of commits (a data edit does not count: translations inherit data). `--diff` shows what
+//! changed in the source since (the old text from git history); `--done` records that a
+//! translation follows the current source. Member and coordinator pages are data, counted
+//! apart.
 
-use crate::config::{Config, Language, Overrides};
-use crate::date::Day;
-use crate::diagnostic::{Diagnostic, EnvError};
+use crate::build;
+use crate::config::{Language, Overrides};
+use crate::diagnostic::{Diagnostic, Diagnostics, EnvError, display_path};
 use crate::load;
-use crate::parse::{self, Page};
+use crate::parse::{self, Kind, Page, prose_version};
+use crate::resolve::{self, Site};
 use crate::sanitize::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Where a page stands in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -18,6 +25,8 @@ use std::path::Path;
 pub enum State {
     Current,
     OutOfDate,
+    /// A translation that records no `source_version`: which text it follows is unknown.
+    Unversioned,
     /// A translation exists but is still a draft.
     Draft,
     Missing,
@@ -29,9 +38,6 @@ pub struct Todo {
     pub source: String,
     pub translation: Option<String>,
     pub state: State,
-    /// When the source and the translation last changed (YYYY-MM-DD), for out-of-date pages.
-    pub source_changed: Option<String>,
-    pub translation_changed: Option<String>,
 }
 
 /// One section of one language.
@@ -49,161 +55,280 @@ pub struct LanguageStatus {
     pub name: String,
     pub pages: usize,
     pub current: usize,
+    /// Member and coordinator pages: data, shown in every language, never translated.
+    pub data_pages: usize,
     pub sections: Vec<SectionStatus>,
 }
 
-/// The status of every language but the default one.
-pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), EnvError> {
-    let (tree, mut problems) = load::load(root)?;
-    let Some(config_file) = &tree.config else {
-        return Ok((Vec::new(), problems));
+/// The site at `root` resolved as `build` resolves it (drafts included), and the problems
+/// that kept it from being made.
+fn resolved(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), EnvError> {
+    let (mut tree, problems) = load::load(root)?;
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(problems);
+    let overrides = Overrides {
+        drafts: true,
+        ..Overrides::default()
     };
-    let config = match Config::parse(&config_file.text, &Overrides::default()) {
-        Ok(c) => c,
-        Err(d) => {
-            problems.push(d);
-            return Ok((Vec::new(), problems));
-        }
+    let Some(setup) = build::setup(root, &mut tree, &overrides, &mut diagnostics)? else {
+        return Ok((None, diagnostics.into_sorted()));
     };
-    let pages: Vec<Page> = tree
+    let pages: Vec<Arc<Page>> = tree
         .markdown
         .iter()
-        .filter_map(|file| parse::parse(file, &config.default_language).0)
+        .filter_map(|file| build::parse_file(file, &setup).0)
+        .map(Arc::new)
         .collect();
-    let pages = Pages::new(&pages, &config.default_language, last_commits(root));
-    let languages = config
+    let (site, _) = resolve::resolve(setup.config, setup.regions, pages);
+    Ok((Some(site), diagnostics.into_sorted()))
+}
+
+/// The status of every published language.
+pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), EnvError> {
+    let (site, problems) = resolved(root)?;
+    let Some(site) = site else {
+        return Ok((Vec::new(), problems));
+    };
+    let languages = site
+        .config
         .languages
         .iter()
-        .filter(|l| l.code != config.default_language)
-        .map(|language| pages.status_in(language))
+        .map(|language| status_in(&site, language))
         .collect();
     Ok((languages, problems))
 }
 
-/// The pages of a site as the report compares them.
-struct Pages<'p> {
-    /// The published pages of the default language, in source order: what is translated.
-    sources: Vec<&'p Page>,
-    /// Every page by key and language.
-    by_key: HashMap<(&'p str, &'p str), &'p Page>,
-    /// Each file's last commit time.
-    commits: HashMap<String, i64>,
+/// Whether a page is prose a translator translates (not data, not made by the build).
+fn is_prose(page: &Page) -> bool {
+    !page.generated && !matches!(page.kind, Kind::Member(_) | Kind::Coordinator(_))
 }
 
-impl<'p> Pages<'p> {
-    fn new(pages: &'p [Page], default_language: &str, commits: HashMap<String, i64>) -> Self {
-        let by_key = pages
-            .iter()
-            .map(|page| ((page.key.as_str(), page.lang.as_str()), page))
-            .collect();
-        let mut sources: Vec<&Page> = pages
-            .iter()
-            .filter(|p| p.lang == default_language && !p.draft)
-            .collect();
-        sources.sort_by(|a, b| a.source.cmp(&b.source));
-        Pages {
-            sources,
-            by_key,
-            commits,
+/// The sections of one language, and its totals.
+fn status_in(site: &Site, language: &Language) -> LanguageStatus {
+    let by_place: HashMap<(&str, &str), &Page> = site
+        .pages
+        .iter()
+        .map(|p| ((p.key.as_str(), p.lang.as_str()), p.as_ref()))
+        .collect();
+    let mut sections: BTreeMap<String, SectionStatus> = BTreeMap::new();
+    let mut data_pages = 0;
+    let sources = site
+        .pages
+        .iter()
+        .filter(|p| p.original && p.lang != language.code);
+    for source in sources {
+        if !is_prose(source) {
+            data_pages += usize::from(!source.generated);
+            continue;
         }
-    }
-
-    /// When a file last changed (seconds): the later of its `updated` date and its last
-    /// commit.
-    fn changed_at(&self, page: &Page) -> Option<i64> {
-        let stated = page.updated.map(day_seconds);
-        let committed = self.commits.get(&page.source).copied();
-        stated.max(committed)
-    }
-
-    /// The sections of one language, and its totals.
-    fn status_in(&self, language: &Language) -> LanguageStatus {
-        let mut sections: BTreeMap<String, SectionStatus> = BTreeMap::new();
-        for source in &self.sources {
-            let section = source.dir.split('/').next().unwrap_or("").to_string();
-            let entry = sections.entry(section.clone()).or_insert(SectionStatus {
-                section,
-                pages: 0,
-                current: 0,
-                todo: Vec::new(),
-            });
-            entry.pages += 1;
-            match self.todo(source, &language.code) {
-                Some(todo) => entry.todo.push(todo),
-                None => entry.current += 1,
-            }
-        }
-        let sections: Vec<SectionStatus> = sections.into_values().collect();
-        LanguageStatus {
-            lang: language.code.clone(),
-            name: language.name.clone(),
-            pages: sections.iter().map(|s| s.pages).sum(),
-            current: sections.iter().map(|s| s.current).sum(),
-            sections,
-        }
-    }
-
-    /// What a translator must do for `source` in `lang`; `None` when its translation is
-    /// current.
-    fn todo(&self, source: &Page, lang: &str) -> Option<Todo> {
-        let translation = self.by_key.get(&(source.key.as_str(), lang));
-        let source_changed = self.changed_at(source);
-        let translation_changed = translation.and_then(|t| self.changed_at(t));
+        let section = source.dir.split('/').next().unwrap_or("").to_string();
+        let entry = sections.entry(section.clone()).or_insert(SectionStatus {
+            section,
+            pages: 0,
+            current: 0,
+            todo: Vec::new(),
+        });
+        entry.pages += 1;
+        let translation = by_place.get(&(source.key.as_str(), language.code.as_str()));
         let state = match translation {
             None => State::Missing,
             Some(t) if t.draft => State::Draft,
-            Some(_) if source_changed > translation_changed => State::OutOfDate,
-            Some(_) => return None,
+            Some(t) if t.source_version.is_none() => State::Unversioned,
+            Some(t) if t.outdated => State::OutOfDate,
+            Some(_) => State::Current,
         };
-        let dates = state == State::OutOfDate;
-        Some(Todo {
-            source: source.source.clone(),
-            translation: translation.map(|t| t.source.clone()),
-            state,
-            source_changed: source_changed.filter(|_| dates).map(format_day),
-            translation_changed: translation_changed.filter(|_| dates).map(format_day),
-        })
-    }
-}
-
-/// Each file's last commit time (seconds), from one `git log` over `content/`; empty where
-/// the site is not in a git repository.
-fn last_commits(root: &Path) -> HashMap<String, i64> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "log",
-            "--relative",
-            "--no-renames",
-            "--name-only",
-            "--format=%x00%ct",
-            "--",
-            "content",
-        ])
-        .output();
-    let mut changed = HashMap::new();
-    let Some(output) = output.ok().filter(|o| o.status.success()) else {
-        return changed;
-    };
-    let mut time = 0;
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        if let Some(seconds) = line.strip_prefix('\0') {
-            time = seconds.trim().parse().unwrap_or(0);
-        } else if !line.is_empty() {
-            // The log runs newest first: a file's first appearance is its last change.
-            changed.entry(line.to_string()).or_insert(time);
+        if state == State::Current {
+            entry.current += 1;
+        } else {
+            entry.todo.push(Todo {
+                source: source.source.clone(),
+                translation: translation.map(|t| t.source.clone()),
+                state,
+            });
         }
     }
-    changed
+    let sections: Vec<SectionStatus> = sections.into_values().collect();
+    LanguageStatus {
+        lang: language.code.clone(),
+        name: language.name.clone(),
+        pages: sections.iter().map(|s| s.pages).sum(),
+        current: sections.iter().map(|s| s.current).sum(),
+        data_pages,
+        sections,
+    }
 }
 
-fn day_seconds(day: Day) -> i64 {
-    day.days_since_epoch() * 86_400
+/// A translation named on the command line, and its source, in the resolved site.
+fn translation_and_source<'s>(
+    site: &'s Site,
+    root: &Path,
+    path: &Path,
+) -> Result<(&'s Page, &'s Page), Diagnostic> {
+    let written = display_path(path.strip_prefix(root).unwrap_or(path));
+    let translation = site
+        .pages
+        .iter()
+        .find(|p| p.source == written)
+        .ok_or_else(|| {
+            Diagnostic::error(&written, 0, "not a page of the site")
+                .with_hint("give the translation's path from the site's root, e.g. content/practices/water.fr.md")
+        })?;
+    let source = translation
+        .translation_of
+        .as_ref()
+        .and_then(|s| site.pages.iter().find(|p| &p.source == s))
+        .ok_or_else(|| {
+            Diagnostic::error(&written, 0, "this page is not a translation of another").with_hint(
+                "give a translation (name.LANG.md) of a page written in the source language",
+            )
+        })?;
+    Ok((translation, source))
 }
 
-fn format_day(seconds: i64) -> String {
-    Day::of_unix_seconds(seconds).iso()
+/// `translations --done PATH`: records in the translation that it follows the source's
+/// current text (its `source_version:`). Returns the version written.
+pub fn done(root: &Path, path: &Path) -> Result<Result<String, Vec<Diagnostic>>, EnvError> {
+    let (site, problems) = resolved(root)?;
+    Ok(site
+        .ok_or(problems)
+        .and_then(|site| record_done(&site, root, path)))
+}
+
+fn record_done(site: &Site, root: &Path, path: &Path) -> Result<String, Vec<Diagnostic>> {
+    let (translation, source) = translation_and_source(site, root, path).map_err(|d| vec![d])?;
+    let version = prose_version(source);
+    let file = root.join(&translation.source);
+    let shown = translation.source.clone();
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| vec![Diagnostic::error(&shown, 0, format!("cannot read: {e}"))])?;
+    let mut problems = Vec::new();
+    let (front, body, _) =
+        parse::split_front_matter(&text, &shown, &mut problems).ok_or(problems)?;
+    let value = serde_yaml::Value::String(version.clone());
+    let front =
+        super::front_matter::update(front, &["source_version"], &[("source_version", value)])
+            .map_err(|why| {
+                vec![
+                    Diagnostic::error(&shown, 1, format!("cannot record the version: {why:?}"))
+                        .with_hint("add a line `source_version: …` by hand"),
+                ]
+            })?;
+    std::fs::write(&file, format!("---\n{front}---\n{body}"))
+        .map_err(|e| vec![Diagnostic::error(&shown, 0, format!("cannot write: {e}"))])?;
+    Ok(version)
+}
+
+/// `translations --diff PATH`: what changed in the source's prose since the version the
+/// translation follows, as a unified diff; the old text is the source as it was in the
+/// newest commit whose prose is that version.
+pub fn diff(root: &Path, path: &Path) -> Result<Result<String, Vec<Diagnostic>>, EnvError> {
+    let (site, problems) = resolved(root)?;
+    Ok(site
+        .ok_or(problems)
+        .and_then(|site| source_diff(&site, root, path)))
+}
+
+fn source_diff(site: &Site, root: &Path, path: &Path) -> Result<String, Vec<Diagnostic>> {
+    let (translation, source) = translation_and_source(site, root, path).map_err(|d| vec![d])?;
+    let Some(version) = &translation.source_version else {
+        return Err(vec![
+            Diagnostic::error(
+                &translation.source,
+                1,
+                "the translation records no source_version",
+            )
+            .with_hint(
+                "compare it with the source by hand, then run `aspnet-kb translations --done PATH`",
+            ),
+        ]);
+    };
+    if *version == prose_version(source) {
+        return Ok(String::new());
+    }
+    let old = git_history::text_at_version(root, source, version).ok_or_else(|| {
+        vec![
+            Diagnostic::error(
+                &translation.source,
+                1,
+                format!("no commit of {} has the version {version}", source.source),
+            )
+            .with_hint(
+                "the source's history may be elsewhere (a shallow clone?): `git fetch --unshallow`",
+            ),
+        ]
+    })?;
+    Ok(git_history::unified_diff(
+        &source.source,
+        &old,
+        &prose_text(source),
+    ))
+}
+
+/// The prose of a page as `--diff` compares it: title, summary, body.
+fn prose_text(page: &Page) -> String {
+    format!(
+        "title: {}\nsummary: {}\n\n{}\n",
+        page.title,
+        page.summary.as_deref().unwrap_or(""),
+        page.body.trim()
+    )
+}
+
+/// Earlier versions of a source, from git.
+mod git_history {
+    use super::{Page, parse, prose_text};
+    use crate::load::SourceFile;
+    use std::path::Path;
+    use std::process::Command;
+
+    /// The prose of `source` in the newest commit where its [`parse::prose_version`] is
+    /// `version`.
+    pub fn text_at_version(root: &Path, source: &Page, version: &str) -> Option<String> {
+        // Asked in the file's own folder, so that a file of a submodule (a mirror's
+        // upstream) is looked up in the submodule's history.
+        let file = root.join(&source.source);
+        let folder = file.parent()?;
+        let name = file.file_name()?.to_string_lossy().into_owned();
+        let git = |args: &[&str]| -> Option<String> {
+            let output = Command::new("git")
+                .arg("-C")
+                .arg(folder)
+                .args(args)
+                .output()
+                .ok()?;
+            output
+                .status
+                .success()
+                .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+        };
+        let commits = git(&["log", "--format=%H", "--", &name])?;
+        let tree = parse::Tree {
+            prefix: &source.source[..source.source.find("content/")?],
+            source_language: &source.lang,
+            upstream: false,
+        };
+        commits.lines().find_map(|commit| {
+            let text = git(&["show", &format!("{commit}:./{name}")])?;
+            let file = SourceFile {
+                path: source.source.clone(),
+                text,
+            };
+            let old = parse::parse(&file, tree).0?;
+            (parse::prose_version(&old) == version).then(|| prose_text(&old))
+        })
+    }
+
+    /// A unified diff of two texts, line by line.
+    pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+        similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(
+                &format!("{path} (translated version)"),
+                &format!("{path} (now)"),
+            )
+            .to_string()
+    }
 }
 
 /// Pages listed per language and section in the terminal; `--json` and `--html` list all.
@@ -214,17 +339,18 @@ pub fn table(languages: &[LanguageStatus]) -> String {
     let mut out = String::new();
     for language in languages {
         out.push_str(&format!(
-            "{} ({}): {} of {} pages translated and up to date ({})\n",
+            "{} ({}): {} of {} pages translated and up to date ({}); {} member and coordinator pages are data, shown as they are\n",
             language.name,
             language.lang,
             language.current,
             language.pages,
-            percent(language.current, language.pages)
+            percent(language.current, language.pages),
+            language.data_pages,
         ));
         for section in &language.sections {
             let count = |state| section.todo.iter().filter(|t| t.state == state).count();
             out.push_str(&format!(
-                "  {:<16} {:>5}/{:<5} {:>5}   missing {}, drafts {}, out of date {}\n",
+                "  {:<16} {:>5}/{:<5} {:>5}   missing {}, drafts {}, out of date {}, version unknown {}\n",
                 if section.section.is_empty() {
                     "(top)"
                 } else {
@@ -236,21 +362,17 @@ pub fn table(languages: &[LanguageStatus]) -> String {
                 count(State::Missing),
                 count(State::Draft),
                 count(State::OutOfDate),
+                count(State::Unversioned),
             ));
             for todo in section.todo.iter().take(LISTED) {
-                let what = match todo.state {
-                    State::Missing => "missing    ".to_string(),
-                    State::Draft => "draft      ".to_string(),
-                    State::OutOfDate => "out of date".to_string(),
-                    State::Current => String::new(),
-                };
-                let dates = match (&todo.source_changed, &todo.translation_changed) {
-                    (Some(s), Some(t)) => format!(" (source {s}, translation {t})"),
-                    (Some(s), None) => format!(" (source {s})"),
-                    _ => String::new(),
+                let hint = match todo.state {
+                    State::OutOfDate => "  (see --diff, then --done)",
+                    State::Unversioned => "  (compare, then --done)",
+                    _ => "",
                 };
                 out.push_str(&format!(
-                    "      {what} {}{dates}\n",
+                    "      {:<15} {}{hint}\n",
+                    state_name(todo.state),
                     todo.translation.as_ref().unwrap_or(&todo.source)
                 ));
             }
@@ -263,6 +385,17 @@ pub fn table(languages: &[LanguageStatus]) -> String {
         }
     }
     out
+}
+
+/// A state as the report words it.
+fn state_name(state: State) -> &'static str {
+    match state {
+        State::Missing => "missing",
+        State::Draft => "draft",
+        State::OutOfDate => "out of date",
+        State::Unversioned => "version unknown",
+        State::Current => "up to date",
+    }
 }
 
 fn percent(part: usize, whole: usize) -> String {
@@ -310,21 +443,14 @@ pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
             width(count(State::OutOfDate)),
             width(count(State::Draft)),
         ));
-        out.push_str("<table>\n<tr><th>Section</th><th>Page</th><th>State</th><th>Source changed</th><th>Translation changed</th></tr>\n");
+        out.push_str("<table>\n<tr><th>Section</th><th>Page</th><th>State</th></tr>\n");
         for section in &language.sections {
             for todo in &section.todo {
-                let state = match todo.state {
-                    State::Missing => "missing",
-                    State::Draft => "draft",
-                    State::OutOfDate => "out of date",
-                    State::Current => "up to date",
-                };
                 out.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{state}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                     escape_html(&section.section),
                     escape_html(todo.translation.as_ref().unwrap_or(&todo.source)),
-                    todo.source_changed.as_deref().unwrap_or(""),
-                    todo.translation_changed.as_deref().unwrap_or(""),
+                    state_name(todo.state),
                 ));
             }
         }

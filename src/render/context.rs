@@ -117,6 +117,10 @@ pub struct PageFields {
     /// The language of the text (differs from the reader's when untranslated).
     pub lang: String,
     pub untranslated: bool,
+    /// Of a translation that follows an earlier version of its source: the source's
+    /// address (`""` when the site does not publish it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outdated_source: Option<String>,
     /// The date in the reader's language (`3 March 2025`), and as `YYYY-MM-DD`.
     pub date: Option<String>,
     pub date_iso: Option<String>,

@@ -26,8 +26,9 @@ use crate::locale::Locale;
 use crate::markdown::{self, BodySource};
 use crate::output::{Contents, OutputFile, Sink};
 use crate::parse::{Kind, LEVELS, Page};
+use crate::paths;
 use crate::regions::REGIONS;
-use crate::resolve::{Entry, Site};
+use crate::resolve::{Entry, Site, page_path};
 use crate::sanitize::escape_html;
 use crate::theme::Theme;
 use context::*;
@@ -404,7 +405,14 @@ impl<'a> Renderer<'a> {
                 current: path.starts_with(&url),
             }
         })
+        .chain(self.menu_pages(lang, path))
         .collect();
+        let canonical = key
+            .and_then(|k| site.entry(lang, k))
+            .map(|entry| site.page(entry))
+            .filter(|page| page.from_upstream && !page.lists_pages())
+            .and_then(|page| config.upstream_link(&page_path(&page.lang, page)))
+            .unwrap_or_else(|| config.absolute(path));
         Chrome {
             lang,
             rtl: language.is_some_and(|l| l.rtl),
@@ -414,13 +422,29 @@ impl<'a> Renderer<'a> {
             home: config.link(&format!("/{lang}/")),
             base: &config.base_path,
             chooser: config.absolute("/"),
-            canonical: config.absolute(path),
+            canonical,
             nav,
             switcher,
             alternates,
             feed: config.link(&format!("/{lang}/atom.xml")),
             search_url: config.link(&format!("/{lang}/search/")),
         }
+    }
+
+    /// The pages `menu:` of `site.yaml` adds to the main menu, in `lang`.
+    fn menu_pages<'m>(
+        &'m self,
+        lang: &'m str,
+        path: &'m str,
+    ) -> impl Iterator<Item = NavLink> + 'm {
+        self.site.config.menu.iter().filter_map(move |item| {
+            let entry = self.site.entry(lang, &item.key)?;
+            Some(NavLink {
+                url: self.site.config.link(&entry.path),
+                title: self.title(entry),
+                current: path == entry.path,
+            })
+        })
     }
 
     /// A page's title; generated section pages take theirs from the UI strings.
@@ -529,7 +553,7 @@ impl<'a> Renderer<'a> {
 
     /// `practices/x.md`, `practices/x/index.md` or `practices/_index.md` → the URL in `lang`.
     fn resolve_link(&self, lang: &str, target: &str) -> Option<String> {
-        let key = markdown::link_key(target);
+        let key = paths::page_key(target);
         let site = self.site;
         site.entry(lang, key)
             .or_else(|| site.entry(&site.config.default_language, key))
@@ -540,6 +564,26 @@ impl<'a> Renderer<'a> {
                     .find_map(|l| site.entry(&l.code, key))
             })
             .map(|e| site.config.link(&e.path))
+    }
+
+    /// Where the source of a translation is read: in this site when it publishes the source's
+    /// language, else on the upstream site (`upstream_url`), else nowhere (`""`).
+    fn source_link(&self, translation: &Page) -> String {
+        let site = self.site;
+        let Some(source) = translation.translation_of.as_ref().and_then(|path| {
+            let index = site.pages.binary_search_by(|p| p.source.cmp(path)).ok()?;
+            Some(&site.pages[index])
+        }) else {
+            return String::new();
+        };
+        match site.entry(&source.lang, &source.key) {
+            Some(entry) if !entry.untranslated => site.config.link(&entry.path),
+            _ => site
+                .config
+                .upstream_link(&page_path(&source.lang, source))
+                .filter(|_| source.from_upstream)
+                .unwrap_or_default(),
+        }
     }
 
     /// A page written in `content/` as templates see it.
@@ -565,6 +609,7 @@ impl<'a> Renderer<'a> {
             kind: page.kind.name(),
             lang: page.lang.clone(),
             untranslated: entry.untranslated,
+            outdated_source: page.outdated.then(|| self.source_link(page)),
             date: page.date.map(|d| locale.format_date(d)),
             date_iso: page.date.map(|d| d.iso()),
             updated: page.updated.map(|d| locale.format_date(d)),

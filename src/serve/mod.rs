@@ -65,6 +65,10 @@ pub struct ServeOptions {
     pub root: PathBuf,
     pub bind: std::net::IpAddr,
     pub port: u16,
+    /// Preview only these languages (`--lang`).
+    pub languages: Option<Vec<String>>,
+    /// Preview drafts too (`--drafts`).
+    pub drafts: bool,
 }
 
 /// Shows the result of a run: on success its files (all of them for a full run, or the
@@ -118,7 +122,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         root: &root,
         overrides: Overrides {
             base_url: Some(base_url.clone()),
-            ..Overrides::default()
+            languages: options.languages.clone(),
+            drafts: options.drafts,
         },
         preview: Arc::clone(&preview),
         session: None,

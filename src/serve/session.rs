@@ -16,7 +16,7 @@ use crate::date::Day;
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
 use crate::output_map::OutputMap;
-use crate::parse::{self, Kind, Page, Terms};
+use crate::parse::{Kind, Page, Terms};
 use crate::render::{Renderer, SearchFacts, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
@@ -204,7 +204,7 @@ impl Edits {
 
 /// A file's parse, its page shared between the session and the sites made from it.
 fn parse_shared(file: &load::SourceFile, setup: &Setup) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
-    let (page, problems) = parse::parse(file, &setup.config.default_language);
+    let (page, problems) = build::parse_file(file, setup);
     (page.map(Arc::new), problems)
 }
 
@@ -236,10 +236,14 @@ impl Session {
         root: &Path,
         overrides: &Overrides,
     ) -> Result<(Option<Session>, Update), EnvError> {
-        let (tree, tree_problems) = load::load(root)?;
+        let (mut tree, mut tree_problems) = load::load(root)?;
+        let mut setup_problems = Diagnostics::default();
+        let setup = build::setup(root, &mut tree, overrides, &mut setup_problems)?;
+        // What setup found (the upstream's files, data files) stays until a full run.
+        tree_problems.extend(setup_problems.into_sorted());
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(tree_problems.clone());
-        let Some(setup) = build::setup(root, &tree, overrides, &mut diagnostics)? else {
+        let Some(setup) = setup else {
             let update = Update {
                 problems: diagnostics.into_sorted(),
                 ..Update::default()
