@@ -273,20 +273,31 @@ fn one_file_per_language(pages: &mut Vec<Arc<Page>>) -> Vec<Diagnostic> {
             }
             (false, true) => dropped[i] = true,
             _ => {
+                // The source-language file is kept, and named first: `x.md` and `x.en.md`.
+                let (a, b) = match page.original && !other.original {
+                    true => {
+                        dropped[first] = true;
+                        kept.insert(place, i);
+                        (page, other)
+                    }
+                    false => {
+                        dropped[i] = true;
+                        (other, page)
+                    }
+                };
                 problems.push(
                     Diagnostic::error(
-                        &page.source,
+                        &b.source,
                         1,
                         format!(
                             "`{}` and `{}` are both the `{}` version of one page",
-                            other.source, page.source, page.lang
+                            a.source, b.source, page.lang
                         ),
                     )
                     .with_hint(
                         "keep one of them: `name.md` is in the site's source_language, `name.LANG.md` in LANG",
                     ),
                 );
-                dropped[i] = true;
             }
         }
     }

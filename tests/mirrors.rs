@@ -1,0 +1,263 @@
+//! National mirrors: a site with `upstream:` (the global site in a folder of its own, as a git
+//! submodule would be), its own languages, pages and translations; the language of files
+//! (`source_language`); translations that inherit their data; country codes in any case.
+
+mod common;
+
+use common::Site;
+use std::path::Path;
+
+/// A Moroccan mirror in Arabic and French of the `basic` fixture (English, French, Spanish),
+/// which sits in `global/`.
+fn moroccan_mirror() -> Site {
+    let site = Site::empty();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+        &site.root().join("global"),
+    );
+    site.write(
+        "site.yaml",
+        "title: ASPnet Maroc\n\
+         base_url: https://example.ma/aspnet/\n\
+         default_language: ar\n\
+         source_language: fr\n\
+         languages:\n  ar: { name: العربية, direction: rtl }\n  fr: { name: Français }\n\
+         upstream: global\n\
+         upstream_url: https://example.org/aspnet/\n\
+         menu:\n  - page: \"@/about-maroc.md\"\n",
+    );
+    // The mirror's own page, in its two languages only (no file in the source language
+    // of the global site).
+    site.write(
+        "content/about-maroc.md",
+        "---\ntitle: Le réseau au Maroc\n---\nLes écoles associées du Maroc.\n",
+    );
+    site.write(
+        "content/about-maroc.ar.md",
+        "---\ntitle: الشبكة في المغرب\n---\nالمدارس المنتسبة في المغرب.\n",
+    );
+    // An Arabic translation of a global page: prose only, the data is inherited.
+    site.write(
+        "content/practices/water.ar.md",
+        "---\ntitle: مياه نظيفة للجميع\nsummary: يختبر التلاميذ مياه النهر.\n---\nقاس التلاميذ الماء.\n",
+    );
+    // The mirror's French version replaces the global one.
+    site.write(
+        "content/practices/water.fr.md",
+        "---\ntitle: L'eau propre, version marocaine\nsummary: Les élèves testent l'eau.\n---\nTexte du Maroc.\n",
+    );
+    site
+}
+
+#[test]
+fn a_mirror_builds_on_its_upstream_with_its_own_pages_and_languages() {
+    let site = moroccan_mirror();
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
+    // Only the mirror's languages are published.
+    assert!(site.exists("ar/index.html") && site.exists("fr/index.html"));
+    assert!(!site.exists("en/index.html") && !site.exists("es/index.html"));
+    // The Arabic translation inherits the practice's data (country, theme, member).
+    let water = site.read("ar/practices/water/index.html");
+    assert!(water.contains("مياه نظيفة للجميع"), "{water}");
+    assert!(
+        water.contains("/aspnet/ar/countries/ke/"),
+        "country inherited: {water}"
+    );
+    assert!(
+        water.contains("/aspnet/ar/members/ke/ke-0001/"),
+        "member inherited"
+    );
+    // The mirror's French file replaced the upstream's.
+    let fr = site.read("fr/practices/water/index.html");
+    assert!(
+        fr.contains("version marocaine") && !fr.contains("De l&#39;eau propre"),
+        "{fr}"
+    );
+    // A global page without an Arabic version falls back to the default language's (none
+    // here) and then to its source, English, marked as untranslated.
+    let peace = site.read("ar/practices/peace/index.html");
+    assert!(
+        peace.contains("Peace garden") && peace.contains(r#" lang="en""#),
+        "{peace}"
+    );
+    // Pages shown unchanged from upstream name the global page as canonical; the mirror's
+    // own and translated pages name themselves.
+    assert!(
+        peace.contains(
+            r#"<link rel="canonical" href="https://example.org/aspnet/en/practices/peace/">"#
+        ),
+        "{peace}"
+    );
+    assert!(water.contains(
+        r#"<link rel="canonical" href="https://example.ma/aspnet/ar/practices/water/">"#
+    ));
+    // The mirror's own page is in the menu of each language, in that language.
+    for (lang, title) in [("ar", "الشبكة في المغرب"), ("fr", "Le réseau au Maroc")] {
+        let home = site.read(&format!("{lang}/index.html"));
+        assert!(
+            home.contains(&format!(
+                r#"href="/aspnet/{lang}/about-maroc/">{title}</a>"#
+            )),
+            "{lang}: {home}"
+        );
+    }
+    // Members are data: never marked untranslated, whatever the language.
+    let member = site.read("ar/members/ke/ke-0001/index.html");
+    assert!(!member.contains("class=\"notice\""), "{member}");
+}
+
+#[test]
+fn a_mirror_names_the_file_and_tree_of_each_problem() {
+    let site = moroccan_mirror();
+    // An upstream file with a problem is named in its tree; a mirror file in its own.
+    let peace = site.source("global/content/practices/peace.md");
+    site.write(
+        "global/content/practices/peace.md",
+        &peace.replace("themes: [gced]", "themes: [gcde]"),
+    );
+    // With French as the mirror's source language, `x.fr.md` beside `x.md` is one page twice.
+    site.write("content/about-maroc.fr.md", "---\ntitle: Doublon\n---\n");
+    // A translation naming a data key differently is warned about.
+    site.write(
+        "content/practices/water.ar.md",
+        "---\ntitle: مياه\nsummary: ماء\ncountries: [MA]\n---\nنص.\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: global/content/practices/peace.md:")
+            && run.stderr.contains("gcde"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/about-maroc.fr.md")
+            && run.stderr.contains(
+                "`content/about-maroc.md` and `content/about-maroc.fr.md` are both the `fr` version"
+            ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("warning: content/practices/water.ar.md:4")
+            && run
+                .stderr
+                .contains("countries: differs from the source, global/content/practices/water.md"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_upstream_or_menu_page_is_a_located_error() {
+    let site = moroccan_mirror();
+    std::fs::remove_dir_all(site.root().join("global/content")).unwrap();
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: site.yaml:8: upstream: global/content/ does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("git submodule"), "{}", run.stderr);
+
+    let site = moroccan_mirror();
+    let config = site.source("site.yaml");
+    site.write(
+        "site.yaml",
+        &config.replace("@/about-maroc.md", "@/about-rabat.md"),
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: site.yaml:11: menu: no page `about-rabat`"),
+        "{}",
+        run.stderr
+    );
+    for outside in ["../global", "/global", "global/../.."] {
+        site.write(
+            "site.yaml",
+            &config.replace("upstream: global", &format!("upstream: \"{outside}\"")),
+        );
+        let run = site.run(&["check"]);
+        assert_eq!(run.status, 1, "{outside}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("is not a folder inside the site root"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn source_language_decides_the_language_of_unsuffixed_files() {
+    // A French-speaking site whose unsuffixed files are English: every `*.fr.md` counts.
+    let site = Site::fixture("basic");
+    let config = site.source("site.yaml");
+    site.write(
+        "site.yaml",
+        &config.replace(
+            "default_language: en",
+            "default_language: fr\nsource_language: en",
+        ),
+    );
+    site.build_ok();
+    assert!(
+        site.read("index.html").contains("/aspnet/fr/"),
+        "the root goes to French"
+    );
+    let fr = site.read("fr/practices/water/index.html");
+    assert!(fr.contains("De l&#39;eau propre pour tous"), "{fr}");
+    let en = site.read("en/practices/water/index.html");
+    assert!(en.contains("Clean water for all"), "{en}");
+    // An English page with no French version falls back to English in French.
+    let peace = site.read("fr/practices/peace/index.html");
+    assert!(
+        peace.contains("Peace garden") && peace.contains(r#"lang="en""#),
+        "{peace}"
+    );
+
+    // Without source_language, `x.en.md` beside `x.md` (English) is one page twice.
+    let site = Site::fixture("basic");
+    site.write("content/practices/water.en.md", "---\ntitle: Twice\n---\n");
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("`content/practices/water.md` and `content/practices/water.en.md` are both the `en` version"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn country_codes_may_be_written_in_capitals() {
+    let site = Site::fixture("basic");
+    let water = site.source("content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("countries: [ke]", "countries: [KE]"),
+    );
+    let member = site.source("content/members/ke/ke-0001.md");
+    site.write(
+        "content/members/ke/ke-0001.md",
+        &member.replace("country: ke", "country: Ke"),
+    );
+    site.build_ok();
+    let page = site.read("en/practices/water/index.html");
+    assert!(
+        page.contains(r#"href="/aspnet/en/countries/ke/""#),
+        "{page}"
+    );
+    assert!(
+        site.read("en/countries/ke/index.html")
+            .contains("Nairobi Green Hill School")
+    );
+    let search = site.run(&["search", "--country", "KE", "water"]);
+    assert_eq!(search.status, 0, "{}", search.stderr);
+    assert!(search.stdout.contains("Clean water"), "{}", search.stdout);
+}
