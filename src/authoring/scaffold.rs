@@ -244,8 +244,16 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
             .or_else(|_| source.strip_prefix(&canonical_root))
             .unwrap_or(source),
     );
-    let under_content = written
-        .strip_prefix("content/")
+    // A mirror translates its upstream's pages into its own `content/`.
+    let upstream_content = crate::config::Config::read(root)
+        .and_then(|c| c.upstream)
+        .map(|folder| format!("{folder}/content/"));
+    let (tree_content, in_tree) = match &upstream_content {
+        Some(prefix) if written.starts_with(prefix.as_str()) => (prefix.as_str(), &written[prefix.len()..]),
+        _ => ("content/", written.strip_prefix("content/").unwrap_or("")),
+    };
+    let under_content = Some(in_tree)
+        .filter(|rest| !rest.is_empty())
         .ok_or(paths::Unsafe::Empty)
         .and_then(paths::relative)
         .map_err(|why| {
@@ -261,7 +269,7 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
         )
         .with_hint(why.hint())
     })?;
-    let full = under_content.under(&root.join("content"));
+    let full = under_content.under(&root.join(tree_content));
     let shown = display_path(full.strip_prefix(root).unwrap_or(&full));
     if paths::first_link(root, full.strip_prefix(root).unwrap_or(&full)).is_some() {
         return Err(
@@ -317,9 +325,10 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
             .map(|l| format!("{l}\n"))
             .collect::<String>()
     );
+    let beside = under_content.under(&root.join("content"));
     write_new(
         root,
-        &full.with_file_name(format!("{stem}.{lang}.md")),
+        &beside.with_file_name(format!("{stem}.{lang}.md")),
         &marked,
     )
 }
