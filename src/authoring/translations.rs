@@ -1,7 +1,10 @@
 //! `aspnet-kb translations`: for each language and section, which pages have no translation
 //! (or only a draft of one) and which translations are out of date — their source changed
-//! after them, by its `updated` date or its last git commit, whichever is later.
+//! after them, by its `updated` date or its last git commit, whichever is later. Each
+//! language also lists the interface strings it lacks ([`ui_strings`]); the default
+//! language is listed when it lacks some.
 
+use super::ui_strings::{self, UiStrings};
 use crate::config::{Config, Language, Overrides};
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, EnvError};
@@ -50,9 +53,11 @@ pub struct LanguageStatus {
     pub pages: usize,
     pub current: usize,
     pub sections: Vec<SectionStatus>,
+    pub ui_strings: UiStrings,
 }
 
-/// The status of every language but the default one.
+/// The status of every language but the default one, and of the default one too when it
+/// lacks interface strings.
 pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), EnvError> {
     let (tree, mut problems) = load::load(root)?;
     let Some(config_file) = &tree.config else {
@@ -71,11 +76,19 @@ pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), Env
         .filter_map(|file| parse::parse(file, &config.default_language).0)
         .collect();
     let pages = Pages::new(&pages, &config.default_language, last_commits(root));
-    let languages = config
+    let mut ui_strings = ui_strings::status(root, &config, &mut problems)?;
+    let lacks_strings = |code: &str| ui_strings.get(code).is_some_and(|u| !u.missing.is_empty());
+    let listed: Vec<&Language> = config
         .languages
         .iter()
-        .filter(|l| l.code != config.default_language)
-        .map(|language| pages.status_in(language))
+        .filter(|l| l.code != config.default_language || lacks_strings(&l.code))
+        .collect();
+    let languages = listed
+        .into_iter()
+        .map(|language| LanguageStatus {
+            ui_strings: ui_strings.remove(&language.code).unwrap_or_default(),
+            ..pages.status_in(language)
+        })
         .collect();
     Ok((languages, problems))
 }
@@ -140,6 +153,7 @@ impl<'p> Pages<'p> {
             pages: sections.iter().map(|s| s.pages).sum(),
             current: sections.iter().map(|s| s.current).sum(),
             sections,
+            ui_strings: UiStrings::default(),
         }
     }
 
@@ -261,6 +275,7 @@ pub fn table(languages: &[LanguageStatus]) -> String {
                 ));
             }
         }
+        out.push_str(&ui_strings::table(&language.ui_strings));
     }
     out
 }
@@ -329,6 +344,7 @@ pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
             }
         }
         out.push_str("</table>\n");
+        out.push_str(&ui_strings::html(&language.ui_strings));
     }
     out.push_str("</body>\n</html>\n");
     out
