@@ -160,6 +160,8 @@ impl Strings {
         table
     }
 
+    /// A string in `lang` (the form `other` of a plural string), or the key when no
+    /// language has it.
     pub fn get(&self, lang: &str, key: &str) -> String {
         match self.lookup(lang, key) {
             Some((_, Text::Plain(s))) => s.clone(),
