@@ -31,7 +31,7 @@ impl Locale {
             .ok(),
             dates: DateTimeFormatter::try_new((&locale).into(), YMD::long()).ok(),
             collator: Collator::try_new((&locale).into(), CollatorOptions::default()).ok(),
-            plurals: PluralRules::try_new_cardinal((&locale).into()).ok(),
+            plurals: plural_rules(code),
         }
     }
 
@@ -61,18 +61,32 @@ impl Locale {
 
     /// CLDR plural category name (`one`, `few`, `other`, …) for a count.
     pub fn plural_category(&self, n: u64) -> &'static str {
-        let category = self
-            .plurals
+        self.plurals
             .as_ref()
-            .map_or(PluralCategory::Other, |p| p.category_for(n));
-        match category {
-            PluralCategory::Zero => "zero",
-            PluralCategory::One => "one",
-            PluralCategory::Two => "two",
-            PluralCategory::Few => "few",
-            PluralCategory::Many => "many",
-            PluralCategory::Other => "other",
-        }
+            .map_or("other", |p| category_name(p.category_for(n)))
+    }
+}
+
+/// The CLDR cardinal plural rules of a language (`None` for a code that does not parse).
+pub fn plural_rules(code: &str) -> Option<PluralRules> {
+    let locale: IcuLocale = code.parse().ok()?;
+    PluralRules::try_new_cardinal((&locale).into()).ok()
+}
+
+/// The names of the plural categories a language distinguishes, `other` last.
+pub fn plural_categories(rules: &PluralRules) -> Vec<&'static str> {
+    rules.categories().map(category_name).collect()
+}
+
+/// The name a UI strings file gives a CLDR plural category.
+pub fn category_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
     }
 }
 
@@ -96,5 +110,16 @@ mod tests {
         assert_eq!(fr.compare("école", "ezra"), Ordering::Less);
         assert_eq!(fr.plural_category(1), "one");
         assert_eq!(Locale::new("en").plural_category(0), "other");
+    }
+
+    #[test]
+    fn subtags_get_their_own_cldr_data() {
+        let (brazil, portugal) = (Locale::new("pt-br"), Locale::new("pt-pt"));
+        assert_eq!(brazil.country_name("ke"), "Quênia");
+        assert_eq!(portugal.country_name("ke"), "Quénia");
+        assert_eq!(brazil.plural_category(0), "one");
+        assert_eq!(portugal.plural_category(0), "other");
+        assert_eq!(Locale::new("zh").country_name("ke"), "肯尼亚");
+        assert_eq!(Locale::new("zh-hant").country_name("ke"), "肯亞");
     }
 }

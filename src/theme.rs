@@ -29,6 +29,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = built_in![
     "i18n/en.yaml",
     "i18n/fr.yaml",
     "i18n/es.yaml",
+    "i18n/ar.yaml",
+    "i18n/ru.yaml",
+    "i18n/zh.yaml",
+    "i18n/pt.yaml",
 ];
 
 /// Templates of the files beside the pages, built in for every theme (a theme may replace
@@ -49,7 +53,9 @@ pub struct Theme {
     pub files: BTreeMap<String, Vec<u8>>,
     /// The paths of `files` the site's own theme folder wrote (others are built in).
     own: BTreeSet<String>,
-    site_strings: BTreeMap<String, Vec<u8>>,
+    /// The site's UI string files by lower-case path (`i18n/pt-br.yaml`), with the path to
+    /// show in messages (`themes/default/i18n/pt-BR.yaml`).
+    site_strings: BTreeMap<String, (String, Vec<u8>)>,
 }
 
 impl Theme {
@@ -101,7 +107,8 @@ impl Theme {
                     let bytes = std::fs::read(entry.path())
                         .map_err(|e| EnvError::io(entry.path().to_path_buf(), e))?;
                     if relative.starts_with("i18n/") {
-                        site_strings.insert(relative, bytes);
+                        let shown = format!("themes/{name}/{relative}");
+                        site_strings.insert(relative.to_lowercase(), (shown, bytes));
                     } else {
                         own.insert(relative.clone());
                         files.insert(relative, bytes);
@@ -137,7 +144,8 @@ impl Theme {
             .filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, bytes.as_slice())))
     }
 
-    /// A language's string files, built-in first, then the site's, as (path, bytes).
+    /// A language's string files, built-in first, then the site's, as (path, bytes); `lang`
+    /// is lower case, the site's file name may be in any case (`pt-BR.yaml`).
     pub fn i18n(&self, lang: &str) -> Vec<(String, &[u8])> {
         let path = format!("i18n/{lang}.yaml");
         let built_in = self
@@ -147,7 +155,7 @@ impl Theme {
         let site = self
             .site_strings
             .get(&path)
-            .map(|b| (format!("themes/{path}"), b.as_slice()));
+            .map(|(shown, b)| (shown.clone(), b.as_slice()));
         built_in.into_iter().chain(site).collect()
     }
 }

@@ -1,6 +1,7 @@
 //! Authoring commands beside the build: [`scaffold`] writes new pages and translations,
 //! [`import`] turns directory exports (CSV) into member and coordinator pages,
-//! [`translations`] reports which pages are missing or out of date in each language. They
+//! [`translations`] reports which pages are missing or out of date in each language, and
+//! [`ui_strings`] which interface strings each language lacks. They
 //! read and write `content/` only; none of them builds the site. They share the build's
 //! checks (`parse`, `paths`) and depend on no later stage.
 
@@ -8,3 +9,4 @@ mod front_matter;
 pub mod import;
 pub mod scaffold;
 pub mod translations;
+pub mod ui_strings;

@@ -5,8 +5,9 @@
 //! of commits (a data edit does not count: translations inherit data). `--diff` shows what
 //! changed in the source since (the old text from git history); `--done` records that a
 //! translation follows the current source. Member and coordinator pages are data, counted
-//! apart.
+//! apart. Each language also lists the interface strings it lacks ([`ui_strings`]).
 
+use super::ui_strings::{self, UiStrings};
 use crate::build;
 use crate::config::{Language, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError, display_path};
@@ -58,6 +59,7 @@ pub struct LanguageStatus {
     /// Member and coordinator pages: data, shown in every language, never translated.
     pub data_pages: usize,
     pub sections: Vec<SectionStatus>,
+    pub ui_strings: UiStrings,
 }
 
 /// The site at `root` resolved as `build` resolves it (drafts included), and the problems
@@ -89,11 +91,16 @@ pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), Env
     let Some(site) = site else {
         return Ok((Vec::new(), problems));
     };
+    let mut problems = problems;
+    let mut ui_strings = ui_strings::status(root, &site.config, &mut problems)?;
     let languages = site
         .config
         .languages
         .iter()
-        .map(|language| status_in(&site, language))
+        .map(|language| LanguageStatus {
+            ui_strings: ui_strings.remove(&language.code).unwrap_or_default(),
+            ..status_in(&site, language)
+        })
         .collect();
     Ok((languages, problems))
 }
@@ -155,6 +162,7 @@ fn status_in(site: &Site, language: &Language) -> LanguageStatus {
         current: sections.iter().map(|s| s.current).sum(),
         data_pages,
         sections,
+        ui_strings: UiStrings::default(),
     }
 }
 
@@ -383,6 +391,7 @@ pub fn table(languages: &[LanguageStatus]) -> String {
                 ));
             }
         }
+        out.push_str(&ui_strings::table(&language.ui_strings));
     }
     out
 }
@@ -455,6 +464,7 @@ pub fn html(site_title: &str, languages: &[LanguageStatus]) -> String {
             }
         }
         out.push_str("</table>\n");
+        out.push_str(&ui_strings::html(&language.ui_strings));
     }
     out.push_str("</body>\n</html>\n");
     out

@@ -14,7 +14,8 @@
   var FILTERS = ['theme', 'country', 'region', 'level', 'kind'];
   var cache = {};
   var records = {};
-  var plural = new Intl.PluralRules(data.lang);
+  // The plural rules of the language the result count is written in (English as a fallback).
+  var plural = new Intl.PluralRules(data.strings.results.lang);
 
   // The same folding as the build: lowercase, no diacritics, ligatures spelled out.
   var LIGATURES = { 'œ': 'oe', 'æ': 'ae', 'ß': 'ss', 'ø': 'o', 'ł': 'l', 'đ': 'd' };
@@ -219,8 +220,8 @@
       list.setAttribute('data-query', query.generation);
     }
     var total = query.ranked.length;
-    var forms = data.strings.results;
-    var form = total === 0 ? forms.zero || forms.other : forms[plural.select(total)] || forms.other;
+    var forms = data.strings.results.forms;
+    var form = forms[plural.select(total)] || forms.other;
     status.textContent = total === 0 ? data.strings.none : form.replace('{n}', total);
     docs.slice(list.children.length).forEach(function (doc) {
       var r = records[doc] || { t: '', u: '#', k: '', l: data.lang, e: '' };
