@@ -85,7 +85,7 @@ fn resolved(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), EnvError> {
     Ok((Some(site), diagnostics.into_sorted()))
 }
 
-/// The status of every published language.
+/// The status of every published language (the default one when it has something to do).
 pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), EnvError> {
     let (site, problems) = resolved(root)?;
     let Some(site) = site else {
@@ -100,6 +100,13 @@ pub fn status(root: &Path) -> Result<(Vec<LanguageStatus>, Vec<Diagnostic>), Env
         .map(|language| LanguageStatus {
             ui_strings: ui_strings.remove(&language.code).unwrap_or_default(),
             ..status_in(&site, language)
+        })
+        // The default language only when it has something to do: pages of another source
+        // language (a mirror's upstream), or interface strings.
+        .filter(|status| {
+            status.lang != site.config.default_language
+                || status.pages > 0
+                || !status.ui_strings.missing.is_empty()
         })
         .collect();
     Ok((languages, problems))
