@@ -20,7 +20,7 @@
 //! (at most 18, so masks stay small numbers and 32-bit safe in the browser).
 
 use super::SearchDoc;
-use super::analysis::{Analyzer, words};
+use super::analysis::{self, Analyzer, Purpose, Rules, shard_key};
 use crate::output::{Contents, OutputFile};
 use crate::parse::LEVELS;
 use crate::regions::REGIONS;
@@ -29,7 +29,7 @@ use flate2::write::GzEncoder;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 pub const KINDS: [&str; 6] = [
@@ -61,6 +61,18 @@ pub struct Manifest {
     pub regions: Vec<String>,
     pub kinds: Vec<String>,
     pub countries: Vec<String>,
+    /// How `search.js` must cut, fold and look up words to agree with the index.
+    pub analysis: Analysis,
+}
+
+/// What the search page needs to analyse a query as the index was analysed: the language's
+/// word rules, the endings of its forms ([`analysis::endings`]) and the shards that exist (so
+/// it asks for no other).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Analysis {
+    pub rules: Option<Rules>,
+    pub endings: Vec<String>,
+    pub shards: Vec<String>,
 }
 
 /// The record shown for a result.
@@ -151,20 +163,16 @@ fn two_digits(n: u64) -> u64 {
     (n + unit / 2) / unit * unit
 }
 
-/// The shard key of a folded word: its first two characters.
-pub fn shard_key(folded: &str) -> String {
-    folded.chars().take(2).collect()
-}
-
 /// A document's words: term → (occurrences in the title, elsewhere), and its length in words
 /// (title, elsewhere). `stem` maps a folded word to its term.
 fn analyse(
+    analyzer: &Analyzer,
     doc: &SearchDoc,
     mut stem: impl FnMut(String) -> String,
 ) -> (HashMap<String, (u32, u32)>, (u32, u32)) {
     let mut terms: HashMap<String, (u32, u32)> = HashMap::new();
     let mut length = (0, 0);
-    for (folded, (in_title, elsewhere)) in fold_words(doc) {
+    for (folded, (in_title, elsewhere)) in fold_words(analyzer, doc) {
         let count = terms.entry(stem(folded)).or_default();
         count.0 += in_title;
         count.1 += elsewhere;
@@ -174,12 +182,19 @@ fn analyse(
     (terms, length)
 }
 
-/// A document's folded words with their counts in the title and elsewhere.
-fn fold_words(doc: &SearchDoc) -> HashMap<String, (u32, u32)> {
-    let other = format!("{} {} {}", doc.summary, doc.tags.join(" "), doc.body);
+/// A document's folded words with their counts in the title and elsewhere (the summary, tags,
+/// country names and body).
+fn fold_words(analyzer: &Analyzer, doc: &SearchDoc) -> HashMap<String, (u32, u32)> {
+    let other = format!(
+        "{} {} {} {}",
+        doc.summary,
+        doc.tags.join(" "),
+        doc.places.join(" "),
+        doc.body
+    );
     let mut found: HashMap<String, (u32, u32)> = HashMap::new();
     for (text, in_title) in [(&doc.title, true), (&other, false)] {
-        for word in words(text) {
+        for word in analyzer.words(text, Purpose::Index) {
             let count = found.entry(word.folded).or_default();
             if in_title {
                 count.0 += 1;
@@ -197,7 +212,8 @@ const ANALYSIS_BATCH: usize = 256;
 /// The browser index of one language, and what it was made from: `serve` keeps it, so that
 /// an edit re-exports only the files holding the edited page's words (see
 /// [`LanguageIndex::replace`]). The corpus' average lengths stay those of the first export
-/// until the next full one.
+/// until the next full one, and so do the manifest's analysis data (the endings and the shards
+/// the search page knows): a word new to the index is found once the index is whole again.
 pub struct LanguageIndex {
     analyzer: Analyzer,
     /// The language's root folder (`/aspnet/fr/`), to which records' URLs are relative.
@@ -221,6 +237,8 @@ pub struct LanguageIndex {
     records: Vec<Box<RawValue>>,
     doc_countries: Vec<Vec<String>>,
     by_country: BTreeMap<String, Vec<usize>>,
+    /// The analysis data of the manifest, as of the last whole export.
+    analysis: Analysis,
 }
 
 impl LanguageIndex {
@@ -237,6 +255,7 @@ impl LanguageIndex {
         let mut index = LanguageIndex::unanalysed(lang, docs, themes, base_path);
         index.analyse_all(docs);
         index.score_all();
+        index.analysis = index.analysis_data();
         let files = index.all_files();
         index.name_folder(&files, search_path, base_path);
         let files = index.outputs(files);
@@ -275,6 +294,7 @@ impl LanguageIndex {
             records: Vec::new(),
             doc_countries: docs.iter().map(|d| d.countries.clone()).collect(),
             by_country: BTreeMap::new(),
+            analysis: Analysis::default(),
         };
         index.records = docs.iter().map(|d| index.record(d)).collect();
         for (i, countries) in index.doc_countries.iter().enumerate() {
@@ -289,8 +309,11 @@ impl LanguageIndex {
     /// segmenting and folding in parallel, each distinct word stemmed once.
     fn analyse_all(&mut self, docs: &[SearchDoc]) {
         for (batch, batch_docs) in docs.chunks(ANALYSIS_BATCH).enumerate() {
-            let folded: Vec<HashMap<String, (u32, u32)>> =
-                batch_docs.par_iter().map(fold_words).collect();
+            let analyzer = &self.analyzer;
+            let folded: Vec<HashMap<String, (u32, u32)>> = batch_docs
+                .par_iter()
+                .map(|doc| fold_words(analyzer, doc))
+                .collect();
             for (offset, found) in folded.into_iter().enumerate() {
                 let doc = batch * ANALYSIS_BATCH + offset;
                 for (word, (in_title, elsewhere)) in found {
@@ -341,6 +364,19 @@ impl LanguageIndex {
         files
     }
 
+    /// The manifest's analysis data: the language's rules, the endings of the forms of the
+    /// index and its shards' keys, from the forms whose terms have postings.
+    fn analysis_data(&self) -> Analysis {
+        let forms =
+            || (self.surfaces.iter()).filter(|(_, term)| self.postings.contains_key(term.as_str()));
+        let shards: BTreeSet<String> = forms().map(|(form, _)| shard_key(form)).collect();
+        Analysis {
+            rules: Some(self.analyzer.rules()),
+            endings: analysis::endings(forms().map(|(f, t)| (f.as_str(), t.as_str()))),
+            shards: shards.into_iter().collect(),
+        }
+    }
+
     /// Names the index's folder under `search_path` by a hash of everything in it, so every
     /// file can be cached forever.
     fn name_folder(&mut self, files: &[(String, Vec<u8>)], search_path: &str, base_path: &str) {
@@ -375,6 +411,7 @@ impl LanguageIndex {
             regions: REGIONS.iter().map(|s| s.to_string()).collect(),
             kinds: KINDS.iter().map(|s| s.to_string()).collect(),
             countries: self.by_country.keys().cloned().collect(),
+            analysis: self.analysis.clone(),
         }
     }
 
@@ -433,7 +470,8 @@ impl LanguageIndex {
             }
         }
         let mut learning = Vec::new();
-        let (terms, length) = analyse(doc, |word| {
+        let analyzer = self.analyzer;
+        let (terms, length) = analyse(&analyzer, doc, |word| {
             if !self.surfaces.contains_key(&word) {
                 learning.push(shard_key(&word));
             }
@@ -652,6 +690,7 @@ mod tests {
             summary: "A story.".into(),
             body: body.into(),
             tags: Vec::new(),
+            places: Vec::new(),
             themes: Vec::new(),
             countries: countries.iter().map(|c| c.to_string()).collect(),
             regions: Vec::new(),

@@ -9,8 +9,10 @@ use tantivy::schema::{
 };
 use tantivy::{Index, TantivyDocument};
 
-/// Name of the tokenizer registered on every index.
+/// Name of the tokenizer of the text fields: words' terms.
 const TOKENIZER: &str = "aspnet_kb";
+/// Name of the tokenizer of the field of forms: words' folded forms.
+const FORMS_TOKENIZER: &str = "aspnet_kb_forms";
 
 /// The fields of a search index.
 #[derive(Clone, Copy)]
@@ -26,6 +28,9 @@ pub struct Fields {
     pub countries: Field,
     pub regions: Field,
     pub levels: Field,
+    /// Every folded form of the text fields, unstemmed: the vocabulary query words are
+    /// looked up in ([`crate::search::analysis::terms_for`]), as the browser's shards hold it.
+    pub forms: Field,
 }
 
 impl Fields {
@@ -48,6 +53,14 @@ fn schema() -> (Schema, Fields) {
         summary: builder.add_text_field("summary", text.clone()),
         body: builder.add_text_field("body", text.clone()),
         tags: builder.add_text_field("tags", text),
+        forms: builder.add_text_field(
+            "forms",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(FORMS_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         url: builder.add_text_field("url", STRING | STORED),
         kind: builder.add_text_field("kind", STRING | STORED),
         lang: builder.add_text_field("lang", STRING | STORED),
@@ -64,9 +77,10 @@ fn tantivy_error(path: &Path, e: impl std::fmt::Display) -> EnvError {
 }
 
 fn register(index: &Index, lang: &str) {
-    index
-        .tokenizers()
-        .register(TOKENIZER, KbTokenizer::new(Analyzer::for_language(lang)));
+    let analyzer = Analyzer::for_language(lang);
+    let tokenizers = index.tokenizers();
+    tokenizers.register(TOKENIZER, KbTokenizer::terms(analyzer));
+    tokenizers.register(FORMS_TOKENIZER, KbTokenizer::forms(analyzer));
 }
 
 /// Writes the index of one language's documents into `dir` (which must be empty).
@@ -84,6 +98,12 @@ pub fn write(dir: &Path, lang: &str, docs: &[SearchDoc]) -> Result<(), EnvError>
         d.add_text(f.summary, &doc.summary);
         d.add_text(f.body, &doc.body);
         d.add_text(f.tags, doc.tags.join(" "));
+        d.add_text(f.tags, doc.places.join(" "));
+        for text in [&doc.title, &doc.summary, &doc.body] {
+            d.add_text(f.forms, text);
+        }
+        d.add_text(f.forms, doc.tags.join(" "));
+        d.add_text(f.forms, doc.places.join(" "));
         d.add_text(f.url, &doc.url);
         d.add_text(f.kind, doc.kind);
         d.add_text(f.lang, &doc.content_lang);

@@ -19,6 +19,7 @@ pub mod browser;
 pub mod index;
 pub mod query;
 
+use crate::locale::Locale;
 use crate::markdown;
 use crate::output::OutputFile;
 use crate::parse::Kind;
@@ -42,6 +43,9 @@ pub struct SearchDoc {
     pub summary: String,
     pub body: String,
     pub tags: Vec<String>,
+    /// The names of its countries in the reader's language, so that "Kenya", "Kenia" or
+    /// "كينيا" find a practice in `ke`.
+    pub places: Vec<String>,
     pub themes: Vec<String>,
     pub countries: Vec<String>,
     pub regions: Vec<String>,
@@ -50,13 +54,19 @@ pub struct SearchDoc {
 
 /// The searchable pages of one language: everything but section indexes and the home page.
 pub fn documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
+    let locale = Locale::new(lang);
     site.entries_in(lang)
-        .filter_map(|entry| document(site, entry))
+        .filter_map(|entry| document_in(site, entry, &locale))
         .collect()
 }
 
 /// A page shown in a language as search sees it; `None` for section indexes and the home page.
 pub fn document(site: &Site, entry: &Entry) -> Option<SearchDoc> {
+    document_in(site, entry, &Locale::new(&entry.lang))
+}
+
+/// [`document`], with the reader's language's `locale` (for country names) at hand.
+fn document_in(site: &Site, entry: &Entry, locale: &Locale) -> Option<SearchDoc> {
     let page = site.page(entry);
     let (themes, countries, levels) = match &page.kind {
         Kind::Home | Kind::Section => return None,
@@ -91,6 +101,7 @@ pub fn document(site: &Site, entry: &Entry) -> Option<SearchDoc> {
         summary: page.summary.clone().unwrap_or_default(),
         body,
         tags: page.tags.iter().map(|t| t.name.clone()).collect(),
+        places: countries.iter().map(|c| locale.country_name(c)).collect(),
         themes,
         countries,
         regions,

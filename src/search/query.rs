@@ -1,17 +1,21 @@
 //! Answers a query from a language's tantivy index: every word must match (in the title,
-//! summary, body or tags; title matches rank first), words of five letters or more tolerate one
-//! typo, and filters narrow by thematic area, country, region, level and kind.
+//! summary, body or tags; title matches rank first), and filters narrow by thematic area,
+//! country, region, level and kind. Which terms a word matches is decided from the index's
+//! vocabulary of folded forms by [`analysis::terms_for`], as the browser decides it from its
+//! shards: a form the index has, a term and an ending, or, in words of five letters or more,
+//! one typo.
 
-use super::analysis::Analyzer;
+use super::analysis::{self, Analyzer, Match};
 use super::index::{self, Fields};
 use crate::diagnostic::EnvError;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{Searcher, TantivyDocument, Term};
 
 #[derive(Debug, Default, Clone)]
 pub struct Filters {
@@ -99,16 +103,22 @@ pub fn search(
         .and_then(|()| check_query(text, lang))
         .map_err(|message| EnvError::new(dir, message))?;
     let (index, f) = index::open(dir, lang)?;
-    let analyzer = Analyzer::for_language(lang);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (word, term) in analyzer.terms(text) {
-        clauses.push((
-            Occur::Must,
-            word_query(&f, &term, word.folded.chars().count() >= 5),
-        ));
-    }
-    if clauses.is_empty() {
+    let error = |e: tantivy::TantivyError| EnvError::new(dir.to_path_buf(), format!("search: {e}"));
+    let reader = index.reader().map_err(error)?;
+    let searcher = reader.searcher();
+    let words = Analyzer::for_language(lang).words(text, analysis::Purpose::Query);
+    if words.is_empty() {
         return Ok(Vec::new());
+    }
+    let vocabulary = Vocabulary::read(&searcher, f.forms, lang).map_err(error)?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for word in &words {
+        let shard = vocabulary.shard(&word.folded);
+        let terms = analysis::terms_for(&word.folded, &shard, &vocabulary.endings);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        clauses.push((Occur::Must, word_query(&f, &terms)));
     }
     for (field, value) in [
         (f.themes, &filters.theme),
@@ -126,9 +136,6 @@ pub fn search(
         }
     }
     let query = BooleanQuery::new(clauses);
-    let error = |e: tantivy::TantivyError| EnvError::new(dir.to_path_buf(), format!("search: {e}"));
-    let reader = index.reader().map_err(error)?;
-    let searcher = reader.searcher();
     let top = searcher
         .search(&query, &TopDocs::with_limit(limit))
         .map_err(error)?;
@@ -164,26 +171,74 @@ pub fn search(
     Ok(hits)
 }
 
-/// One analysed word: exact in any text field, or with one typo, weighted by field.
-fn word_query(f: &Fields, term: &str, tolerate_typo: bool) -> Box<dyn Query> {
+/// The index's vocabulary: every folded form with its term, and the endings
+/// ([`analysis::endings`]) its forms have after their terms.
+struct Vocabulary {
+    forms: BTreeMap<String, String>,
+    endings: Vec<String>,
+}
+
+impl Vocabulary {
+    /// Reads the forms of the field `forms` of every segment, each stemmed as the language's
+    /// analysis does.
+    fn read(
+        searcher: &Searcher,
+        forms: tantivy::schema::Field,
+        lang: &str,
+    ) -> tantivy::Result<Vocabulary> {
+        let analyzer = Analyzer::for_language(lang);
+        let mut found = BTreeMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(forms)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                if let Ok(form) = std::str::from_utf8(stream.key())
+                    && !found.contains_key(form)
+                {
+                    found.insert(form.to_string(), analyzer.term(form));
+                }
+            }
+        }
+        let endings = analysis::endings(found.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+        Ok(Vocabulary {
+            forms: found,
+            endings,
+        })
+    }
+
+    /// The forms of the browser's shard of a folded word ([`analysis::shard_key`]).
+    fn shard(&self, folded: &str) -> BTreeMap<String, String> {
+        let key = analysis::shard_key(folded);
+        self.forms
+            .range(key.clone()..)
+            .take_while(|(form, _)| form.starts_with(&key))
+            .filter(|(form, _)| analysis::shard_key(form) == key)
+            .map(|(form, term)| (form.clone(), term.clone()))
+            .collect()
+    }
+}
+
+/// One query word: any of its `terms` in any text field, weighted by field, a typo's less.
+fn word_query(f: &Fields, terms: &[(&str, Match)]) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, boost) in [
-        (f.title, TITLE_BOOST),
-        (f.summary, SUMMARY_BOOST),
-        (f.body, 1.0),
-        (f.tags, TAGS_BOOST),
-    ] {
-        let t = Term::from_field_text(field, term);
-        let exact = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
-        alternatives.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(exact), boost)),
-        ));
-        if tolerate_typo {
-            let fuzzy = FuzzyTermQuery::new(t, 1, true);
+    for &(term, matched) in terms {
+        let weight = match matched {
+            Match::Exact => 1.0,
+            Match::Typo => FUZZY_BOOST,
+        };
+        for (field, boost) in [
+            (f.title, TITLE_BOOST),
+            (f.summary, SUMMARY_BOOST),
+            (f.body, 1.0),
+            (f.tags, TAGS_BOOST),
+        ] {
+            let exact = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
             alternatives.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(fuzzy), boost * FUZZY_BOOST)),
+                Box::new(BoostQuery::new(Box::new(exact), boost * weight)),
             ));
         }
     }

@@ -204,7 +204,7 @@ pub fn serve_static(root: PathBuf, prefix: &'static str) -> String {
                 }
             }
             let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-            let path = path.split('?').next().unwrap_or("/");
+            let path = percent_decode(path.split('?').next().unwrap_or("/"));
             let file = path
                 .strip_prefix(prefix)
                 .filter(|p| !p.contains(".."))
@@ -237,6 +237,30 @@ pub fn serve_static(root: PathBuf, prefix: &'static str) -> String {
         }
     });
     format!("http://127.0.0.1:{port}{prefix}")
+}
+
+/// A URL's path with its `%XX` escapes decoded (as static hosts do: `/s/%D9%85.jsz`).
+pub fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = path
+            .get(i + 1..i + 3)
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Headless Chromium, or `None` (with a note) where it is not installed outside CI.

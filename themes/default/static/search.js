@@ -17,26 +17,61 @@
   // The plural rules of the language the result count is written in (English as a fallback).
   var plural = new Intl.PluralRules(data.strings.results.lang);
 
-  // The same folding as the build: lowercase, no diacritics, ligatures spelled out.
-  var LIGATURES = { 'œ': 'oe', 'æ': 'ae', 'ß': 'ss', 'ø': 'o', 'ł': 'l', 'đ': 'd' };
+  // Words as the build cuts and folds them (src/search/analysis.rs), from the rules the
+  // manifest carries: runs of letters, marks and digits; in scripts written without spaces,
+  // the pairs of neighbouring characters (a lone character for itself).
+  var analysis = index.analysis;
+  var rules = analysis.rules;
+  var SPELLED = new Map(rules.spelled_out);
+  var LETTERS = new Map(rules.letters);
+  var IN_WORD = /[\p{L}\p{M}\p{N}]/u;
+  var GRAM = new RegExp('[' + rules.gram_scripts.map(function (s) { return '\\p{scx=' + s + '}'; }).join('') + ']', 'u');
+  var SHARDS = new Set(analysis.shards);
+  function classOf(c) { return !IN_WORD.test(c) ? 0 : GRAM.test(c) ? 2 : 1; }
   function fold(word) {
-    return word.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '')
-      .replace(/[œæßøłđ]/g, function (c) { return LIGATURES[c]; });
+    return Array.from(word.toLowerCase().normalize('NFD')).map(function (c) {
+      return SPELLED.has(c) ? SPELLED.get(c) : /\p{Mn}/u.test(c) ? '' : c;
+    }).join('');
   }
-  // Words of a text with their positions, split like the build (words, then apostrophes).
+  function foldWord(word) {
+    var folded = Array.from(fold(word)).map(function (c) { return LETTERS.has(c) ? LETTERS.get(c) : c; }).join('');
+    for (var i = 0; i < rules.prefixes.length; i++) {
+      var prefix = rules.prefixes[i][0];
+      var rest = folded.slice(prefix.length);
+      if (folded.lastIndexOf(prefix, 0) === 0 && Array.from(rest).length >= rules.prefixes[i][1]) return rest;
+    }
+    return folded;
+  }
+  // A run of a script without spaces: its pairs, or the lone character, each pointing at its
+  // own characters (at the whole run where NFC changed it).
+  function grams(run, at, out) {
+    var nfc = run.normalize('NFC');
+    var chars = Array.from(nfc);
+    var places = [];
+    var offset = at;
+    Array.from(run).forEach(function (c) { places.push([offset, offset + c.length]); offset += c.length; });
+    if (nfc !== run) places = chars.map(function () { return [at, at + run.length]; });
+    if (chars.length === 1) out.push({ at: places[0][0], end: places[0][1], folded: chars[0] });
+    for (var i = 0; i + 1 < chars.length; i++) {
+      out.push({ at: places[i][0], end: places[i + 1][1], folded: chars[i] + chars[i + 1] });
+    }
+  }
+  // The words of a query or of a text shown, with where they lie in it.
   function words(text) {
     var out = [];
-    var segments = window.Intl && Intl.Segmenter
-      ? Array.from(new Intl.Segmenter(data.lang, { granularity: 'word' }).segment(text))
-          .filter(function (s) { return s.isWordLike; })
-          .map(function (s) { return { text: s.segment, at: s.index }; })
-      : (text.match(/[\p{L}\p{N}'’]+/gu) || []).map(function (w) { return { text: w, at: text.indexOf(w) }; });
-    segments.forEach(function (s) {
-      var at = s.at;
-      s.text.split(/['’]/).forEach(function (part) {
-        if (part) out.push({ text: part, at: at, folded: fold(part) });
-        at += part.length + 1;
-      });
+    var start = 0, open = 0, offset = 0;
+    Array.from(text + ' ').forEach(function (c) {
+      var kind = classOf(c);
+      if (kind !== open) {
+        if (open === 2) grams(text.slice(start, offset), start, out);
+        else if (open === 1) {
+          var folded = foldWord(text.slice(start, offset));
+          if (folded) out.push({ at: start, end: offset, folded: folded });
+        }
+        start = offset;
+        open = kind;
+      }
+      offset += c.length;
     });
     return out;
   }
@@ -56,9 +91,17 @@
     }
     return cache[path];
   }
-  function shardKey(folded) { return Array.from(folded).slice(0, 2).join(''); }
+  // Which shard holds a folded word: its first two characters, the first alone in scripts
+  // without spaces.
+  function shardKey(folded) {
+    var chars = Array.from(folded);
+    return chars.slice(0, classOf(chars[0]) === 2 ? 1 : 2).join('');
+  }
 
-  function withinOneEdit(a, b) {
+  // Whether b is a with at most one letter added, taken away, changed, or two neighbours
+  // swapped (in characters, as the build counts them).
+  function withinOneEdit(word, form) {
+    var a = Array.from(word), b = Array.from(form);
     if (Math.abs(a.length - b.length) > 1) return false;
     var i = 0, j = 0, edits = 0;
     while (i < a.length && j < b.length) {
@@ -72,13 +115,26 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
-  // The terms a typed word stands for, with a weight: exact, then as a prefix (the word being
-  // typed), then with one typo in words of five letters or more.
-  function termsFor(word, shard, isLast) {
-    var found = {};
+  // The terms a typed word stands for, with a weight, by the build's rule
+  // (analysis::terms_for): its own form; else the longest term of the shard the word is
+  // followed by an ending of the index; else, in words of five letters or more, the forms
+  // one typo away. The word being typed also stands for the longer words it begins.
+  function own(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+  function termsFor(word, shard, typing) {
+    var found = Object.create(null);
     var w = shard.w;
-    if (w[word]) found[w[word]] = 1;
-    if (isLast) {
+    if (own(w, word)) found[w[word]] = 1;
+    else {
+      for (var e = 0; e < analysis.endings.length; e++) {
+        var ending = analysis.endings[e];
+        var stem = word.slice(0, word.length - ending.length);
+        if (stem && word.slice(word.length - ending.length) === ending && own(shard.p, stem)) { found[stem] = 1; break; }
+      }
+    }
+    if (!Object.keys(found).length && Array.from(word).length >= 5) {
+      for (var t in w) if (withinOneEdit(word, t)) found[w[t]] = Math.max(found[w[t]] || 0, 0.3);
+    }
+    if (typing) {
       var n = 0;
       for (var s in w) {
         if (s.length > word.length && s.lastIndexOf(word, 0) === 0 && !(w[s] in found)) {
@@ -86,9 +142,6 @@
           if (++n >= 30) break;
         }
       }
-    }
-    if (!Object.keys(found).length && Array.from(word).length >= 5) {
-      for (var t in w) if (withinOneEdit(word, t)) found[w[t]] = Math.max(found[w[t]] || 0, 0.5);
     }
     return found;
   }
@@ -128,27 +181,31 @@
   var generation = 0;
   var current = null; // the latest query's ranked documents, matched terms and shards
   function run() {
-    var query = input.value.trim();
+    var raw = input.value;
+    var query = raw.trim();
     var filters = readFilters();
     keepUrlInStep(query, filters);
     var mine = ++generation;
     var started = performance.now();
-    var typed = words(query);
+    var typed = words(raw);
     if (!typed.length) { list.textContent = ''; status.textContent = ''; more.hidden = true; return; }
     status.textContent = data.strings.loading;
+    // Only shards that exist are asked for: a word without one matches nothing.
     var keys = typed.map(function (t) { return shardKey(t.folded); });
-    var needed = keys.map(function (k) { return fetchData('s/' + k + '.jsz'); });
+    var needed = keys.map(function (k) { return SHARDS.has(k) ? fetchData('s/' + k + '.jsz') : Promise.resolve(null); });
     if (filters.country) needed.push(fetchData('c/' + filters.country + '.jsz'));
     Promise.all(needed).then(function (loaded) {
       if (mine !== generation) return;
       var inCountry = filters.country ? new Set(loaded[typed.length] || []) : null;
       var passes = maskFilter(filters);
       var scores = null;
-      var matched = {};
+      var matched = Object.create(null);
       typed.forEach(function (word, i) {
         var shard = loaded[i] || { w: {}, p: {}, r: {} };
         for (var d in shard.r) records[d] = shard.r[d];
-        var terms = termsFor(word.folded, shard, i === typed.length - 1);
+        // The last word is still being typed unless something follows it (a space).
+        var typing = i === typed.length - 1 && word.end === raw.length;
+        var terms = termsFor(word.folded, shard, typing);
         var best = new Map();
         Object.keys(terms).forEach(function (term) {
           matched[term] = true;
@@ -201,13 +258,15 @@
     var at = 0;
     words(text).forEach(function (word) {
       var term;
-      shards.forEach(function (s) { if (s && s.w[word.folded]) term = term || s.w[word.folded]; });
-      if (!term || !matched[term]) return;
-      fragment.appendChild(document.createTextNode(text.slice(at, word.at)));
+      shards.forEach(function (s) { if (s && own(s.w, word.folded)) term = term || s.w[word.folded]; });
+      if (!term || !own(matched, term)) return;
+      if (word.end <= at) return;
+      var from = Math.max(word.at, at);
+      fragment.appendChild(document.createTextNode(text.slice(at, from)));
       var mark = document.createElement('mark');
-      mark.textContent = text.slice(word.at, word.at + word.text.length);
+      mark.textContent = text.slice(from, word.end);
       fragment.appendChild(mark);
-      at = word.at + word.text.length;
+      at = word.end;
     });
     fragment.appendChild(document.createTextNode(text.slice(at)));
     return fragment;
@@ -254,6 +313,9 @@
       if (link) link.focus();
     });
   });
+
+  // What tests/search_parity.rs compares with the build's analysis: the page's words.
+  window.aspnetKbWords = function (text) { return words(text).map(function (w) { return w.folded; }); };
 
   var params = new URLSearchParams(location.search);
   input.value = params.get('q') || '';
