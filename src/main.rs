@@ -6,6 +6,7 @@ use aspnet_kb::authoring::scaffold::{self, NewKind};
 use aspnet_kb::authoring::translations;
 use aspnet_kb::build::{self, Options, Output};
 use aspnet_kb::config::{Config, Overrides};
+use aspnet_kb::diagnostic::{self, Format};
 use aspnet_kb::search::query::{self, Filters};
 use aspnet_kb::search_command::{self, Request};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +46,10 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Also report the problems on standard output for CI: GitHub workflow annotations,
+        /// a GitLab Code Quality report, or JSON.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// Preview the site: build it into memory, serve it, rebuild and reload on every change.
     Serve {
@@ -139,6 +144,25 @@ enum NewWhat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Github,
+    Gitlab,
+    Json,
+}
+
+impl From<CheckFormat> for Format {
+    fn from(format: CheckFormat) -> Format {
+        match format {
+            CheckFormat::Text => Format::Text,
+            CheckFormat::Github => Format::Github,
+            CheckFormat::Gitlab => Format::Gitlab,
+            CheckFormat::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ImportWhat {
     Members,
     Coordinators,
@@ -206,12 +230,15 @@ fn main() -> ExitCode {
             };
             build_site(root, output, overrides)
         }
-        Command::Check { root } => run_chain(&Options {
-            root,
-            output: Output::Nowhere,
-            overrides: Overrides::default(),
-            progress: true,
-        }),
+        Command::Check { root, format } => run_chain(
+            &Options {
+                root,
+                output: Output::Nowhere,
+                overrides: Overrides::default(),
+                progress: true,
+            },
+            format.into(),
+        ),
     }
 }
 
@@ -228,31 +255,45 @@ fn build_site(root: PathBuf, output: Option<PathBuf>, overrides: Overrides) -> E
         ),
     };
     match aspnet_kb::output_guard::claim_output(&root, &folder, &label) {
-        Ok(claimed) => run_chain(&Options {
-            output: Output::Folder(claimed),
-            root,
-            overrides,
-            progress: true,
-        }),
+        Ok(claimed) => run_chain(
+            &Options {
+                output: Output::Folder(claimed),
+                root,
+                overrides,
+                progress: true,
+            },
+            Format::Text,
+        ),
         Err(e) => exit_on_env_error(Err(e)),
     }
 }
 
-/// Runs the stage chain (`build` or `check`), prints every problem and the summary, and
-/// decides the exit status: 1 for content errors, 2 for the environment's.
-fn run_chain(options: &Options) -> ExitCode {
-    exit_on_env_error(build::run(options).map(|outcome| {
-        for d in &outcome.diagnostics {
-            eprintln!("{d}");
+/// Runs the stage chain (`build` or `check`), prints every problem and the summary on
+/// standard error (and, in a `format` for machines, on standard output too), and decides the
+/// exit status: 1 for content errors, 2 for the environment's.
+fn run_chain(options: &Options, format: Format) -> ExitCode {
+    match build::run(options) {
+        Ok(outcome) => {
+            for d in &outcome.diagnostics {
+                eprintln!("{d}");
+            }
+            print!("{}", diagnostic::report(&outcome.diagnostics, format));
+            eprintln!("{}", outcome.summary());
+            if outcome.errors > 0 {
+                eprintln!("nothing was written: fix the errors above and run again");
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
-        eprintln!("{}", outcome.summary());
-        if outcome.errors > 0 {
-            eprintln!("nothing was written: fix the errors above and run again");
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
+        Err(e) => {
+            print!(
+                "{}",
+                diagnostic::report(&[e.to_diagnostic(&options.root)], format)
+            );
+            exit_on_env_error(Err(e))
         }
-    }))
+    }
 }
 
 /// The exit status of a command's result: an environment error is printed, status 2.
