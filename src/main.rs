@@ -2,6 +2,7 @@
 //! status (0 success, 1 content errors, 2 usage or environment errors).
 
 use aspnet_kb::authoring::import::{self, Change, Directory};
+use aspnet_kb::authoring::init::{self, InitOptions};
 use aspnet_kb::authoring::scaffold::{self, NewKind};
 use aspnet_kb::authoring::translations;
 use aspnet_kb::build::{self, Options, Output};
@@ -119,6 +120,16 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Write a new site, or a national mirror of the global site, into a new or empty folder.
+    Init {
+        dir: PathBuf,
+        /// For a mirror: the global site's root, relative to DIR (e.g. a git submodule).
+        #[arg(long)]
+        upstream: Option<String>,
+        /// The site's languages (comma-separated codes), the default language first.
+        #[arg(long, value_delimiter = ',', default_value = "en")]
+        lang: Vec<String>,
+    },
     /// Which pages are missing or out of date in each language.
     Translations {
         #[arg(long, default_value = ".")]
@@ -215,6 +226,11 @@ fn main() -> ExitCode {
             let options = aspnet_kb::serve::ServeOptions { root, bind, port };
             exit_on_env_error(aspnet_kb::serve::serve(&options).map(|()| ExitCode::SUCCESS))
         }
+        Command::Init {
+            dir,
+            upstream,
+            lang,
+        } => init(&dir, upstream.as_deref(), &lang),
         Command::Translations { root, json, html } => translations(&root, json, html.as_deref()),
         Command::Build {
             root,
@@ -439,6 +455,27 @@ fn import(root: &Path, what: ImportWhat, file: &Path, dry_run: bool) -> ExitCode
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `init`: writes the skeleton and says what to do next.
+fn init(dir: &Path, upstream: Option<&str>, languages: &[String]) -> ExitCode {
+    let options = InitOptions {
+        dir,
+        languages,
+        upstream,
+    };
+    exit_on_env_error(init::init(&options).map(|written| {
+        for path in &written {
+            println!("wrote {}", dir.join(path).display());
+        }
+        let what = if upstream.is_some() { "mirror" } else { "site" };
+        println!(
+            "a new {what} in {}: read its README.md, then `aspnet-kb serve --root {}`",
+            dir.display(),
+            dir.display()
+        );
+        ExitCode::SUCCESS
+    }))
 }
 
 fn translations(root: &Path, json: bool, html: Option<&Path>) -> ExitCode {
