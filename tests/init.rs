@@ -231,7 +231,7 @@ fn a_mirror_skeleton_names_its_upstream_languages_and_menu() {
     }
 }
 
-/// The steps of a GitHub job, and the step whose `uses` starts with `action`.
+/// The step of a GitHub job whose action (`uses`) or command (`run`) starts with `action`.
 fn step<'a>(job: &'a Value, action: &str) -> &'a Value {
     job["steps"]
         .as_sequence()
@@ -260,19 +260,28 @@ fn the_github_workflow_checks_pull_requests_and_publishes_main() {
         step(site, "actions/checkout")["with"]["submodules"],
         "recursive"
     );
-    let cache = step(site, "actions/cache");
+    let cache = step(site, "actions/cache/restore");
     assert_eq!(cache["with"]["path"], "~/.cargo/bin/aspnet-kb");
     let key = cache["with"]["key"].as_str().unwrap_or_default();
     assert!(key.contains("${{ env.ASPNET_KB_VERSION }}"), "{key}");
+    let cache_id = cache["id"].as_str().unwrap_or_default();
+    let missed = format!("steps.{cache_id}.outputs.cache-hit != 'true'");
+    // Saved right after compiling: a failing check must not lose the compiled tool.
+    let save = step(site, "actions/cache/save");
+    assert_eq!(save["with"]["path"], "~/.cargo/bin/aspnet-kb");
+    assert_eq!(
+        save["with"]["key"],
+        format!("${{{{ steps.{cache_id}.outputs.cache-primary-key }}}}").as_str()
+    );
+    assert_eq!(save["if"].as_str(), Some(missed.as_str()));
     let install = step(site, "cargo install");
     assert_eq!(
         install["run"],
         "cargo install --locked --git \"$ASPNET_KB_GIT\" --tag \"$ASPNET_KB_VERSION\" aspnet-kb"
     );
-    let cache_id = cache["id"].as_str().unwrap_or_default();
     assert_eq!(
         install["if"].as_str(),
-        Some(format!("steps.{cache_id}.outputs.cache-hit != 'true'").as_str()),
+        Some(missed.as_str()),
         "the tool is compiled only when the cache misses"
     );
     let check = step(site, "aspnet-kb check");
@@ -306,6 +315,7 @@ fn the_gitlab_pipeline_checks_merge_requests_and_publishes_main() {
     let shared = &pipeline[".aspnet-kb"];
     assert_eq!(shared["cache"]["key"], "aspnet-kb-$ASPNET_KB_VERSION");
     assert_eq!(shared["cache"]["paths"][0], ".ci-cache/");
+    assert_eq!(shared["cache"]["when"], "always", "kept when a check fails");
     let setup: Vec<&str> = shared["before_script"]
         .as_sequence()
         .map(|s| s.iter().filter_map(Value::as_str).collect())
