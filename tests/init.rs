@@ -93,6 +93,7 @@ fn a_new_site_builds_at_once_in_every_language() {
         assert!(readme.contains(section), "{section} in README.md");
     }
     assert!(readme.contains("aspnet-kb new translation content/practices/water.md --lang ar"));
+    assert!(readme.contains("The home page's translations are there already"));
     let root = dir.to_str().expect("UTF-8");
     let build = aspnet_kb(&["build", "--root", root]);
     assert_eq!(build.status, 0, "{}", build.stderr);
@@ -123,6 +124,8 @@ fn one_language_by_default() {
     assert_eq!(site["default_language"], "en");
     let languages = site["languages"].as_mapping().map(|m| m.len());
     assert_eq!(languages, Some(1));
+    let readme = read(temp.path(), "README.md");
+    assert!(!readme.contains("home page's translations"), "{readme}");
     let root = temp.path().to_str().expect("UTF-8");
     let build = aspnet_kb(&["build", "--root", root]);
     assert_eq!(build.status, 0, "{}", build.stderr);

@@ -242,6 +242,12 @@ fn placeholders(languages: &[Language], upstream: Option<&str>) -> Vec<(&'static
     let english_names = languages
         .iter()
         .map(|l| format!("{} ({})", l.english, l.code));
+    let home_translations = if languages.len() > 1 {
+        "The home page's translations are there already, as drafts to translate."
+    } else {
+        ""
+    }
+    .to_string();
     let other = languages.get(1).map_or("fr", |l| l.code.as_str());
     vec![
         ("DEFAULT_LANGUAGE", default.code.clone()),
@@ -252,6 +258,7 @@ fn placeholders(languages: &[Language], upstream: Option<&str>) -> Vec<(&'static
         ),
         ("LANGUAGES", entries.join("\n")),
         ("LANGUAGE_EXAMPLE", example),
+        ("HOME_TRANSLATIONS", home_translations),
         ("LANGUAGE_LIST", english_list(english_names)),
         ("OTHER_LANGUAGE", other.to_lowercase()),
         ("UPSTREAM", quoted(upstream.unwrap_or_default())),
