@@ -219,6 +219,11 @@ fn a_mirror_skeleton_names_its_upstream_languages_and_menu() {
         "{about}"
     );
     let readme = read(&dir, "README.md");
+    let at = |heading: &str| readme.find(heading).unwrap_or(usize::MAX);
+    assert!(
+        at("## The global site, as a submodule") < at("## Preview"),
+        "the submodule comes first: nothing builds without it"
+    );
     for needed in [
         "git submodule add <global repo URL> global",
         "git submodule update --remote global",

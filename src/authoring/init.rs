@@ -172,12 +172,15 @@ fn write_file(dir: &Path, relative: &str, text: &str) -> Result<(), EnvError> {
 fn skeleton(languages: &[Language], upstream: Option<&str>) -> Vec<(&'static str, String)> {
     let values = placeholders(languages, upstream);
     let fill = |template: &str| fill(template, &values);
-    let readme = |intro: &str| {
-        format!(
-            "{}{}",
-            fill(intro),
-            fill(include_str!("init/README-common.md"))
-        )
+    let readme = |outline: &str| {
+        let sections = [
+            (
+                "GETTING_STARTED",
+                fill(include_str!("init/README-start.md")),
+            ),
+            ("PUBLISHING", fill(include_str!("init/README-publish.md"))),
+        ];
+        self::fill(&fill(outline), &sections)
     };
     let mut files = vec![
         (".gitignore", fill(include_str!("init/gitignore"))),
@@ -243,7 +246,7 @@ fn placeholders(languages: &[Language], upstream: Option<&str>) -> Vec<(&'static
         .iter()
         .map(|l| format!("{} ({})", l.english, l.code));
     let home_translations = if languages.len() > 1 {
-        "The home page's translations are there already, as drafts to translate."
+        "\nThe home page's translations are there already, as drafts to translate."
     } else {
         ""
     }
