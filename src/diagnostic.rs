@@ -1,5 +1,7 @@
 //! Problems found in a run: errors and warnings carrying the file, the line, the column and a
 //! hint. Stages collect them as values; `main` prints them sorted and decides the exit code.
+//! [`report`] writes them for machines too (`check --format`): GitHub workflow commands, a
+//! GitLab Code Quality report, or a JSON array.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -215,6 +217,21 @@ impl EnvError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// This error as a problem of a report (`check --format`): its path relative to `root`
+    /// where it lies under it, no line.
+    pub fn to_diagnostic(&self, root: &Path) -> Diagnostic {
+        let path = self.path.strip_prefix(root).unwrap_or(&self.path);
+        let path = if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        };
+        Diagnostic {
+            hint: self.hint.clone(),
+            ..Diagnostic::error(path, 0, self.message.clone())
+        }
+    }
 }
 
 impl std::error::Error for EnvError {
@@ -238,6 +255,144 @@ impl fmt::Display for EnvError {
         }
         Ok(())
     }
+}
+
+/// How `check` reports its problems on standard output, besides the text on standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Nothing on standard output: the text on standard error is the report.
+    Text,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), one line per problem,
+    /// which GitHub shows on the lines of a pull request.
+    Github,
+    /// A GitLab Code Quality report: a JSON array of issues with a stable fingerprint.
+    Gitlab,
+    /// A JSON array of `{severity, path, line, column, message, hint}`.
+    Json,
+}
+
+/// The report of `problems` in `format`, for standard output: one GitHub workflow command
+/// per line, or one JSON array (`[]` when there is no problem); empty for [`Format::Text`].
+pub fn report(problems: &[Diagnostic], format: Format) -> String {
+    match format {
+        Format::Text => String::new(),
+        Format::Github => problems.iter().map(github_command).collect(),
+        Format::Gitlab => json_array(problems.iter().map(gitlab_issue)),
+        Format::Json => json_array(problems.iter().map(json_problem)),
+    }
+}
+
+/// `items` as one pretty JSON array and a newline.
+fn json_array(items: impl Iterator<Item = serde_json::Value>) -> String {
+    let items: Vec<serde_json::Value> = items.collect();
+    let text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
+    format!("{text}\n")
+}
+
+/// A line or column, `None` where unknown (0).
+fn known(n: usize) -> Option<usize> {
+    (n > 0).then_some(n)
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// One problem as `--format json` writes it; line, column and hint are `null` where unknown.
+fn json_problem(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "severity": severity_name(d.severity),
+        "path": d.path,
+        "line": known(d.line),
+        "column": known(d.column),
+        "message": d.message,
+        "hint": d.hint,
+    })
+}
+
+/// One problem as a GitLab Code Quality issue. Errors are `blocker` (a build with errors
+/// publishes nothing), warnings `minor`. Text is [`printable`], as it is shown to people.
+fn gitlab_issue(d: &Diagnostic) -> serde_json::Value {
+    let mut description = d.message.clone();
+    if let Some(hint) = &d.hint {
+        description.push_str(&format!(" (hint: {hint})"));
+    }
+    serde_json::json!({
+        "description": printable(&description),
+        "check_name": format!("aspnet-kb-{}", severity_name(d.severity)),
+        "fingerprint": fingerprint(d),
+        "severity": match d.severity {
+            Severity::Error => "blocker",
+            Severity::Warning => "minor",
+        },
+        "location": { "path": d.path, "lines": { "begin": d.line.max(1) } },
+    })
+}
+
+/// A hash of everything a problem says, the same in every run and every version of the tool
+/// (SipHash-1-3 with fixed keys), so that GitLab can tell a problem a merge request brings
+/// from one that was there before: 32 hexadecimal digits.
+fn fingerprint(d: &Diagnostic) -> String {
+    use std::hash::Hasher;
+    let mut hasher = siphasher::sip128::SipHasher13::new();
+    let fields = [
+        severity_name(d.severity),
+        &d.path,
+        &d.line.to_string(),
+        &d.column.to_string(),
+        &d.message,
+        d.hint.as_deref().unwrap_or(""),
+    ];
+    for field in fields {
+        // Each field with its length, so that no two lists of fields hash the same bytes.
+        hasher.write(&(field.len() as u64).to_le_bytes());
+        hasher.write(field.as_bytes());
+    }
+    let hash = siphasher::sip128::Hasher128::finish128(&hasher);
+    format!("{:032x}", u128::from(hash))
+}
+
+/// One problem as a GitHub Actions workflow command line:
+/// `::error file=PATH,line=L,col=C,title=aspnet-kb::MESSAGE`, escaped by GitHub's rules so
+/// that no value can end the command or start another.
+fn github_command(d: &Diagnostic) -> String {
+    let mut properties = vec![format!("file={}", github_property(&d.path))];
+    if let Some(line) = known(d.line) {
+        properties.push(format!("line={line}"));
+        if let Some(column) = known(d.column) {
+            properties.push(format!("col={column}"));
+        }
+    }
+    properties.push(format!("title={}", github_property("aspnet-kb check")));
+    let mut message = d.message.clone();
+    if let Some(hint) = &d.hint {
+        message.push_str(&format!("\nhint: {hint}"));
+    }
+    format!(
+        "::{} {}::{}\n",
+        severity_name(d.severity),
+        properties.join(","),
+        github_data(&message)
+    )
+}
+
+/// A workflow command's message: `%`, CR and LF percent-encoded (GitHub decodes them, so a
+/// hint shows on its own line), then any other control or reordering character made
+/// [`printable`].
+fn github_data(text: &str) -> String {
+    let escaped = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    printable(&escaped).into_owned()
+}
+
+/// A workflow command's property value: as [`github_data`], and `:` and `,` encoded too.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -271,5 +426,68 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("\\u{a}::error"), "{shown}");
+    }
+
+    #[test]
+    fn github_commands_encode_what_would_end_a_value() {
+        let d = Diagnostic::warning("content/a,b:c%.md", 3, "a, b: 50%\r\nnext\u{1b}[0m")
+            .at_column(2)
+            .with_hint("fix: it");
+        assert_eq!(
+            report(&[d], Format::Github),
+            "::warning file=content/a%2Cb%3Ac%25.md,line=3,col=2,title=aspnet-kb check::\
+             a, b: 50%25%0D%0Anext\\u{1b}[0m%0Ahint: fix: it\n"
+        );
+        let no_place = Diagnostic::error("site.yaml", 0, "m").at_column(4);
+        assert_eq!(
+            report(&[no_place], Format::Github),
+            "::error file=site.yaml,title=aspnet-kb check::m\n"
+        );
+    }
+
+    #[test]
+    fn gitlab_fingerprints_are_pinned_and_tell_problems_apart() {
+        let d = Diagnostic::error("content/x.md", 4, "countries: unknown").at_column(12);
+        // Pinned: a fingerprint that changed between versions would show every problem of a
+        // merge request as new in GitLab.
+        assert_eq!(fingerprint(&d), "c6ab65ea7a265930595f8eaa08ccf383");
+        let other_line = Diagnostic {
+            line: 5,
+            ..d.clone()
+        };
+        let warning = d.clone().as_warning();
+        assert_ne!(fingerprint(&d), fingerprint(&other_line));
+        assert_ne!(fingerprint(&d), fingerprint(&warning));
+        let report: serde_json::Value =
+            serde_json::from_str(&report(&[d], Format::Gitlab)).unwrap_or_default();
+        assert_eq!(report[0]["location"]["lines"]["begin"], 4);
+        assert_eq!(report[0]["severity"], "blocker");
+    }
+
+    #[test]
+    fn environment_errors_become_problems_relative_to_the_root() {
+        let e = EnvError::new("/site/.aspnet-kb/index", "is a symbolic link").with_hint("h");
+        let d = e.to_diagnostic(Path::new("/site"));
+        assert_eq!(
+            (
+                d.path.as_str(),
+                d.line,
+                d.message.as_str(),
+                d.hint.as_deref()
+            ),
+            (".aspnet-kb/index", 0, "is a symbolic link", Some("h"))
+        );
+        assert_eq!(
+            EnvError::new("/site", "x")
+                .to_diagnostic(Path::new("/site"))
+                .path,
+            "."
+        );
+        assert_eq!(
+            EnvError::new("/elsewhere", "x")
+                .to_diagnostic(Path::new("/site"))
+                .path,
+            "/elsewhere"
+        );
     }
 }

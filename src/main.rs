@@ -2,10 +2,12 @@
 //! status (0 success, 1 content errors, 2 usage or environment errors).
 
 use aspnet_kb::authoring::import::{self, Change, Directory};
+use aspnet_kb::authoring::init::{self, InitOptions};
 use aspnet_kb::authoring::scaffold::{self, NewKind};
 use aspnet_kb::authoring::translations;
 use aspnet_kb::build::{self, Options, Output};
 use aspnet_kb::config::{Config, Overrides};
+use aspnet_kb::diagnostic::{self, Format};
 use aspnet_kb::search::query::{self, Filters};
 use aspnet_kb::search_command::{self, Request};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +47,10 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Also report the problems on standard output for CI: GitHub workflow annotations,
+        /// a GitLab Code Quality report, or JSON.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// Preview the site: build it into memory, serve it, rebuild and reload on every change.
     Serve {
@@ -120,6 +126,16 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Write a new site, or a national mirror of the global site, into a new or empty folder.
+    Init {
+        dir: PathBuf,
+        /// For a mirror: the global site's root, relative to DIR (e.g. a git submodule).
+        #[arg(long)]
+        upstream: Option<String>,
+        /// The site's languages (comma-separated codes), the default language first.
+        #[arg(long, value_delimiter = ',', default_value = "en")]
+        lang: Vec<String>,
+    },
     /// Which pages are missing or out of date in each language.
     Translations {
         #[arg(long, default_value = ".")]
@@ -148,6 +164,25 @@ enum NewWhat {
     Member,
     Coordinator,
     Translation,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Github,
+    Gitlab,
+    Json,
+}
+
+impl From<CheckFormat> for Format {
+    fn from(format: CheckFormat) -> Format {
+        match format {
+            CheckFormat::Text => Format::Text,
+            CheckFormat::Github => Format::Github,
+            CheckFormat::Gitlab => Format::Gitlab,
+            CheckFormat::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -215,6 +250,11 @@ fn main() -> ExitCode {
             };
             exit_on_env_error(aspnet_kb::serve::serve(&options).map(|()| ExitCode::SUCCESS))
         }
+        Command::Init {
+            dir,
+            upstream,
+            lang,
+        } => init(&dir, upstream.as_deref(), &lang),
         Command::Translations {
             root,
             diff: Some(path),
@@ -242,12 +282,15 @@ fn main() -> ExitCode {
             };
             build_site(root, output, overrides)
         }
-        Command::Check { root } => run_chain(&Options {
-            root,
-            output: Output::Nowhere,
-            overrides: Overrides::default(),
-            progress: true,
-        }),
+        Command::Check { root, format } => run_chain(
+            &Options {
+                root,
+                output: Output::Nowhere,
+                overrides: Overrides::default(),
+                progress: true,
+            },
+            format.into(),
+        ),
     }
 }
 
@@ -264,31 +307,45 @@ fn build_site(root: PathBuf, output: Option<PathBuf>, overrides: Overrides) -> E
         ),
     };
     match aspnet_kb::output_guard::claim_output(&root, &folder, &label) {
-        Ok(claimed) => run_chain(&Options {
-            output: Output::Folder(claimed),
-            root,
-            overrides,
-            progress: true,
-        }),
+        Ok(claimed) => run_chain(
+            &Options {
+                output: Output::Folder(claimed),
+                root,
+                overrides,
+                progress: true,
+            },
+            Format::Text,
+        ),
         Err(e) => exit_on_env_error(Err(e)),
     }
 }
 
-/// Runs the stage chain (`build` or `check`), prints every problem and the summary, and
-/// decides the exit status: 1 for content errors, 2 for the environment's.
-fn run_chain(options: &Options) -> ExitCode {
-    exit_on_env_error(build::run(options).map(|outcome| {
-        for d in &outcome.diagnostics {
-            eprintln!("{d}");
+/// Runs the stage chain (`build` or `check`), prints every problem and the summary on
+/// standard error (and, in a `format` for machines, on standard output too), and decides the
+/// exit status: 1 for content errors, 2 for the environment's.
+fn run_chain(options: &Options, format: Format) -> ExitCode {
+    match build::run(options) {
+        Ok(outcome) => {
+            for d in &outcome.diagnostics {
+                eprintln!("{d}");
+            }
+            print!("{}", diagnostic::report(&outcome.diagnostics, format));
+            eprintln!("{}", outcome.summary());
+            if outcome.errors > 0 {
+                eprintln!("nothing was written: fix the errors above and run again");
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
-        eprintln!("{}", outcome.summary());
-        if outcome.errors > 0 {
-            eprintln!("nothing was written: fix the errors above and run again");
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
+        Err(e) => {
+            print!(
+                "{}",
+                diagnostic::report(&[e.to_diagnostic(&options.root)], format)
+            );
+            exit_on_env_error(Err(e))
         }
-    }))
+    }
 }
 
 /// The exit status of a command's result: an environment error is printed, status 2.
@@ -477,6 +534,27 @@ fn report_problems(problems: &[aspnet_kb::diagnostic::Diagnostic]) -> ExitCode {
         eprintln!("{d}");
     }
     ExitCode::from(1)
+}
+
+/// `init`: writes the skeleton and says what to do next.
+fn init(dir: &Path, upstream: Option<&str>, languages: &[String]) -> ExitCode {
+    let options = InitOptions {
+        dir,
+        languages,
+        upstream,
+    };
+    exit_on_env_error(init::init(&options).map(|written| {
+        for path in &written {
+            println!("wrote {}", dir.join(path).display());
+        }
+        let what = if upstream.is_some() { "mirror" } else { "site" };
+        println!(
+            "a new {what} in {}: read its README.md, then `aspnet-kb serve --root {}`",
+            dir.display(),
+            dir.display()
+        );
+        ExitCode::SUCCESS
+    }))
 }
 
 fn translations(root: &Path, json: bool, html: Option<&Path>) -> ExitCode {

@@ -249,7 +249,9 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
         .and_then(|c| c.upstream)
         .map(|folder| format!("{folder}/content/"));
     let (tree_content, in_tree) = match &upstream_content {
-        Some(prefix) if written.starts_with(prefix.as_str()) => (prefix.as_str(), &written[prefix.len()..]),
+        Some(prefix) if written.starts_with(prefix.as_str()) => {
+            (prefix.as_str(), &written[prefix.len()..])
+        }
         _ => ("content/", written.strip_prefix("content/").unwrap_or("")),
     };
     let under_content = Some(in_tree)
