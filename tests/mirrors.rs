@@ -261,3 +261,62 @@ fn country_codes_may_be_written_in_capitals() {
     assert_eq!(search.status, 0, "{}", search.stderr);
     assert!(search.stdout.contains("Clean water"), "{}", search.stdout);
 }
+
+#[test]
+fn an_initialised_mirror_builds_on_the_global_site_and_translates_its_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mirror = dir.path().join("aspnet-maroc");
+    let init = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+        .args(["init", "--upstream", "global", "--lang", "ar,fr"])
+        .arg(&mirror)
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    // The global site arrives as a submodule would.
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+        &mirror.join("global"),
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+            .args(args)
+            .arg("--root")
+            .arg(&mirror)
+            .output()
+            .unwrap()
+    };
+    let build = run(&["build"]);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    assert!(
+        mirror.join("public/ar/practices/water/index.html").exists(),
+        "{stderr}"
+    );
+    // A global page is translated into the mirror's own content/.
+    let new = run(&[
+        "new",
+        "translation",
+        "global/content/practices/water.md",
+        "--lang",
+        "ar",
+    ]);
+    assert!(
+        new.status.success(),
+        "{}",
+        String::from_utf8_lossy(&new.stderr)
+    );
+    let translation =
+        std::fs::read_to_string(mirror.join("content/practices/water.ar.md")).unwrap();
+    assert!(translation.contains("source_version: ") && !translation.contains("countries:"));
+    assert!(!mirror.join("global/content/practices/water.ar.md").exists());
+    let check = run(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
