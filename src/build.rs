@@ -582,8 +582,13 @@ fn region_table(tree: &SourceTree, diagnostics: &mut Diagnostics) -> RegionTable
         .filter(|f| f.path.ends_with("/regions.yaml"))
     {
         match serde_yaml::from_str::<BTreeMap<String, String>>(&file.text) {
-            Ok(mut entries) => {
-                // A country code names its pages' folder: two or three ASCII letters.
+            Ok(entries) => {
+                // A country code names its pages' folder: two or three ASCII letters, in
+                // any case (`KE` as ISO 3166-1 writes it), kept in lower case.
+                let mut entries: BTreeMap<String, String> = entries
+                    .into_iter()
+                    .map(|(country, region)| (country.to_ascii_lowercase(), region))
+                    .collect();
                 entries.retain(|country, _| {
                     let plain = (2..=3).contains(&country.len())
                         && country.bytes().all(|b| b.is_ascii_lowercase());
@@ -594,9 +599,7 @@ fn region_table(tree: &SourceTree, diagnostics: &mut Diagnostics) -> RegionTable
                                 0,
                                 format!("\"{}\" is not a country code", country.escape_debug()),
                             )
-                            .with_hint(
-                                "use ISO 3166-1 alpha-2 codes in lower case, e.g. `ke: africa`",
-                            ),
+                            .with_hint("use ISO 3166-1 alpha-2 codes, e.g. `ke: africa`"),
                         );
                     }
                     plain

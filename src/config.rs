@@ -66,7 +66,10 @@ fn default_paginate() -> usize {
 /// One language the site publishes.
 #[derive(Debug, Clone)]
 pub struct Language {
+    /// Lower case, as in URLs: `pt-br`.
     pub code: String,
+    /// The BCP 47 tag in its canonical case, for `hreflang` and `lang`: `pt-BR`, `zh-Hant`.
+    pub tag: String,
     pub name: String,
     pub title: String,
     pub rtl: bool,
@@ -254,6 +257,15 @@ impl Config {
         ))
     }
 
+    /// The canonical BCP 47 tag of one of the site's language codes (the code itself for any
+    /// other).
+    pub fn tag<'c>(&'c self, code: &'c str) -> &'c str {
+        self.languages
+            .iter()
+            .find(|l| l.code == code)
+            .map_or(code, |l| l.tag.as_str())
+    }
+
     /// A full URL, for feeds and the sitemap.
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.origin, self.link(path))
@@ -355,6 +367,13 @@ fn language_code(text: &str, written: &str, key: &str) -> Result<String, Diagnos
     })
 }
 
+/// A language code in BCP 47's canonical case (`pt-br` → `pt-BR`, `zh-hant` → `zh-Hant`), or
+/// as it is when ICU cannot read it.
+fn canonical_tag(code: &str) -> String {
+    code.parse::<icu::locale::Locale>()
+        .map_or_else(|_| code.to_string(), |locale| locale.to_string())
+}
+
 /// The languages as written under `languages:` (just the default one when there are none),
 /// their codes checked and unique.
 fn languages(
@@ -364,6 +383,7 @@ fn languages(
 ) -> Result<Vec<Language>, Diagnostic> {
     if raw.languages.is_empty() {
         return Ok(vec![Language {
+            tag: canonical_tag(default_language),
             code: default_language.to_string(),
             name: raw.default_language.clone(),
             title: raw.title.clone(),
@@ -381,6 +401,7 @@ fn languages(
             ));
         }
         languages.push(Language {
+            tag: canonical_tag(&code),
             code,
             name: l.name.clone(),
             title: l.title.clone().unwrap_or_else(|| raw.title.clone()),

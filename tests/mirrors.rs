@@ -242,6 +242,8 @@ fn country_codes_may_be_written_in_capitals() {
         "content/practices/water.md",
         &water.replace("countries: [ke]", "countries: [KE]"),
     );
+    // Also in `_data/regions.yaml`: `KE` as ISO 3166-1 writes it.
+    site.write("content/_data/regions.yaml", "KE: asia-pacific\n");
     let member = site.source("content/members/ke/ke-0001.md");
     site.write(
         "content/members/ke/ke-0001.md",
@@ -256,6 +258,10 @@ fn country_codes_may_be_written_in_capitals() {
     assert!(
         site.read("en/countries/ke/index.html")
             .contains("Nairobi Green Hill School")
+    );
+    assert!(
+        site.read("en/regions/asia-pacific/index.html")
+            .contains("Clean water")
     );
     let search = site.run(&["search", "--country", "KE", "water"]);
     assert_eq!(search.status, 0, "{}", search.stderr);
@@ -319,4 +325,33 @@ fn an_initialised_mirror_builds_on_the_global_site_and_translates_its_pages() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+#[test]
+fn language_subtags_are_lower_case_in_addresses_and_canonical_in_hreflang() {
+    let site = Site::fixture("basic");
+    let config = site.source("site.yaml");
+    site.write(
+        "site.yaml",
+        &config.replace(
+            "  es: { name: Español }",
+            "  pt-BR: { name: Português do Brasil }",
+        ),
+    );
+    let water = site.source("content/practices/water.es.md");
+    site.remove("content/practices/water.es.md");
+    site.write(
+        "content/practices/water.pt-BR.md",
+        &water.replace("title:", "title: (pt)"),
+    );
+    site.build_ok();
+    let page = site.read("pt-br/practices/water/index.html");
+    assert!(page.contains("(pt)"), "{page}");
+    let en = site.read("en/practices/water/index.html");
+    assert!(
+        en.contains(r#"<link rel="alternate" hreflang="pt-BR" href="https://example.org/aspnet/pt-br/practices/water/">"#),
+        "{en}"
+    );
+    let sitemap = site.read("pt-br/sitemap.xml");
+    assert!(sitemap.contains(r#"hreflang="pt-BR""#), "{sitemap}");
 }

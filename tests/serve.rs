@@ -5,7 +5,7 @@
 mod common;
 
 use common::Site;
-use common::preview::{Server, events, start, wait_for};
+use common::preview::{Server, events, start, start_with, wait_for};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -655,4 +655,31 @@ fn editors_saves_reload_once_and_their_side_files_are_ignored() {
     assert!(get(&server, page).1.contains("Clean water for all"));
     updated_files(&server);
     assert_quiet(&server, &stream, "after the save's reload");
+}
+
+#[test]
+fn serve_previews_chosen_languages_and_drafts() {
+    let site = Site::fixture("basic");
+    let server = start_with(&site, &["--lang", "fr", "--drafts"], &[]);
+    assert_shows(
+        &server,
+        &["/aspnet/fr/practices/water/"],
+        "De l&#39;eau propre",
+    );
+    // A draft is shown (from English, the page's only language), English is not published.
+    assert_shows(
+        &server,
+        &["/aspnet/fr/practices/secret/"],
+        "Secret draft story",
+    );
+    assert_eq!(get(&server, "/aspnet/en/practices/water/").0, 404);
+
+    // Without the flags: every language, no drafts.
+    let server = start(&site, &[]);
+    assert_shows(
+        &server,
+        &["/aspnet/en/practices/water/"],
+        "Clean water for all",
+    );
+    assert_eq!(get(&server, "/aspnet/fr/practices/secret/").0, 404);
 }

@@ -384,7 +384,7 @@ impl<'a> Renderer<'a> {
         let alternates = switcher
             .iter()
             .map(|s| Alternate {
-                lang: s.code,
+                lang: config.tag(s.code),
                 url: format!("{}{}", config.origin, s.url),
             })
             .collect();

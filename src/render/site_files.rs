@@ -197,7 +197,7 @@ impl Renderer<'_> {
                         let page = site.page(entry);
                         let alternates = site.alternates(&page.key).into_iter().map(|alternate| {
                             SitemapAlternate {
-                                lang: alternate.lang.clone(),
+                                lang: config.tag(&alternate.lang).to_string(),
                                 url: config.absolute(&alternate.path),
                             }
                         });

@@ -38,8 +38,15 @@ pub fn start(site: &Site, env: &[(&str, &str)]) -> Server {
 
 /// Starts `serve --bind ADDRESS` on a random port, with the hidden test settings `env`.
 pub fn start_on(site: &Site, address: &str, env: &[(&str, &str)]) -> Server {
+    start_with(site, &["--bind", address], env)
+}
+
+/// Starts `serve ARGS` on a random port, with the hidden test settings `env`.
+pub fn start_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(["serve", "--bind", address, "--port", "0", "--root"])
+        .arg("serve")
+        .args(args)
+        .args(["--port", "0", "--root"])
         .arg(site.root())
         .envs(env.iter().copied())
         .stderr(Stdio::piped())
