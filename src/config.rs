@@ -163,17 +163,7 @@ impl Config {
             .with_hint("add it under `languages:` or pick one listed there"));
         }
         if let Some(wanted) = &overrides.languages {
-            let wanted: Vec<String> = wanted.iter().map(|c| c.to_ascii_lowercase()).collect();
-            for code in &wanted {
-                if !languages.iter().any(|l| &l.code == code) {
-                    return Err(Diagnostic::error(
-                        FILE,
-                        line_of_key(text, "languages"),
-                        format!("--lang: \"{code}\" is not one of the site's languages"),
-                    ));
-                }
-            }
-            languages.retain(|l| wanted.contains(&l.code));
+            languages = only_languages(text, languages, wanted)?;
         }
         languages.sort_by_key(|l| l.code != default_language);
         let source_language = match &raw.source_language {
@@ -270,6 +260,29 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.origin, self.link(path))
     }
+}
+
+/// Of `languages`, those `--lang` names; a code the site lacks is an error.
+fn only_languages(
+    text: &str,
+    languages: Vec<Language>,
+    wanted: &[String],
+) -> Result<Vec<Language>, Diagnostic> {
+    let wanted: Vec<String> = wanted.iter().map(|c| c.to_ascii_lowercase()).collect();
+    if let Some(code) = wanted
+        .iter()
+        .find(|code| !languages.iter().any(|l| &l.code == *code))
+    {
+        return Err(Diagnostic::error(
+            FILE,
+            line_of_key(text, "languages"),
+            format!("--lang: \"{code}\" is not one of the site's languages"),
+        ));
+    }
+    Ok(languages
+        .into_iter()
+        .filter(|l| wanted.contains(&l.code))
+        .collect())
 }
 
 /// `upstream:`: a folder inside the root (`global`, a git submodule), written with `/`.

@@ -10,7 +10,7 @@ use aspnet_kb::config::{Config, Overrides};
 use aspnet_kb::diagnostic::{self, Format};
 use aspnet_kb::search::query::{self, Filters};
 use aspnet_kb::search_command::{self, Request};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -74,21 +74,8 @@ enum Command {
         /// Language of the site to search (default: the site's default language).
         #[arg(long)]
         lang: Option<String>,
-        /// Thematic area: gced, esd, intercultural, …
-        #[arg(long)]
-        theme: Option<String>,
-        /// Country code, e.g. ke.
-        #[arg(long)]
-        country: Option<String>,
-        /// UNESCO region, e.g. africa.
-        #[arg(long)]
-        region: Option<String>,
-        /// Level of education, e.g. secondary.
-        #[arg(long)]
-        level: Option<String>,
-        /// Kind of page: practice, member, coordinator, guide, theme, page.
-        #[arg(long)]
-        kind: Option<String>,
+        #[command(flatten)]
+        filters: FilterArgs,
         /// How many results (1 to 1000).
         #[arg(long, default_value_t = 10, value_parser = parse_limit)]
         limit: usize,
@@ -155,6 +142,38 @@ enum Command {
     },
 }
 
+/// The filters of `search`.
+#[derive(Args)]
+struct FilterArgs {
+    /// Thematic area: gced, esd, intercultural, …
+    #[arg(long)]
+    theme: Option<String>,
+    /// Country code, e.g. ke.
+    #[arg(long)]
+    country: Option<String>,
+    /// UNESCO region, e.g. africa.
+    #[arg(long)]
+    region: Option<String>,
+    /// Level of education, e.g. secondary.
+    #[arg(long)]
+    level: Option<String>,
+    /// Kind of page: practice, member, coordinator, guide, theme, page.
+    #[arg(long)]
+    kind: Option<String>,
+}
+
+impl From<FilterArgs> for Filters {
+    fn from(args: FilterArgs) -> Filters {
+        Filters {
+            theme: args.theme,
+            country: args.country,
+            region: args.region,
+            level: args.level,
+            kind: args.kind,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum NewWhat {
     Practice,
@@ -196,30 +215,11 @@ fn main() -> ExitCode {
         Command::Search {
             root,
             lang,
-            theme,
-            country,
-            region,
-            level,
-            kind,
+            filters,
             limit,
             json,
             query,
-        } => {
-            let filters = Filters {
-                theme,
-                country,
-                region,
-                level,
-                kind,
-            };
-            let request = Request {
-                lang: lang.as_deref(),
-                text: &query.join(" "),
-                filters: &filters,
-                limit,
-            };
-            search(&root, &request, json)
-        }
+        } => search(&root, lang.as_deref(), filters.into(), &query, limit, json),
         Command::New {
             root,
             what,
@@ -240,16 +240,13 @@ fn main() -> ExitCode {
             bind,
             lang,
             drafts,
-        } => {
-            let options = aspnet_kb::serve::ServeOptions {
-                root,
-                bind,
-                port,
-                languages: lang,
-                drafts,
-            };
-            exit_on_env_error(aspnet_kb::serve::serve(&options).map(|()| ExitCode::SUCCESS))
-        }
+        } => serve(aspnet_kb::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            languages: lang,
+            drafts,
+        }),
         Command::Init {
             dir,
             upstream,
@@ -257,17 +254,15 @@ fn main() -> ExitCode {
         } => init(&dir, upstream.as_deref(), &lang),
         Command::Translations {
             root,
-            diff: Some(path),
-            ..
-        } => translation_diff(&root, &path),
-        Command::Translations {
-            root,
-            done: Some(path),
-            ..
-        } => translation_done(&root, &path),
-        Command::Translations {
-            root, json, html, ..
-        } => translations(&root, json, html.as_deref()),
+            json,
+            html,
+            diff,
+            done,
+        } => match (diff, done) {
+            (Some(path), _) => translation_diff(&root, &path),
+            (_, Some(path)) => translation_done(&root, &path),
+            _ => translations(&root, json, html.as_deref()),
+        },
         Command::Build {
             root,
             output,
@@ -292,6 +287,11 @@ fn main() -> ExitCode {
             format.into(),
         ),
     }
+}
+
+/// `serve`: runs until stopped.
+fn serve(options: aspnet_kb::serve::ServeOptions) -> ExitCode {
+    exit_on_env_error(aspnet_kb::serve::serve(&options).map(|()| ExitCode::SUCCESS))
 }
 
 /// `build`: the output folder is the tool's alone, refused here before anything is read.
@@ -358,8 +358,21 @@ fn exit_on_env_error(result: Result<ExitCode, aspnet_kb::diagnostic::EnvError>) 
 
 /// `search`: asks the index of the last build and prints the results (one JSON array with
 /// `--json`).
-fn search(root: &Path, request: &Request, json: bool) -> ExitCode {
-    match search_command::search(root, request) {
+fn search(
+    root: &Path,
+    lang: Option<&str>,
+    filters: Filters,
+    query: &[String],
+    limit: usize,
+    json: bool,
+) -> ExitCode {
+    let request = Request {
+        lang,
+        text: &query.join(" "),
+        filters: &filters,
+        limit,
+    };
+    match search_command::search(root, &request) {
         Ok(hits) if json => {
             println!(
                 "{}",

@@ -295,19 +295,38 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
                 .with_hint("give the default-language file, e.g. content/practices/water.md"),
         );
     }
+    let tree_prefix = tree_content.trim_end_matches("content/");
+    let marked = translation_text(&shown, text, &name, tree_prefix)?;
+    let beside = under_content.under(&root.join("content"));
+    write_new(
+        root,
+        &beside.with_file_name(format!("{stem}.{lang}.md")),
+        &marked,
+    )
+}
+
+/// The text of a new translation of the source `shown` (in the tree whose root is `prefix`,
+/// `global/` or empty): its prose keys, marked as a draft to translate, with the version of
+/// the source's text it follows, and its body.
+fn translation_text(
+    shown: &str,
+    text: String,
+    name: &str,
+    prefix: &str,
+) -> Result<String, Diagnostic> {
     let mut problems = Vec::new();
-    let Some((front, body, _)) = parse::split_front_matter(&text, &shown, &mut problems) else {
+    let Some((front, body, _)) = parse::split_front_matter(&text, shown, &mut problems) else {
         return Err(problems.into_iter().next().unwrap_or_else(|| {
-            Diagnostic::error(&shown, 1, "no front matter")
+            Diagnostic::error(shown, 1, "no front matter")
                 .with_hint("a page starts with a line `---`")
         }));
     };
     let source = load::SourceFile {
-        path: shown.clone(),
+        path: shown.to_string(),
         text: text.clone(),
     };
     let tree = parse::Tree {
-        prefix: "",
+        prefix,
         source_language: "",
         upstream: false,
     };
@@ -316,7 +335,7 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
         .map(|page| parse::prose_version(&page))
         .unwrap_or_default();
     let prose = front_matter::only_keys(front, &parse::TRANSLATED_KEYS);
-    let marked = format!(
+    Ok(format!(
         "---\n# Needs translation: translate the title, summary and text from {name},\n\
          # then remove these lines and `draft: true`. Dates, countries and other data come\n\
          # from {name}: add one here only if this language needs its own value.\n\
@@ -326,11 +345,5 @@ pub fn new_translation(root: &Path, source: &Path, lang: &str) -> Result<PathBuf
             .filter(|l| !l.starts_with("draft:") && !l.starts_with("source_version:"))
             .map(|l| format!("{l}\n"))
             .collect::<String>()
-    );
-    let beside = under_content.under(&root.join("content"));
-    write_new(
-        root,
-        &beside.with_file_name(format!("{stem}.{lang}.md")),
-        &marked,
-    )
+    ))
 }

@@ -388,7 +388,31 @@ impl<'a> Renderer<'a> {
                 url: format!("{}{}", config.origin, s.url),
             })
             .collect();
-        let nav = [
+        let nav = self.nav(lang, path);
+        let canonical = self.canonical(lang, path, key);
+        Chrome {
+            lang,
+            rtl: language.is_some_and(|l| l.rtl),
+            site_title: language.map_or(&config.title, |l| &l.title),
+            title,
+            t: &self.tables[lang],
+            home: config.link(&format!("/{lang}/")),
+            base: &config.base_path,
+            chooser: config.absolute("/"),
+            canonical,
+            nav,
+            switcher,
+            alternates,
+            feed: config.link(&format!("/{lang}/atom.xml")),
+            search_url: config.link(&format!("/{lang}/search/")),
+        }
+    }
+
+    /// The main menu of a page at `path` in `lang`: the sections every site has, then the
+    /// pages `menu:` adds.
+    fn nav(&self, lang: &str, path: &str) -> Vec<NavLink> {
+        let config = &self.site.config;
+        [
             "practices",
             "themes",
             "guides",
@@ -406,29 +430,18 @@ impl<'a> Renderer<'a> {
             }
         })
         .chain(self.menu_pages(lang, path))
-        .collect();
-        let canonical = key
-            .and_then(|k| site.entry(lang, k))
+        .collect()
+    }
+
+    /// A page's canonical address: on the upstream site for a page shown unchanged from it
+    /// (when `upstream_url` is set), else its own.
+    fn canonical(&self, lang: &str, path: &str, key: Option<&str>) -> String {
+        let site = self.site;
+        key.and_then(|k| site.entry(lang, k))
             .map(|entry| site.page(entry))
             .filter(|page| page.from_upstream && !page.lists_pages())
-            .and_then(|page| config.upstream_link(&page_path(&page.lang, page)))
-            .unwrap_or_else(|| config.absolute(path));
-        Chrome {
-            lang,
-            rtl: language.is_some_and(|l| l.rtl),
-            site_title: language.map_or(&config.title, |l| &l.title),
-            title,
-            t: &self.tables[lang],
-            home: config.link(&format!("/{lang}/")),
-            base: &config.base_path,
-            chooser: config.absolute("/"),
-            canonical,
-            nav,
-            switcher,
-            alternates,
-            feed: config.link(&format!("/{lang}/atom.xml")),
-            search_url: config.link(&format!("/{lang}/search/")),
-        }
+            .and_then(|page| site.config.upstream_link(&page_path(&page.lang, page)))
+            .unwrap_or_else(|| site.config.absolute(path))
     }
 
     /// The pages `menu:` of `site.yaml` adds to the main menu, in `lang`.
