@@ -4,8 +4,8 @@
 //!
 //! A build replaces its output folder whole, so the folder must hold nothing of the user's.
 //! [`claim_output`] refuses an output that is the site root, contains it, lies inside one of the
-//! root's own folders (`content/`, `themes/`, `static/`, `.git/`, `.aspnet-kb/`) or contains
-//! one of them, is a symbolic link, or is an existing non-empty folder the tool did not make.
+//! root's own folders (`content/`, `themes/`, `static/`, `.git/`, `.aspnet-kb/`, a mirror's
+//! upstream) or contains one of them, is a symbolic link, or is an existing non-empty folder the tool did not make.
 //! Paths are compared canonicalised (symbolic links resolved): an output that does not exist
 //! yet is its nearest existing ancestor, canonicalised, with the rest appended.
 //!
@@ -110,7 +110,7 @@ fn check_output_kind(output: &Path) -> Result<(), Refusal> {
 }
 
 /// The resolved output may neither be, contain nor lie inside the site root or one of its
-/// [`PROTECTED`] folders (compared as written and canonicalised).
+/// [`PROTECTED`] folders, nor a mirror's upstream (compared as written and canonicalised).
 fn check_output_place(root: &Path, resolved: &Path) -> Result<(), Refusal> {
     if resolved == root {
         return Err(Refusal::pick(
@@ -124,7 +124,8 @@ fn check_output_place(root: &Path, resolved: &Path) -> Result<(), Refusal> {
                 .into(),
         ));
     }
-    for name in PROTECTED {
+    let upstream = crate::config::Config::read(root).and_then(|c| c.upstream);
+    for name in PROTECTED.iter().copied().chain(upstream.as_deref()) {
         let lexical = root.join(name);
         let canonical = fs::canonicalize(&lexical).ok();
         for protected in std::iter::once(&lexical).chain(canonical.as_ref()) {

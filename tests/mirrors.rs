@@ -355,3 +355,20 @@ fn language_subtags_are_lower_case_in_addresses_and_canonical_in_hreflang() {
     let sitemap = site.read("pt-br/sitemap.xml");
     assert!(sitemap.contains(r#"hreflang="pt-BR""#), "{sitemap}");
 }
+
+#[test]
+fn the_output_may_not_be_inside_the_upstream() {
+    let site = moroccan_mirror();
+    let before = site.source("global/content/practices/water.md");
+    for output in ["global/public", "global"] {
+        let run = site.run(&[
+            "build",
+            "--output",
+            &site.root().join(output).to_string_lossy(),
+        ]);
+        assert_eq!(run.status, 2, "{output}: {}", run.stderr);
+        assert!(run.stderr.contains("global/"), "{}", run.stderr);
+    }
+    assert!(!site.root().join("global/public").exists());
+    assert_eq!(site.source("global/content/practices/water.md"), before);
+}
