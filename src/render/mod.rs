@@ -225,6 +225,19 @@ impl<'a> Renderer<'a> {
         self.strings.get(lang, key)
     }
 
+    /// The writing direction of text in `lang`, for `dir` attributes: `site.yaml`'s
+    /// `direction` for a published language, else CLDR's for the language's likely script
+    /// (a page of an upstream language the mirror does not publish).
+    fn dir(&self, lang: &str) -> &'static str {
+        let rtl = match self.site.config.languages.iter().find(|l| l.code == lang) {
+            Some(language) => language.rtl,
+            None => icu::locale::LanguageIdentifier::try_from_str(lang).is_ok_and(|id| {
+                icu::locale::LocaleDirectionality::new_common().is_right_to_left(&id)
+            }),
+        };
+        direction(rtl)
+    }
+
     /// Renders the whole site into `sink`; content problems (broken links, template errors)
     /// come back as diagnostics, a failing sink as an environment error.
     pub fn render_all(
@@ -375,6 +388,7 @@ impl<'a> Renderer<'a> {
                 LanguageLink {
                     code: &l.code,
                     name: &l.name,
+                    dir: direction(l.rtl),
                     url: config.link(&target),
                     current: l.code == lang,
                 }
@@ -408,6 +422,7 @@ impl<'a> Renderer<'a> {
         Chrome {
             lang,
             rtl: language.is_some_and(|l| l.rtl),
+            dir: self.dir(lang),
             site_title: language.map_or(&config.title, |l| &l.title),
             title,
             t: &self.tables[lang],
@@ -453,6 +468,7 @@ impl<'a> Renderer<'a> {
             summary: page.summary.clone(),
             kind: page.kind.name(),
             lang: page.lang.clone(),
+            dir: self.dir(&page.lang),
             untranslated: entry.untranslated,
             meta: self.meta(entry),
         }
@@ -564,6 +580,7 @@ impl<'a> Renderer<'a> {
             summary: page.summary.clone(),
             kind: page.kind.name(),
             lang: page.lang.clone(),
+            dir: self.dir(&page.lang),
             untranslated: entry.untranslated,
             date: page.date.map(|d| locale.format_date(d)),
             date_iso: page.date.map(|d| d.iso()),
@@ -883,6 +900,11 @@ pub fn listing_paths<'v>(listings: &'v [View]) -> HashSet<&'v str> {
 /// The language of a site path: `/en/practices/` → `en`.
 fn language_of(path: &str) -> &str {
     path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
+
+/// The `dir` attribute's value for text written right to left or not.
+pub fn direction(rtl: bool) -> &'static str {
+    if rtl { "rtl" } else { "ltr" }
 }
 
 /// `/en/practices/` → `en/practices/index.html`; `/en/404.html` stays a file.
