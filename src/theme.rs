@@ -25,6 +25,7 @@ const DEFAULT_THEME: &[(&str, &[u8])] = built_in![
     "templates/macros.html",
     "static/style.css",
     "static/chooser.js",
+    "static/not_found.js",
     "static/search.js",
     "i18n/en.yaml",
     "i18n/fr.yaml",

@@ -74,7 +74,7 @@ fn translations_switch_and_fallbacks_are_marked() {
     assert!(water_fr.contains(r#"<link rel="alternate" hreflang="en" href="https://example.org/aspnet/en/practices/water/">"#));
     let peace_fr = site.read("fr/practices/peace/index.html");
     assert!(
-        peace_fr.contains(r#"<article class="page page-practice" lang="en">"#),
+        peace_fr.contains(r#"<article class="page page-practice" lang="en" dir="ltr">"#),
         "content lang is the source's"
     );
     assert!(

@@ -1165,8 +1165,13 @@ fn html_problems(html: &str) -> Vec<String> {
         }
         if tag == "script" {
             let src = attr("src").unwrap_or("");
-            let theme_script =
-                src.ends_with("static/chooser.js") || src.ends_with("static/search.js");
+            let theme_script = [
+                "static/chooser.js",
+                "static/search.js",
+                "static/not_found.js",
+            ]
+            .iter()
+            .any(|script| src.ends_with(script));
             let json = attr("type") == Some("application/json") && src.is_empty();
             if !theme_script && !json {
                 problems.push(format!("script element: {snippet}"));

@@ -91,5 +91,5 @@ fn a_right_to_left_language_of_its_own() {
     assert!(home.contains(r#"<html lang="ar" dir="rtl">"#));
     let practice = site.read("ar/practices/p/index.html");
     assert!(practice.contains("مصر"), "Egypt in Arabic from CLDR");
-    assert!(practice.contains(r#"<article class="page page-practice" lang="en">"#));
+    assert!(practice.contains(r#"<article class="page page-practice" lang="en" dir="ltr">"#));
 }

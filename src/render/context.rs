@@ -12,7 +12,7 @@
 //! | `404.html` (one per language) | [`Chrome`] |
 //! | `chooser.html` (the root language chooser) | [`SiteContext`] |
 //! | `redirect.html` (each alias) | [`SiteContext`] + [`RedirectContext`] |
-//! | `root_404.html` (the root `404.html`) | [`RedirectContext`] |
+//! | `root_404.html` (the root `404.html`) | [`SiteContext`] + [`RedirectContext`] |
 //! | `atom.xml` (per language, per thematic area) | [`FeedContext`] |
 //! | `sitemap.xml` (per language) | [`SitemapContext`] |
 //! | `sitemap_index.xml` | [`SitemapIndexContext`] |
@@ -35,6 +35,8 @@ pub struct Chrome<'a> {
     pub lang: &'a str,
     /// Whether the language is written right to left.
     pub rtl: bool,
+    /// The language's direction as a `dir` value: `rtl` or `ltr`.
+    pub dir: &'static str,
     /// The site's title in this language.
     pub site_title: &'a str,
     /// The page's title.
@@ -76,6 +78,8 @@ pub struct LanguageLink<'a> {
     pub code: &'a str,
     /// The language's own name (`Français`).
     pub name: &'a str,
+    /// The language's direction, `rtl` or `ltr`: its name is written in it.
+    pub dir: &'static str,
     pub url: String,
     /// Whether it is the page's language.
     pub current: bool,
@@ -99,6 +103,8 @@ pub struct Item {
     pub kind: &'static str,
     /// The language the item's text is in (differs from the reader's for fallbacks).
     pub lang: String,
+    /// That language's direction, `rtl` or `ltr` (for `dir` beside `lang`).
+    pub dir: &'static str,
     /// Whether the item is shown in another language than the reader's.
     pub untranslated: bool,
     /// The line under the title: countries and date of a practice, city and country of a
@@ -116,6 +122,8 @@ pub struct PageFields {
     pub kind: &'static str,
     /// The language of the text (differs from the reader's when untranslated).
     pub lang: String,
+    /// That language's direction, `rtl` or `ltr` (for `dir` beside `lang`).
+    pub dir: &'static str,
     pub untranslated: bool,
     /// Of a translation that follows an earlier version of its source: the source's
     /// address (`""` when the site does not publish it).
@@ -373,23 +381,33 @@ pub struct SiteContext<'a> {
     /// The site's title (from `site.yaml`).
     pub site_title: &'a str,
     pub default_lang: &'a str,
+    /// The default language's direction, `rtl` or `ltr`.
+    pub default_dir: &'static str,
 }
 
-/// A language of the site, as the chooser shows it.
+/// A language of the site, as the chooser and the root 404 show it.
 #[derive(Serialize)]
 pub struct SiteLanguage<'a> {
     pub code: &'a str,
     pub name: &'a str,
+    /// The language's direction, `rtl` or `ltr`.
+    pub dir: &'static str,
     /// The site's title in that language.
     pub title: &'a str,
     /// The language's home page.
     pub url: String,
+    /// The language's search page and 404 page.
+    pub search_url: String,
+    pub not_found: String,
+    /// The language's interface strings (`l.t.not_found`).
+    pub t: &'a BTreeMap<String, String>,
 }
 
 /// `redirect.html` and `root_404.html`: where the reader is sent.
 #[derive(Serialize)]
 pub struct RedirectContext {
-    /// Absolute for a redirect; a link for the root 404.
+    /// Absolute for a redirect; for the root 404, a link to the default language's 404 page
+    /// (the built-in one sends readers to their language's, see `languages`).
     pub target: String,
 }
 

@@ -226,6 +226,19 @@ impl<'a> Renderer<'a> {
         self.strings.get(lang, key)
     }
 
+    /// The writing direction of text in `lang`, for `dir` attributes: `site.yaml`'s
+    /// `direction` for a published language, else CLDR's for the language's likely script
+    /// (a page of an upstream language the mirror does not publish).
+    fn dir(&self, lang: &str) -> &'static str {
+        let rtl = match self.site.config.languages.iter().find(|l| l.code == lang) {
+            Some(language) => language.rtl,
+            None => icu::locale::LanguageIdentifier::try_from_str(lang).is_ok_and(|id| {
+                icu::locale::LocaleDirectionality::new_common().is_right_to_left(&id)
+            }),
+        };
+        direction(rtl)
+    }
+
     /// Renders the whole site into `sink`; content problems (broken links, template errors)
     /// come back as diagnostics, a failing sink as an environment error.
     pub fn render_all(
@@ -376,6 +389,7 @@ impl<'a> Renderer<'a> {
                 LanguageLink {
                     code: &l.code,
                     name: &l.name,
+                    dir: direction(l.rtl),
                     url: config.link(&target),
                     current: l.code == lang,
                 }
@@ -429,6 +443,7 @@ impl<'a> Renderer<'a> {
                 current: path.starts_with(&url),
             }
         })
+<<<<<<< HEAD
         .chain(self.menu_pages(lang, path))
         .collect()
     }
@@ -458,6 +473,26 @@ impl<'a> Renderer<'a> {
                 current: path == entry.path,
             })
         })
+=======
+        .collect();
+        Chrome {
+            lang,
+            rtl: language.is_some_and(|l| l.rtl),
+            dir: self.dir(lang),
+            site_title: language.map_or(&config.title, |l| &l.title),
+            title,
+            t: &self.tables[lang],
+            home: config.link(&format!("/{lang}/")),
+            base: &config.base_path,
+            chooser: config.absolute("/"),
+            canonical: config.absolute(path),
+            nav,
+            switcher,
+            alternates,
+            feed: config.link(&format!("/{lang}/atom.xml")),
+            search_url: config.link(&format!("/{lang}/search/")),
+        }
+>>>>>>> wt-rtl
     }
 
     /// A page's title; generated section pages take theirs from the UI strings.
@@ -490,6 +525,7 @@ impl<'a> Renderer<'a> {
             summary: page.summary.clone(),
             kind: page.kind.name(),
             lang: page.lang.clone(),
+            dir: self.dir(&page.lang),
             untranslated: entry.untranslated,
             meta: self.meta(entry),
         }
@@ -621,6 +657,7 @@ impl<'a> Renderer<'a> {
             summary: page.summary.clone(),
             kind: page.kind.name(),
             lang: page.lang.clone(),
+            dir: self.dir(&page.lang),
             untranslated: entry.untranslated,
             outdated_source: page.outdated.then(|| self.source_link(page)),
             date: page.date.map(|d| locale.format_date(d)),
@@ -941,6 +978,11 @@ pub fn listing_paths<'v>(listings: &'v [View]) -> HashSet<&'v str> {
 /// The language of a site path: `/en/practices/` → `en`.
 fn language_of(path: &str) -> &str {
     path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
+
+/// The `dir` attribute's value for text written right to left or not.
+pub fn direction(rtl: bool) -> &'static str {
+    if rtl { "rtl" } else { "ltr" }
 }
 
 /// `/en/practices/` → `en/practices/index.html`; `/en/404.html` stays a file.

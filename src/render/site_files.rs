@@ -1,5 +1,6 @@
-//! Files beside the pages: Atom feeds, sitemaps, the root language chooser, the root 404,
-//! robots.txt, alias redirects, the theme's static files and bundle assets.
+//! Files beside the pages: Atom feeds, sitemaps, the root language chooser, the root 404
+//! (which sends readers to their language's 404 page), robots.txt, alias redirects, the
+//! theme's static files and bundle assets.
 
 use super::context::*;
 use super::*;
@@ -7,7 +8,7 @@ use super::*;
 /// Entries of an Atom feed: the newest practices.
 const FEED_ENTRIES: usize = 30;
 
-/// `redirect.html`'s context: the site's, and the target.
+/// `redirect.html`'s and `root_404.html`'s context: the site's, and the target.
 #[derive(Serialize)]
 struct Redirect<'c> {
     #[serde(flatten)]
@@ -53,8 +54,12 @@ impl Renderer<'_> {
             .map(|l| SiteLanguage {
                 code: &l.code,
                 name: &l.name,
+                dir: direction(l.rtl),
                 title: &l.title,
                 url: config.link(&format!("/{}/", l.code)),
+                search_url: config.link(&format!("/{}/search/", l.code)),
+                not_found: config.link(&format!("/{}/404.html", l.code)),
+                t: &self.tables[&l.code],
             })
             .collect();
         let chooser = SiteContext {
@@ -62,6 +67,7 @@ impl Renderer<'_> {
             base: &config.base_path,
             site_title: &config.title,
             default_lang: &config.default_language,
+            default_dir: self.dir(&config.default_language),
         };
         let mut made = vec![self.site_file(
             "chooser.html",
@@ -73,8 +79,11 @@ impl Renderer<'_> {
         let default_404 = format!("/{}/404.html", config.languages[0].code);
         made.push(self.site_file(
             "root_404.html",
-            &RedirectContext {
-                target: config.link(&default_404),
+            &Redirect {
+                site: &chooser,
+                redirect: RedirectContext {
+                    target: config.link(&default_404),
+                },
             },
             "404.html".into(),
             "generated root 404 page",

@@ -184,7 +184,8 @@ pub fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 }
 
 /// Serves `root` at `http://127.0.0.1:PORT{prefix}` from a background thread, as a plain static
-/// host would (`/dir/` → `/dir/index.html`). Returns the base URL.
+/// host would (`/dir/` → `/dir/index.html`; a missing file gets `{prefix}404.html` with status
+/// 404, as GitHub and GitLab Pages do). Returns the base URL.
 pub fn serve_static(root: PathBuf, prefix: &'static str) -> String {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -225,7 +226,10 @@ pub fn serve_static(root: PathBuf, prefix: &'static str) -> String {
                     };
                     ("200 OK", fs::read(f).unwrap_or_default(), kind)
                 }
-                None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+                None => match fs::read(root.join("404.html")) {
+                    Ok(page) => ("404 Not Found", page, "text/html; charset=utf-8"),
+                    Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+                },
             };
             let head = format!(
                 "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -389,6 +393,17 @@ impl Browser {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         panic!("no search results shown at {}", self.url());
+    }
+
+    /// Lays pages out as a phone `width` CSS pixels wide would (viewport meta honoured), or a
+    /// desktop window from 500 px on: headless windows are never narrower than 500 px.
+    pub fn emulate_width(&self, width: u32) {
+        let params = serde_json::json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 500});
+        ureq::post(&format!("{}/goog/cdp/execute", self.session))
+            .send_json(
+                serde_json::json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": params}),
+            )
+            .expect("device emulation");
     }
 
     pub fn url(&self) -> String {
