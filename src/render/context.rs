@@ -75,7 +75,10 @@ pub struct NavLink {
 /// A language in the switcher.
 #[derive(Serialize)]
 pub struct LanguageLink<'a> {
+    /// Lower case, as in addresses: `pt-br`.
     pub code: &'a str,
+    /// The BCP 47 tag in canonical case, for `hreflang` and `lang`: `pt-BR`.
+    pub tag: &'a str,
     /// The language's own name (`Français`).
     pub name: &'a str,
     /// The language's direction, `rtl` or `ltr`: its name is written in it.
@@ -388,7 +391,10 @@ pub struct SiteContext<'a> {
 /// A language of the site, as the chooser and the root 404 show it.
 #[derive(Serialize)]
 pub struct SiteLanguage<'a> {
+    /// Lower case, as in addresses: `pt-br`.
     pub code: &'a str,
+    /// The BCP 47 tag in canonical case, for `hreflang` and `lang`: `pt-BR`.
+    pub tag: &'a str,
     pub name: &'a str,
     /// The language's direction, `rtl` or `ltr`.
     pub dir: &'static str,

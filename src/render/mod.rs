@@ -388,6 +388,7 @@ impl<'a> Renderer<'a> {
                 };
                 LanguageLink {
                     code: &l.code,
+                    tag: &l.tag,
                     name: &l.name,
                     dir: direction(l.rtl),
                     url: config.link(&target),
@@ -398,7 +399,7 @@ impl<'a> Renderer<'a> {
         let alternates = switcher
             .iter()
             .map(|s| Alternate {
-                lang: config.tag(s.code),
+                lang: s.tag,
                 url: format!("{}{}", config.origin, s.url),
             })
             .collect();
@@ -407,6 +408,7 @@ impl<'a> Renderer<'a> {
         Chrome {
             lang,
             rtl: language.is_some_and(|l| l.rtl),
+            dir: self.dir(lang),
             site_title: language.map_or(&config.title, |l| &l.title),
             title,
             t: &self.tables[lang],
@@ -443,7 +445,6 @@ impl<'a> Renderer<'a> {
                 current: path.starts_with(&url),
             }
         })
-<<<<<<< HEAD
         .chain(self.menu_pages(lang, path))
         .collect()
     }
@@ -473,26 +474,6 @@ impl<'a> Renderer<'a> {
                 current: path == entry.path,
             })
         })
-=======
-        .collect();
-        Chrome {
-            lang,
-            rtl: language.is_some_and(|l| l.rtl),
-            dir: self.dir(lang),
-            site_title: language.map_or(&config.title, |l| &l.title),
-            title,
-            t: &self.tables[lang],
-            home: config.link(&format!("/{lang}/")),
-            base: &config.base_path,
-            chooser: config.absolute("/"),
-            canonical: config.absolute(path),
-            nav,
-            switcher,
-            alternates,
-            feed: config.link(&format!("/{lang}/atom.xml")),
-            search_url: config.link(&format!("/{lang}/search/")),
-        }
->>>>>>> wt-rtl
     }
 
     /// A page's title; generated section pages take theirs from the UI strings.

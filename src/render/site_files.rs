@@ -53,6 +53,7 @@ impl Renderer<'_> {
             .iter()
             .map(|l| SiteLanguage {
                 code: &l.code,
+                tag: &l.tag,
                 name: &l.name,
                 dir: direction(l.rtl),
                 title: &l.title,
