@@ -309,6 +309,39 @@ fn one_file_per_language(pages: &mut Vec<Arc<Page>>) -> Vec<Diagnostic> {
     problems
 }
 
+/// A mirror's own `name.md` at the address of an upstream page written in another language
+/// is shown as that page's version in the mirror's language: most often a page meant to be
+/// the mirror's own that took a name the global site uses. A warning.
+fn shadowing_originals(pages: &[Arc<Page>], sources: &HashMap<&str, usize>) -> Vec<Diagnostic> {
+    pages
+        .iter()
+        .filter(|p| p.original && !p.from_upstream)
+        .filter_map(|page| {
+            let source = &pages[*sources.get(page.key.as_str())?];
+            (source.from_upstream && source.lang != page.lang).then(|| {
+                Diagnostic::warning(
+                    &page.source,
+                    1,
+                    format!(
+                        "{} is the {} version of the upstream page {}",
+                        page.source, page.lang, source.source
+                    ),
+                )
+                .with_hint(format!(
+                    "to translate it, name the file `{}`; for a page of your own, choose a name the upstream does not use",
+                    translation_name(page)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The file name of `page`'s source with its language: `content/about.ar.md`.
+fn translation_name(page: &Page) -> String {
+    let stem = page.source.strip_suffix(".md").unwrap_or(&page.source);
+    format!("{stem}.{}.md", page.lang)
+}
+
 /// Each page's source: the page of its key written in its tree's source language, the
 /// upstream's first. Translations with a source inherit their data from it
 /// ([`inherit::inherit`]); without one (a mirror's page in its languages only) they must
@@ -323,7 +356,7 @@ fn inherit_data(pages: &mut [Arc<Page>]) -> Vec<Diagnostic> {
             sources.insert(&page.key, i);
         }
     }
-    let mut problems = Vec::new();
+    let mut problems = shadowing_originals(pages, &sources);
     let mut inherited = Vec::new();
     for (i, page) in pages.iter().enumerate().filter(|(_, p)| !p.original) {
         match sources.get(page.key.as_str()) {

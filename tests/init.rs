@@ -187,7 +187,7 @@ fn a_mirror_skeleton_names_its_upstream_languages_and_menu() {
             ".gitignore",
             ".gitlab-ci.yml",
             "README.md",
-            "content/about.md",
+            "content/our-network.md",
             "site.yaml"
         ],
         "a mirror holds only what it adds: no copy of the global content"
@@ -202,7 +202,7 @@ fn a_mirror_skeleton_names_its_upstream_languages_and_menu() {
         .unwrap_or_default();
     assert_eq!(languages, ["ar", "fr"]);
     assert_eq!(site["languages"]["ar"]["direction"], "rtl");
-    assert_eq!(site["menu"][0]["page"], "@/about.md");
+    assert_eq!(site["menu"][0]["page"], "@/our-network.md");
     assert!(
         site.get("upstream_url").is_none(),
         "upstream_url is an example"
@@ -213,7 +213,7 @@ fn a_mirror_skeleton_names_its_upstream_languages_and_menu() {
             .any(|l| l.starts_with("# upstream_url: https://")),
         "{text}"
     );
-    let about = read(&dir, "content/about.md");
+    let about = read(&dir, "content/our-network.md");
     assert!(
         about.starts_with("---\n") && about.contains("\ntitle: "),
         "{about}"

@@ -92,6 +92,10 @@ fn a_mirror_builds_on_its_upstream_with_its_own_pages_and_languages() {
     assert!(water.contains(
         r#"<link rel="canonical" href="https://example.ma/aspnet/ar/practices/water/">"#
     ));
+    // Sitemaps list the mirror's canonical addresses only.
+    let sitemap = site.read("ar/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.ma/aspnet/ar/practices/water/</loc>"));
+    assert!(!sitemap.contains("/ar/practices/peace/"), "{sitemap}");
     // The mirror's own page is in the menu of each language, in that language.
     for (lang, title) in [("ar", "الشبكة في المغرب"), ("fr", "Le réseau au Maroc")] {
         let home = site.read(&format!("{lang}/index.html"));
@@ -123,8 +127,19 @@ fn a_mirror_names_the_file_and_tree_of_each_problem() {
         "content/practices/water.ar.md",
         "---\ntitle: مياه\nsummary: ماء\ncountries: [MA]\n---\nنص.\n",
     );
+    // A page of the mirror's own that took the name of a global page.
+    site.write(
+        "content/about.md",
+        "---\ntitle: À propos du Maroc\n---\nTexte.\n",
+    );
     let run = site.run(&["check"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: content/about.md:1: content/about.md is the fr version of the upstream page global/content/about.md")
+            && run.stderr.contains("name the file `content/about.fr.md`"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr
             .contains("error: global/content/practices/peace.md:")
@@ -319,6 +334,14 @@ fn an_initialised_mirror_builds_on_the_global_site_and_translates_its_pages() {
         std::fs::read_to_string(mirror.join("content/practices/water.ar.md")).unwrap();
     assert!(translation.contains("source_version: ") && !translation.contains("countries:"));
     assert!(!mirror.join("global/content/practices/water.ar.md").exists());
+    // The global site's own translations are not the mirror's to mark.
+    let done = run(&[
+        "translations",
+        "--done",
+        "global/content/practices/water.fr.md",
+    ]);
+    assert_eq!(done.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&done.stderr).contains("belongs to the upstream"));
     let check = run(&["check"]);
     assert!(
         check.status.success(),
@@ -371,4 +394,31 @@ fn the_output_may_not_be_inside_the_upstream() {
     }
     assert!(!site.root().join("global/public").exists());
     assert_eq!(site.source("global/content/practices/water.md"), before);
+}
+
+#[test]
+fn the_preview_follows_edits_in_the_upstream() {
+    let site = moroccan_mirror();
+    let server = common::preview::start(&site, &[]);
+    let page = |path: &str| -> String {
+        let url = format!("{}{path}", server.base);
+        ureq::get(&url)
+            .call()
+            .map(|r| r.into_string().unwrap_or_default())
+            .unwrap_or_default()
+    };
+    assert!(page("ar/practices/peace/").contains("Peace garden"));
+    let peace = site.source("global/content/practices/peace.md");
+    site.write(
+        "global/content/practices/peace.md",
+        &peace.replace("title: Peace garden", "title: Peace garden renewed"),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !page("ar/practices/peace/").contains("Peace garden renewed") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edit never showed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

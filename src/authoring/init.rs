@@ -194,7 +194,10 @@ fn skeleton(languages: &[Language], upstream: Option<&str>) -> Vec<(&'static str
         Some(_) => files.extend([
             ("site.yaml", fill(include_str!("init/mirror.yaml"))),
             ("README.md", readme(include_str!("init/README-mirror.md"))),
-            ("content/about.md", fill(include_str!("init/about.md"))),
+            (
+                "content/our-network.md",
+                fill(include_str!("init/our-network.md")),
+            ),
         ]),
         None => files.extend([
             ("site.yaml", fill(include_str!("init/site.yaml"))),

@@ -211,6 +211,12 @@ pub fn done(root: &Path, path: &Path) -> Result<Result<String, Vec<Diagnostic>>,
 
 fn record_done(site: &Site, root: &Path, path: &Path) -> Result<String, Vec<Diagnostic>> {
     let (translation, source) = translation_and_source(site, root, path).map_err(|d| vec![d])?;
+    if translation.from_upstream {
+        return Err(vec![
+            Diagnostic::error(&translation.source, 0, "this translation belongs to the upstream (the global site)")
+                .with_hint("record it in the global site's repository, or write this mirror's own translation in content/ with `aspnet-kb new translation`"),
+        ]);
+    }
     let version = prose_version(source);
     let file = root.join(&translation.source);
     let shown = translation.source.clone();

@@ -454,10 +454,19 @@ impl<'a> Renderer<'a> {
     fn canonical(&self, lang: &str, path: &str, key: Option<&str>) -> String {
         let site = self.site;
         key.and_then(|k| site.entry(lang, k))
-            .map(|entry| site.page(entry))
-            .filter(|page| page.from_upstream && !page.lists_pages())
-            .and_then(|page| site.config.upstream_link(&page_path(&page.lang, page)))
+            .and_then(|entry| self.upstream_canonical(entry))
             .unwrap_or_else(|| site.config.absolute(path))
+    }
+
+    /// The upstream site's address of an entry shown unchanged from it (a page, not a
+    /// listing, read from the upstream, with `upstream_url` set); such an entry is left out
+    /// of the sitemaps, which list canonical addresses only.
+    fn upstream_canonical(&self, entry: &Entry) -> Option<String> {
+        let page = self.site.page(entry);
+        if !page.from_upstream || page.lists_pages() {
+            return None;
+        }
+        self.site.config.upstream_link(&page_path(&page.lang, page))
     }
 
     /// The pages `menu:` of `site.yaml` adds to the main menu, in `lang`.

@@ -203,6 +203,7 @@ impl Renderer<'_> {
             .map(|language| {
                 let urls = site
                     .entries_in(&language.code)
+                    .filter(|entry| self.upstream_canonical(entry).is_none())
                     .map(|entry| {
                         let page = site.page(entry);
                         let alternates = site.alternates(&page.key).into_iter().map(|alternate| {

@@ -108,7 +108,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
     let changes = messages.clone();
     // Watching stops when the watcher is dropped, at the end of this function; it starts
     // before the first build, so no change after it is missed.
-    let _watcher = watch::watch(&root, move |batch| {
+    let upstream = crate::config::Config::read(&root).and_then(|c| c.upstream);
+    let _watcher = watch::watch(&root, upstream.as_deref(), move |batch| {
         let _ = changes.send(Message::Changed(batch));
     })?;
     let (search_jobs, search_inbox) = channel();

@@ -36,17 +36,67 @@ pub struct Change {
     pub noticed: Instant,
 }
 
-/// Watches `site.yaml` (the root, not recursively) and whichever of `content/`, `themes/` and
-/// `static/` exist, handing each batch of changes to `report` (never an empty one). Watching
-/// lasts as long as what is returned; the watcher's own errors are printed as warnings.
+/// What a preview watches under the root: `site.yaml`, `content/`, `themes/`, `static/`,
+/// and a mirror's upstream (its `site.yaml` and `content/`).
+struct Watched {
+    root: PathBuf,
+    /// Folders watched recursively.
+    folders: Vec<PathBuf>,
+    /// Single files (their folder watched, not recursively).
+    files: Vec<PathBuf>,
+}
+
+impl Watched {
+    fn new(root: &Path, upstream: Option<&str>) -> Watched {
+        let mut folders: Vec<PathBuf> = ["content", "themes", "static"]
+            .iter()
+            .map(|f| root.join(f))
+            .collect();
+        let mut files = vec![root.join("site.yaml")];
+        if let Some(upstream) = upstream {
+            folders.push(root.join(upstream).join("content"));
+            files.push(root.join(upstream).join("site.yaml"));
+        }
+        Watched {
+            root: root.to_path_buf(),
+            folders,
+            files,
+        }
+    }
+
+    /// Whether a change to `path` matters: a relevant file in a watched folder, or a
+    /// watched file.
+    fn covers(&self, path: &Path) -> bool {
+        relevant(path)
+            && (self.folders.iter().any(|f| path.starts_with(f))
+                || self.files.iter().any(|f| path == f))
+    }
+}
+
+/// Watches `site.yaml` (the root, not recursively), whichever of `content/`, `themes/` and
+/// `static/` exist, and a mirror's `upstream` folder's `site.yaml` and `content/`, handing
+/// each batch of changes to `report` (never an empty one). Watching lasts as long as what is
+/// returned; the watcher's own errors are printed as warnings.
 pub fn watch(
     root: &Path,
+    upstream: Option<&str>,
     mut report: impl FnMut(Vec<Change>) + Send + 'static,
 ) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, EnvError> {
-    let watched_root = root.to_path_buf();
+    let watched = Watched::new(root, upstream);
+    let places: Vec<(PathBuf, RecursiveMode)> = watched
+        .folders
+        .iter()
+        .map(|f| (f.clone(), RecursiveMode::Recursive))
+        .chain(
+            watched
+                .files
+                .iter()
+                .filter_map(|f| Some((f.parent()?.to_path_buf(), RecursiveMode::NonRecursive))),
+        )
+        .collect();
     let handle = move |result: DebounceEventResult| match result {
         Ok(events) => {
-            let changes = changes(&watched_root, events);
+            let changes = changes(&watched, events);
             if !changes.is_empty() {
                 report(changes);
             }
@@ -59,12 +109,7 @@ pub fn watch(
     };
     let mut debouncer = new_debouncer(SAVE_PAUSE, Some(TICK), handle)
         .map_err(|e| EnvError::new(root.to_path_buf(), format!("cannot watch for changes: {e}")))?;
-    for (path, mode) in [
-        (root.join("content"), RecursiveMode::Recursive),
-        (root.join("themes"), RecursiveMode::Recursive),
-        (root.join("static"), RecursiveMode::Recursive),
-        (root.to_path_buf(), RecursiveMode::NonRecursive),
-    ] {
+    for (path, mode) in places {
         if path.exists() {
             debouncer
                 .watch(&path, mode)
@@ -76,7 +121,8 @@ pub fn watch(
 
 /// The changes to watched files among `events`. When the system dropped events (a rescan),
 /// the root itself changed: a full run.
-fn changes(root: &Path, events: Vec<DebouncedEvent>) -> Vec<Change> {
+fn changes(watched: &Watched, events: Vec<DebouncedEvent>) -> Vec<Change> {
+    let root = &watched.root;
     let mut changes = Vec::new();
     for DebouncedEvent { event, time } in events {
         if event.need_rescan() {
@@ -91,7 +137,7 @@ fn changes(root: &Path, events: Vec<DebouncedEvent>) -> Vec<Change> {
             EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(_)
         ) && !matches!(event.kind, EventKind::Modify(ModifyKind::Metadata(_)));
         if changed {
-            let paths = event.paths.into_iter().filter(|p| watched(root, p));
+            let paths = event.paths.into_iter().filter(|p| watched.covers(p));
             changes.extend(paths.map(|path| Change {
                 path,
                 noticed: time,
@@ -99,16 +145,6 @@ fn changes(root: &Path, events: Vec<DebouncedEvent>) -> Vec<Change> {
         }
     }
     changes
-}
-
-/// Whether a change to `path` matters: `site.yaml`, or a relevant file under `content/`,
-/// `themes/` or `static/`.
-fn watched(root: &Path, path: &Path) -> bool {
-    relevant(path)
-        && (path.starts_with(root.join("content"))
-            || path.starts_with(root.join("themes"))
-            || path.starts_with(root.join("static"))
-            || path == root.join("site.yaml"))
 }
 
 /// Changes that matter: not editor backups, swap files or hidden files.
@@ -169,13 +205,16 @@ mod tests {
     #[test]
     fn side_files_and_files_outside_the_site_are_not_watched() {
         let root = Path::new("/site");
+        let watched = Watched::new(root, Some("global"));
         for path in [
             "content/a.md",
             "themes/t/page.html",
             "static/x.css",
             "site.yaml",
+            "global/content/practices/a.md",
+            "global/site.yaml",
         ] {
-            assert!(watched(root, &root.join(path)), "{path}");
+            assert!(watched.covers(&root.join(path)), "{path}");
         }
         for path in [
             "content/.a.md.swp",
@@ -184,8 +223,10 @@ mod tests {
             "content/.hidden.md",
             "public/index.html",
             "notes.txt",
+            "global/README.md",
+            "global/themes/t/page.html",
         ] {
-            assert!(!watched(root, &root.join(path)), "{path}");
+            assert!(!watched.covers(&root.join(path)), "{path}");
         }
     }
 
