@@ -68,6 +68,11 @@ fn a_mirror_builds_on_its_upstream_with_its_own_pages_and_languages() {
         water.contains("/aspnet/ar/members/ke/ke-0001/"),
         "member inherited"
     );
+    // A thematic area shown in English in the Arabic facts says so.
+    assert!(
+        water.contains(r#"/aspnet/ar/themes/esd/" lang="en" dir="ltr">"#),
+        "{water}"
+    );
     // The mirror's French file replaced the upstream's.
     let fr = site.read("fr/practices/water/index.html");
     assert!(

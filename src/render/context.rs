@@ -166,11 +166,17 @@ pub struct Fact {
 }
 
 /// A value in a row of facts, a link when it has a URL.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Default, Serialize)]
 pub struct FactValue {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The language and direction of a text in another language than the reader's (the
+    /// title of a thematic area not translated yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<&'static str>,
 }
 
 /// A tag of a page and its listing.

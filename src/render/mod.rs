@@ -824,25 +824,32 @@ impl<'a> Renderer<'a> {
         let country = |c: &String| FactValue {
             text: locale.country_name(c),
             url: link(format!("/{lang}/countries/{c}/")),
+            ..FactValue::default()
         };
         let level = |l: &String| FactValue {
             text: self.t(lang, &format!("level_{l}")),
             url: link(format!("/{lang}/levels/{l}/")),
+            ..FactValue::default()
         };
         let theme = |t: &String| {
             let entry = site.entry(lang, &format!("themes/{t}"));
+            let other = entry.filter(|e| e.untranslated).map(|e| &site.page(e).lang);
             FactValue {
                 text: entry.map_or(t.clone(), |e| site.page(e).title.clone()),
                 url: entry.and_then(|e| link(e.path.clone())),
+                lang: other.cloned(),
+                dir: other.map(|l| self.dir(l)),
             }
         };
         let text = |s: &str| FactValue {
             text: s.to_string(),
             url: None,
+            ..FactValue::default()
         };
         let web = |w: &String| FactValue {
             text: w.clone(),
             url: Some(w.clone()),
+            ..FactValue::default()
         };
         let mut facts = Vec::new();
         let mut row = |label: &str, values: Vec<FactValue>| {
@@ -884,6 +891,7 @@ impl<'a> Renderer<'a> {
                 let mail = c.email.iter().map(|e| FactValue {
                     text: e.clone(),
                     url: Some(format!("mailto:{e}")),
+                    ..FactValue::default()
                 });
                 row("email", mail.collect());
                 row("website", c.website.iter().map(web).collect());
@@ -901,6 +909,7 @@ impl<'a> Renderer<'a> {
             Some(FactValue {
                 text: site.page(e).title.clone(),
                 url: Some(site.config.link(&e.path)),
+                ..FactValue::default()
             })
         });
         members.collect()

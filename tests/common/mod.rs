@@ -187,60 +187,70 @@ pub fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 /// host would (`/dir/` → `/dir/index.html`; a missing file gets `{prefix}404.html` with status
 /// 404, as GitHub and GitLab Pages do). Returns the base URL.
 pub fn serve_static(root: PathBuf, prefix: &'static str) -> String {
-    use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
+    let root = std::sync::Arc::new(root);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request_line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
-                    break;
-                }
-            }
-            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-            let path = percent_decode(path.split('?').next().unwrap_or("/"));
-            let file = path
-                .strip_prefix(prefix)
-                .filter(|p| !p.contains(".."))
-                .map(|p| {
-                    let f = root.join(p);
-                    if f.is_dir() { f.join("index.html") } else { f }
-                })
-                .filter(|f| f.is_file());
-            let (status, body, kind) = match file {
-                Some(f) => {
-                    let kind = match f.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("css") => "text/css",
-                        Some("js") => "text/javascript",
-                        Some("svg") => "image/svg+xml",
-                        Some("xml") => "application/xml",
-                        _ => "application/octet-stream",
-                    };
-                    ("200 OK", fs::read(f).unwrap_or_default(), kind)
-                }
-                None => match fs::read(root.join("404.html")) {
-                    Ok(page) => ("404 Not Found", page, "text/html; charset=utf-8"),
-                    Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-                },
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream
-                .write_all(head.as_bytes())
-                .and_then(|()| stream.write_all(&body));
+            let Ok(stream) = stream else { continue };
+            // One thread per connection: Chromium opens connections ahead of its requests
+            // (preconnects), which would block a server answering one at a time.
+            let root = std::sync::Arc::clone(&root);
+            std::thread::spawn(move || answer(stream, &root, prefix));
         }
     });
     format!("http://127.0.0.1:{port}{prefix}")
+}
+
+/// Answers one request of [`serve_static`].
+fn answer(mut stream: std::net::TcpStream, root: &Path, prefix: &str) {
+    use std::io::{BufRead, BufReader, Write};
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(30)));
+    let mut request_line = String::new();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+            break;
+        }
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = percent_decode(path.split('?').next().unwrap_or("/"));
+    let file = path
+        .strip_prefix(prefix)
+        .filter(|p| !p.contains(".."))
+        .map(|p| {
+            let f = root.join(p);
+            if f.is_dir() { f.join("index.html") } else { f }
+        })
+        .filter(|f| f.is_file());
+    let (status, body, kind) = match file {
+        Some(f) => {
+            let kind = match f.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css",
+                Some("js") => "text/javascript",
+                Some("svg") => "image/svg+xml",
+                Some("xml") => "application/xml",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", fs::read(f).unwrap_or_default(), kind)
+        }
+        None => match fs::read(root.join("404.html")) {
+            Ok(page) => ("404 Not Found", page, "text/html; charset=utf-8"),
+            Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+        },
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(&body));
 }
 
 /// A URL's path with its `%XX` escapes decoded (as static hosts do: `/s/%D9%85.jsz`).
