@@ -4,6 +4,7 @@
 use icu::collator::{Collator, CollatorBorrowed, options::CollatorOptions};
 use icu::datetime::{DateTimeFormatter, fieldsets::YMD, input::Date};
 use icu::experimental::displaynames::{DisplayNamesOptions, multi::RegionDisplayNames};
+use icu::list::{ListFormatter, options::ListFormatterOptions, options::ListLength};
 use icu::locale::{Locale as IcuLocale, subtags::Region};
 use icu::plurals::{PluralCategory, PluralRules};
 use std::cmp::Ordering;
@@ -16,6 +17,7 @@ pub struct Locale {
     dates: Option<DateTimeFormatter<YMD>>,
     collator: Option<CollatorBorrowed<'static>>,
     plurals: Option<PluralRules>,
+    lists: Option<ListFormatter>,
 }
 
 impl Locale {
@@ -32,6 +34,20 @@ impl Locale {
             dates: DateTimeFormatter::try_new((&locale).into(), YMD::long()).ok(),
             collator: Collator::try_new((&locale).into(), CollatorOptions::default()).ok(),
             plurals: plural_rules(code),
+            lists: ListFormatter::try_new_and(
+                (&locale).into(),
+                ListFormatterOptions::default().with_length(ListLength::Narrow),
+            )
+            .ok(),
+        }
+    }
+
+    /// Items listed as this language lists them in little room (CLDR's narrow "and" list):
+    /// `Kenya, France` (en, fr), `Kenia y Francia`, `كينيا وفرنسا`, `ケニア、フランス`.
+    pub fn list(&self, items: &[String]) -> String {
+        match &self.lists {
+            Some(formatter) => formatter.format_to_string(items.iter().map(String::as_str)),
+            None => items.join(", "),
         }
     }
 
@@ -93,6 +109,21 @@ pub fn category_name(category: PluralCategory) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_are_joined_as_each_language_joins_them() {
+        let items = ["A".to_string(), "B".to_string(), "C".to_string()];
+        for (code, joined) in [
+            ("en", "A, B, C"),
+            ("fr", "A, B, C"),
+            ("es", "A, B y C"),
+            ("ar", "A وB وC"),
+            ("ja", "A、B、C"),
+            ("zh", "A、B、C"),
+        ] {
+            assert_eq!(Locale::new(code).list(&items), joined, "{code}");
+        }
+    }
 
     #[test]
     fn names_dates_and_sorting_come_from_cldr() {

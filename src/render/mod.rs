@@ -530,7 +530,7 @@ impl<'a> Renderer<'a> {
                 let countries: Vec<String> =
                     p.countries.iter().map(|c| locale.country_name(c)).collect();
                 let date = page.date.map(|d| locale.format_date(d)).unwrap_or_default();
-                format!("{} · {}", countries.join(", "), date)
+                format!("{} · {}", locale.list(&countries), date)
             }
             Kind::Member(m) => format!("{} · {}", m.city, locale.country_name(&m.country)),
             Kind::Coordinator(c) => {
