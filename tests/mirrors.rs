@@ -339,6 +339,16 @@ fn an_initialised_mirror_builds_on_the_global_site_and_translates_its_pages() {
         std::fs::read_to_string(mirror.join("content/practices/water.ar.md")).unwrap();
     assert!(translation.contains("source_version: ") && !translation.contains("countries:"));
     assert!(!mirror.join("global/content/practices/water.ar.md").exists());
+    // The global site's own translations are the upstream's to keep in step.
+    let report = run(&["translations"]);
+    let report = String::from_utf8_lossy(&report.stdout).to_string();
+    assert!(
+        report
+            .lines()
+            .any(|l| l.contains("global/content/practices/water.fr.md")
+                && l.contains("(the upstream's: kept in step there)")),
+        "{report}"
+    );
     // The global site's own translations are not the mirror's to mark.
     let done = run(&[
         "translations",

@@ -39,6 +39,9 @@ pub struct Todo {
     pub source: String,
     pub translation: Option<String>,
     pub state: State,
+    /// The translation is the upstream's (a mirror's global site): it is kept in step
+    /// there, or replaced by one in the mirror's own `content/`.
+    pub upstream: bool,
 }
 
 /// One section of one language.
@@ -158,6 +161,7 @@ fn status_in(site: &Site, language: &Language) -> LanguageStatus {
                 source: source.source.clone(),
                 translation: translation.map(|t| t.source.clone()),
                 state,
+                upstream: translation.is_some_and(|t| t.from_upstream),
             });
         }
     }
@@ -387,6 +391,9 @@ pub fn table(languages: &[LanguageStatus]) -> String {
             ));
             for todo in section.todo.iter().take(LISTED) {
                 let hint = match todo.state {
+                    State::OutOfDate | State::Unversioned if todo.upstream => {
+                        "  (the upstream's: kept in step there)"
+                    }
                     State::OutOfDate => "  (see --diff, then --done)",
                     State::Unversioned => "  (compare, then --done)",
                     _ => "",
