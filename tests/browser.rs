@@ -35,6 +35,34 @@ fn the_chooser_follows_the_browser_language() {
 }
 
 #[test]
+fn the_chooser_matches_regional_languages_but_never_across_scripts() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::fixture("basic");
+    let config = site.source("site.yaml");
+    site.write(
+        "site.yaml",
+        &config.replace(
+            "  es: { name: Español }",
+            "  pt-BR: { name: Português do Brasil }\n  zh: { name: 中文 }",
+        ),
+    );
+    site.build_ok();
+    let base = serve_static(site.public(), "/aspnet/");
+    for (preferred, landing) in [
+        ("pt-BR,pt", "pt-br/"),
+        ("zh-CN,zh", "zh/"),
+        ("fr-CA", "fr/"),
+        // Traditional Chinese readers are not sent to Simplified pages.
+        ("zh-TW", ""),
+    ] {
+        let browser = Browser::start(&chromium, preferred, true);
+        browser.open(&base);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(browser.url(), format!("{base}{landing}"), "{preferred}");
+    }
+}
+
+#[test]
 fn without_javascript_the_chooser_and_pages_are_plain_links() {
     let Some(chromium) = chromium() else { return };
     let (_site, base) = served_site();

@@ -10,10 +10,16 @@
   var base = document.documentElement.getAttribute('data-base');
   var path = location.pathname;
   var wanted = [path.indexOf(base) === 0 ? path.slice(base.length).split('/')[0].toLowerCase() : ''];
+  // A primary language alone only in the same script (`zh-TW` is Hant: never Simplified `zh`).
+  var script = function (tag) {
+    try { return new Intl.Locale(tag).maximize().script || ''; } catch (e) { return ''; }
+  };
   var preferred = navigator.languages || [navigator.language || ''];
   for (var i = 0; i < preferred.length; i++) {
     var tag = String(preferred[i]).toLowerCase();
-    wanted.push(tag, tag.split('-')[0]);
+    var primary = tag.split('-')[0];
+    wanted.push(tag);
+    if (script(primary) === script(tag)) wanted.push(primary);
   }
   for (var j = 0; j < wanted.length; j++) {
     var page = Object.prototype.hasOwnProperty.call(pages, wanted[j]) && pages[wanted[j]];
