@@ -118,9 +118,12 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {
         let mut builder = ammonia::Builder::default();
+        // No `rel` on links: `target` is never kept, so `noopener` protects nothing, and on
+        // an `<a>` without `href` it is invalid HTML.
         builder
             .add_generic_attributes(["id", "class"])
-            .url_schemes(URL_SCHEMES.iter().copied().collect::<HashSet<_>>());
+            .url_schemes(URL_SCHEMES.iter().copied().collect::<HashSet<_>>())
+            .link_rel(None);
         builder
     })
 }
@@ -291,9 +294,43 @@ pub fn nesting_depth(html: &str, limit: usize) -> usize {
     open.len() + reopened.len()
 }
 
-/// Removes scripts, event handlers, styles and unsafe URLs from HTML, keeping ids for anchors.
+/// Removes scripts, event handlers, styles and unsafe URLs from HTML, keeping ids for anchors;
+/// a picture without `alt` gets an empty one (HTML requires it: the picture is then
+/// decorative to a screen reader).
 pub fn clean_html(html: &str) -> String {
-    cleaner().clean(html).to_string()
+    with_image_alts(&cleaner().clean(html).to_string())
+}
+
+/// `html` (as the sanitiser writes it: attribute values in double quotes) with `alt=""` added
+/// to each `<img>` that has no `alt`.
+fn with_image_alts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        let (before, tag_and_after) = rest.split_at(start);
+        out.push_str(before);
+        // The tag ends at the first `>` outside a quoted value.
+        let mut quoted = false;
+        let end = tag_and_after
+            .char_indices()
+            .find(|&(_, c)| {
+                quoted ^= c == '"';
+                c == '>' && !quoted
+            })
+            .map_or(tag_and_after.len(), |(i, _)| i);
+        let tag = &tag_and_after[..end];
+        out.push_str(tag);
+        let has_alt = tag
+            .split('"')
+            .step_by(2)
+            .any(|outside| outside.contains(" alt="));
+        if !has_alt && end < tag_and_after.len() {
+            out.push_str(" alt=\"\"");
+        }
+        rest = &tag_and_after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Escapes text for HTML and XML (Tera's own escaper also rewrites `/`, bloating every URL).
@@ -315,6 +352,20 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pictures_get_an_alt_and_links_no_rel() {
+        assert_eq!(
+            clean_html(
+                r#"<img src="a.png"><img src="b.png" alt="A > b" title=" alt=x"><a>x</a><a href="/y">y</a>"#
+            ),
+            r#"<img src="a.png" alt=""><img src="b.png" alt="A &gt; b" title=" alt=x"><a>x</a><a href="/y">y</a>"#
+        );
+        assert_eq!(
+            clean_html(r#"<img src="c.png" title="a > b">"#),
+            r#"<img src="c.png" title="a &gt; b" alt="">"#
+        );
+    }
 
     #[test]
     fn script_urls_are_refused_however_written() {
