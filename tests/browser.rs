@@ -63,6 +63,36 @@ fn the_chooser_matches_regional_languages_but_never_across_scripts() {
 }
 
 #[test]
+fn a_printed_story_names_the_site_its_address_and_its_links_addresses() {
+    let Some(chromium) = chromium() else { return };
+    let (_site, base) = served_site();
+    let browser = Browser::start(&chromium, "en", true);
+    browser.open(&format!("{base}en/practices/water/"));
+    let printed = "var source = document.querySelector('.print-source');
+        var link = document.querySelector('.body a[href*=\"sandwatch\"]');
+        return [getComputedStyle(source).display, source.textContent,
+                getComputedStyle(link, '::after').content,
+                getComputedStyle(document.querySelector('.main-nav')).display];";
+    let screen = browser.run(printed);
+    assert_eq!(screen[0], "none", "{screen}");
+    browser.emulate_media("print");
+    let paper = browser.run(printed);
+    assert_eq!(paper[0], "block", "{paper}");
+    assert_eq!(
+        paper[1],
+        "Test KB — https://example.org/aspnet/en/practices/water/"
+    );
+    assert!(
+        paper[2]
+            .as_str()
+            .unwrap()
+            .contains("https://example.org/aspnet/en/practices/sandwatch/"),
+        "{paper}"
+    );
+    assert_eq!(paper[3], "none", "no menu on paper");
+}
+
+#[test]
 fn without_javascript_the_chooser_and_pages_are_plain_links() {
     let Some(chromium) = chromium() else { return };
     let (_site, base) = served_site();

@@ -49,6 +49,9 @@ pub struct Chrome<'a> {
     pub base: &'a str,
     /// The root language chooser, absolute (the `x-default` alternate).
     pub chooser: String,
+    /// Scheme and host (`https://example.org`): a printed page shows its links' full
+    /// addresses with it.
+    pub origin: &'a str,
     /// This page, absolute.
     pub canonical: String,
     /// The main menu.

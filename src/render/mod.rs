@@ -415,6 +415,7 @@ impl<'a> Renderer<'a> {
             home: config.link(&format!("/{lang}/")),
             base: &config.base_path,
             chooser: config.absolute("/"),
+            origin: &config.origin,
             canonical,
             nav,
             switcher,

@@ -416,6 +416,13 @@ impl Browser {
             .expect("device emulation");
     }
 
+    /// Lays pages out for `media` (`print`, `screen`).
+    pub fn emulate_media(&self, media: &str) {
+        ureq::post(&format!("{}/goog/cdp/execute", self.session))
+            .send_json(serde_json::json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": media}}))
+            .expect("media emulation");
+    }
+
     pub fn url(&self) -> String {
         let response = ureq::get(&format!("{}/url", self.session))
             .call()
