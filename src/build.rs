@@ -427,7 +427,8 @@ fn add_upstream(
         return Ok(None);
     };
     let prefix = format!("{folder}/");
-    if !root.join(folder).join("content").is_dir() {
+    let linked = crate::paths::first_link(root, Path::new(folder)).is_some();
+    if !linked && !root.join(folder).join("content").is_dir() {
         let line = tree
             .config
             .as_ref()

@@ -80,6 +80,12 @@ pub fn load(root: &Path) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
 pub fn load_tree(root: &Path, prefix: &str) -> Result<(SourceTree, Vec<Diagnostic>), EnvError> {
     let mut tree = SourceTree::default();
     let mut problems = Vec::new();
+    if let Some(link) = paths::first_link(root, Path::new(prefix.trim_end_matches('/'))) {
+        // An upstream reached through a link: nothing of it is read.
+        let shown = display_path(link.strip_prefix(root).unwrap_or(&link));
+        problems.push(symlink_problem(&shown));
+        return Ok((tree, problems));
+    }
     let site_root = root.join(prefix);
     let config_path = site_root.join("site.yaml");
     let config_shown = format!("{prefix}site.yaml");

@@ -437,3 +437,20 @@ fn the_preview_follows_edits_in_the_upstream() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+#[test]
+fn an_upstream_reached_through_a_symbolic_link_is_not_read() {
+    let site = moroccan_mirror();
+    let elsewhere = site.dir.path().join("elsewhere");
+    std::fs::rename(site.root().join("global"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.root().join("global")).unwrap();
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: global: symbolic links are not followed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("global/content/"), "{}", run.stderr);
+}
