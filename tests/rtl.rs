@@ -168,7 +168,9 @@ fn no_page_is_wider_than_the_screen_in_arabic_or_english() {
                 }
                 let seen = browser.run(
                     "var d = document.documentElement;
-                     return [d.scrollWidth, innerWidth, location.pathname + location.search, d.dir];",
+                     var facts = document.querySelector('.facts'), value = document.querySelector('.facts dd');
+                     var share = facts && value ? value.getBoundingClientRect().width / facts.getBoundingClientRect().width : 1;
+                     return [d.scrollWidth, innerWidth, location.pathname + location.search, d.dir, share];",
                 );
                 let path = format!("/aspnet/{lang}/{page}");
                 assert_eq!(seen[2], path.as_str(), "{url} is not a page of the site");
@@ -179,6 +181,14 @@ fn no_page_is_wider_than_the_screen_in_arabic_or_english() {
                 if viewport != Some(width.into()) || document > viewport {
                     too_wide.push(format!(
                         "{path} at {width} px: {document:?} px in {viewport:?}"
+                    ));
+                }
+                // The facts' values keep room to read (not a letter a line beside long labels).
+                let share = seen[4].as_f64().unwrap_or(1.0);
+                if share < 0.4 {
+                    too_wide.push(format!(
+                        "{path} at {width} px: the facts' values have {:.0}% of the box",
+                        share * 100.0
                     ));
                 }
             }
