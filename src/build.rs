@@ -533,10 +533,7 @@ fn prepare(
     let Some(setup) = setup(root, tree, overrides, diagnostics)? else {
         return Ok(None);
     };
-    let pages = parse_all(tree, &setup, diagnostics)
-        .into_iter()
-        .map(std::sync::Arc::new)
-        .collect();
+    let pages = parse_all(tree, &setup, diagnostics);
     let (site, problems) = resolve::resolve(setup.config, setup.regions, pages);
     diagnostics.extend(problems);
     Ok(Some(Prepared {
@@ -558,7 +555,13 @@ pub fn parse_file(file: &load::SourceFile, setup: &Setup) -> (Option<Page>, Vec<
     parse::parse(file, setup.trees.of(&file.path))
 }
 
-fn parse_all(tree: &SourceTree, setup: &Setup, diagnostics: &mut Diagnostics) -> Vec<Page> {
+/// Every published page of `tree`, parsed (in parallel) as a file of its own tree; their
+/// problems go to `diagnostics`.
+pub fn parse_all(
+    tree: &SourceTree,
+    setup: &Setup,
+    diagnostics: &mut Diagnostics,
+) -> Vec<std::sync::Arc<Page>> {
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = tree
         .markdown
         .par_iter()
@@ -568,7 +571,7 @@ fn parse_all(tree: &SourceTree, setup: &Setup, diagnostics: &mut Diagnostics) ->
     for (page, problems) in parsed {
         diagnostics.extend(problems);
         if let Some(page) = page.filter(|p| is_published(p, &setup.config)) {
-            pages.push(page);
+            pages.push(std::sync::Arc::new(page));
         }
     }
     pages

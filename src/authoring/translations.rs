@@ -18,7 +18,6 @@ use crate::sanitize::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 
 /// Where a page stands in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -78,12 +77,8 @@ fn resolved(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), EnvError> {
     let Some(setup) = build::setup(root, &mut tree, &overrides, &mut diagnostics)? else {
         return Ok((None, diagnostics.into_sorted()));
     };
-    let pages: Vec<Arc<Page>> = tree
-        .markdown
-        .iter()
-        .filter_map(|file| build::parse_file(file, &setup).0)
-        .map(Arc::new)
-        .collect();
+    // The report is about translations: content problems are `check`'s to report.
+    let pages = build::parse_all(&tree, &setup, &mut Diagnostics::default());
     let (site, _) = resolve::resolve(setup.config, setup.regions, pages);
     Ok((Some(site), diagnostics.into_sorted()))
 }
