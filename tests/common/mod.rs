@@ -408,7 +408,12 @@ impl Browser {
     /// Lays pages out as a phone `width` CSS pixels wide would (viewport meta honoured), or a
     /// desktop window from 500 px on: headless windows are never narrower than 500 px.
     pub fn emulate_width(&self, width: u32) {
-        let params = serde_json::json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 500});
+        self.emulate_screen(width, 800);
+    }
+
+    /// Like `emulate_width`, with the screen's height (what shows without scrolling).
+    pub fn emulate_screen(&self, width: u32, height: u32) {
+        let params = serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500});
         ureq::post(&format!("{}/goog/cdp/execute", self.session))
             .send_json(
                 serde_json::json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": params}),

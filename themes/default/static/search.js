@@ -320,6 +320,10 @@
   var params = new URLSearchParams(location.search);
   input.value = params.get('q') || '';
   FILTERS.forEach(function (name) { if (params.get(name)) form.elements[name].value = params.get(name); });
+  // The filters are folded on phones, so the first result shows on the first screen; they
+  // are open on wider screens, and wherever the address sets one.
+  var filtersFold = document.getElementById('filters-fold');
+  if (filtersFold && (matchMedia('(min-width: 48rem)').matches || FILTERS.some(function (name) { return params.get(name); }))) filtersFold.open = true;
   var timer;
   input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 120); });
   form.addEventListener('change', run);
