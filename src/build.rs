@@ -12,7 +12,7 @@ use crate::output_guard;
 use crate::output_map::OutputMap;
 use crate::parse::{self, Page};
 use crate::regions::RegionTable;
-use crate::render::{self, Renderer, SearchFacts};
+use crate::render::{self, IndexFacts, Renderer, SearchFacts};
 use crate::resolve::{self, Site};
 use crate::search::{self, SearchDoc};
 use crate::theme::Theme;
@@ -158,8 +158,12 @@ fn claim(options: &Options) -> Result<Option<PathBuf>, EnvError> {
 /// render knows nothing of the search stage's types.
 pub fn search_facts(manifests: &HashMap<String, search::browser::Manifest>) -> SearchFacts {
     let indexes = manifests.iter().map(|(lang, manifest)| {
-        let json = serde_json::to_value(manifest).unwrap_or_default();
-        (lang.clone(), (json, manifest.countries.clone()))
+        let facts = IndexFacts {
+            manifest: serde_json::to_value(manifest).unwrap_or_default(),
+            countries: manifest.countries.clone(),
+            sdg_targets: manifest.sdg.clone(),
+        };
+        (lang.clone(), facts)
     });
     SearchFacts {
         indexes: indexes.collect(),

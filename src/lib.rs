@@ -74,6 +74,7 @@ pub mod regions;
 pub mod render;
 pub mod resolve;
 pub mod sanitize;
+pub mod sdg;
 pub mod search;
 pub mod search_command;
 pub mod serve;

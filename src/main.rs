@@ -160,6 +160,9 @@ struct FilterArgs {
     /// Kind of page: practice, member, coordinator, guide, theme, page.
     #[arg(long)]
     kind: Option<String>,
+    /// SDG target of practices, e.g. 4.7.
+    #[arg(long)]
+    sdg: Option<String>,
 }
 
 impl From<FilterArgs> for Filters {
@@ -170,6 +173,7 @@ impl From<FilterArgs> for Filters {
             region: args.region,
             level: args.level,
             kind: args.kind,
+            sdg: args.sdg,
         }
     }
 }

@@ -944,12 +944,32 @@ impl Fields<'_> {
         levels
     }
 
+    /// SDG targets, each a real one; YAML numbers (`4.7`) are accepted where unambiguous.
+    fn sdg_targets(&mut self) -> Vec<String> {
+        let numbers: Vec<String> = match self.get("sdg_targets") {
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let targets = self.list("sdg_targets");
+        for target in &targets {
+            let checked = check::sdg_target(target, numbers.contains(target));
+            self.at_value("sdg_targets", target, checked);
+        }
+        targets
+    }
+
     fn practice(&mut self) -> Practice {
         Practice {
             countries: country_codes(self.required_list("countries")),
             themes: self.required_list("themes"),
             levels: self.levels(false),
-            sdg_targets: self.list("sdg_targets"),
+            sdg_targets: self.sdg_targets(),
             members: self.list("members"),
             image: self.image(),
             image_alt: self.opt_string("image_alt"),

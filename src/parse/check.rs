@@ -8,6 +8,7 @@ use crate::date::Day;
 use crate::paths;
 use crate::regions::RegionTable;
 use crate::sanitize;
+use crate::sdg;
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
@@ -146,6 +147,29 @@ pub fn country(key: &str, code: &str, regions: &RegionTable) -> Result<(), Inval
     )
 }
 
+/// One of the 169 SDG targets (`4.7`, `4.a`). `written_as_number` says YAML read it as a
+/// number, which loses a final zero: `16.10` arrives as 16.1, so a number that may have been
+/// a target ending in 0 must be quoted.
+pub fn sdg_target(value: &str, written_as_number: bool) -> Result<(), Invalid> {
+    let longer = format!("{value}0");
+    if written_as_number && sdg::is_target(&longer) {
+        return Err(Invalid::new(format!(
+            "sdg_targets: {value} may be target {value} or {longer}: YAML reads 16.10 as 16.1"
+        ))
+        .with_hint(format!("write it in quotes: \"{value}\" or \"{longer}\"")));
+    }
+    if sdg::is_target(value) {
+        return Ok(());
+    }
+    let goal = sdg::targets_of_goal(value);
+    let hint = if goal.is_empty() {
+        "a target is written goal.target, with a goal from 1 to 17, e.g. 4.7 or 4.a".to_string()
+    } else {
+        format!("this goal's targets are {}", goal.join(", "))
+    };
+    Err(Invalid::new(format!("sdg_targets: \"{value}\" is not an SDG target")).with_hint(hint))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +190,19 @@ mod tests {
         assert!(identifier("id", "ke-/../x").is_err());
         assert!(web_address("website", "javascript:alert(1)").is_err());
         assert!(email("email", "a@b.org").is_ok());
+        assert!(sdg_target("4.7", true).is_ok() && sdg_target("4.a", false).is_ok());
+        assert!(sdg_target("16.1", false).is_ok());
+        assert_eq!(
+            sdg_target("16.1", true).map_err(|i| i.hint),
+            Err(Some("write it in quotes: \"16.1\" or \"16.10\"".into()))
+        );
+        assert_eq!(
+            sdg_target("4.77", false).map_err(|i| i.hint),
+            Err(Some(
+                "this goal's targets are 4.1, 4.2, 4.3, 4.4, 4.5, 4.6, 4.7, 4.a, 4.b, 4.c".into()
+            ))
+        );
+        assert!(sdg_target("18.1", false).is_err());
         let regions = RegionTable::built_in();
         assert!(country("country", "ke", &regions).is_ok());
         assert!(country("country", "KE", &regions).is_ok());

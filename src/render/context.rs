@@ -146,6 +146,8 @@ pub struct PageFields {
     pub toc: Vec<Heading>,
     /// Label/value rows shown beside a practice, member or coordinator.
     pub facts: Vec<Fact>,
+    /// A practice's SDG targets and their official texts.
+    pub sdg_targets: Vec<SdgText>,
     pub tags: Vec<TagLink>,
     /// A practice's picture.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,6 +182,15 @@ pub struct FactValue {
     pub lang: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dir: Option<&'static str>,
+}
+
+/// An SDG target's official text, in the reader's language or in English (`lang`, `dir`).
+#[derive(Clone, Serialize)]
+pub struct SdgText {
+    pub code: String,
+    pub text: String,
+    pub lang: &'static str,
+    pub dir: &'static str,
 }
 
 /// A tag of a page and its listing.

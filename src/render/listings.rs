@@ -48,11 +48,19 @@ impl<'a> Renderer<'a> {
             option(code, title)
         });
         let mut countries: Vec<FilterOption> = index
-            .map(|(_, countries)| {
-                let names = countries.iter().map(|c| option(c, locale.country_name(c)));
-                names.collect()
+            .map(|index| {
+                let names = index.countries.iter();
+                names.map(|c| option(c, locale.country_name(c))).collect()
             })
             .unwrap_or_default();
+        let targets = index.map_or(&[][..], |index| &index.sdg_targets);
+        let mut targets: Vec<FilterOption> = targets
+            .iter()
+            .filter_map(|code| sdg::target(code, lang))
+            .map(|t| option(&t.code, format!("{} {}", t.code, t.goal)))
+            .collect();
+        // 4.7 before 14.1 (before 4.a): goal, then target, in number order.
+        targets.sort_by_key(|o| sdg::order(&o.value));
         countries.sort_by(|a, b| locale.compare(&a.label, &b.label));
         let labelled = |list: &[&str], prefix: &str| -> Vec<FilterOption> {
             list.iter()
@@ -65,7 +73,7 @@ impl<'a> Renderer<'a> {
             .map(|k| (k.value.clone(), k.label.clone().into()))
             .collect();
         let script_data = json!({
-            "index": index.map(|(manifest, _)| manifest),
+            "index": index.map(|index| &index.manifest),
             "lang": lang,
             "strings": {
                 "results": self.strings.forms(lang, "results_count"),
@@ -90,6 +98,7 @@ impl<'a> Renderer<'a> {
                 filter("region", "region", labelled(&REGIONS, "region_")),
                 filter("level", "levels", labelled(&LEVELS, "level_")),
                 filter("kind", "kind", kinds),
+                filter("sdg", "sdg_targets", targets),
             ],
             // Escaped so that no text can close the script element.
             script_data: script_data.to_string().replace('<', "\\u003c"),

@@ -30,6 +30,7 @@ use crate::paths;
 use crate::regions::REGIONS;
 use crate::resolve::{Entry, Site, page_path};
 use crate::sanitize::escape_html;
+use crate::sdg;
 use crate::theme::Theme;
 use context::*;
 use rayon::prelude::*;
@@ -54,10 +55,19 @@ pub struct Renderer<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct SearchFacts {
     /// Per language with a browser index: its manifest (JSON for the search script) and the
-    /// countries it can filter by.
-    pub indexes: HashMap<String, (serde_json::Value, Vec<String>)>,
+    /// countries and SDG targets it can filter by.
+    pub indexes: HashMap<String, IndexFacts>,
     /// The kinds of result the index tells apart, for the kind filter.
     pub kinds: Vec<&'static str>,
+}
+
+/// A language's browser index, as its search page shows it.
+#[derive(Debug, Clone, Default)]
+pub struct IndexFacts {
+    /// The manifest, as JSON for the search script.
+    pub manifest: serde_json::Value,
+    pub countries: Vec<String>,
+    pub sdg_targets: Vec<String>,
 }
 
 /// A template's own variables, beside the [`Chrome`] every page has (see [`context`]).
@@ -657,6 +667,7 @@ impl<'a> Renderer<'a> {
             body: body.html,
             toc: body.toc,
             facts: self.facts(entry),
+            sdg_targets: self.sdg_texts(lang, entry),
             tags: tags.collect(),
             image,
         }
@@ -866,10 +877,7 @@ impl<'a> Renderer<'a> {
                 row("countries", p.countries.iter().map(country).collect());
                 row("themes", p.themes.iter().map(theme).collect());
                 row("levels", p.levels.iter().map(level).collect());
-                row(
-                    "sdg_targets",
-                    p.sdg_targets.iter().map(|s| text(s)).collect(),
-                );
+                row("sdg_targets", self.sdg_links(lang, &p.sdg_targets));
                 row("members", self.member_links(lang, &p.members));
                 row("authors", p.authors.iter().map(|s| text(s)).collect());
             }
@@ -900,6 +908,43 @@ impl<'a> Renderer<'a> {
             _ => {}
         }
         facts
+    }
+
+    /// SDG targets as `4.7 Quality education`, each a link to the search for its practices.
+    fn sdg_links(&self, lang: &str, codes: &[String]) -> Vec<FactValue> {
+        let targets = codes.iter().filter_map(|code| sdg::target(code, lang));
+        targets
+            .map(|target| {
+                let other = (target.lang != lang).then_some(target.lang);
+                FactValue {
+                    text: format!("{} {}", target.code, target.goal),
+                    url: Some(
+                        self.site
+                            .config
+                            .link(&format!("/{lang}/search/?sdg={}", target.code)),
+                    ),
+                    lang: other.map(str::to_string),
+                    dir: other.map(|l| self.dir(l)),
+                }
+            })
+            .collect()
+    }
+
+    /// The official texts of a practice's SDG targets, in `lang` or in English.
+    fn sdg_texts(&self, lang: &str, entry: &Entry) -> Vec<SdgText> {
+        let Kind::Practice(practice) = &self.site.page(entry).kind else {
+            return Vec::new();
+        };
+        let targets = practice.sdg_targets.iter();
+        targets
+            .filter_map(|code| sdg::target(code, lang))
+            .map(|target| SdgText {
+                dir: self.dir(target.lang),
+                code: target.code,
+                text: target.text,
+                lang: target.lang,
+            })
+            .collect()
     }
 
     /// The member institutions of `ids` shown in `lang`, as links.

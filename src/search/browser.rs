@@ -11,7 +11,9 @@
 //!   is expanded to the words it begins: a document in the top [`PAGE`] of the merged list is
 //!   in the top [`PAGE`] of the term that brought it);
 //! - `r/<n>.jsz`, the records of documents `n*CHUNK ..`, for results beyond those;
-//! - `c/<cc>.jsz`, the documents of a country, for the country filter.
+//! - `c/<cc>.jsz` and `g/<target>.jsz`, the documents of a country and of an SDG target, with
+//!   their masks (`[[docs…], [masks…]]`), for the country and SDG filters, also without a
+//!   query.
 //!
 //! Scores are BM25 (k1 1.2, b 0.75) with title matches weighted `TITLE_WEIGHT` times,
 //! kept to two significant digits (ties among near-equals cost nothing; exact values would
@@ -61,6 +63,8 @@ pub struct Manifest {
     pub regions: Vec<String>,
     pub kinds: Vec<String>,
     pub countries: Vec<String>,
+    /// The SDG targets of the site's practices, each with its file.
+    pub sdg: Vec<String>,
     /// How `search.js` must cut, fold and look up words to agree with the index.
     pub analysis: Analysis,
 }
@@ -116,6 +120,13 @@ fn excerpt(text: &str) -> String {
             format!("{}…", cut.trim_end())
         }
     }
+}
+
+/// The list files a document is in: its countries' (`c/ke`) and its SDG targets' (`g/4.7`).
+fn list_keys(doc: &SearchDoc) -> Vec<String> {
+    let countries = doc.countries.iter().map(|c| format!("c/{c}"));
+    let targets = doc.sdg_targets.iter().map(|t| format!("g/{t}"));
+    countries.chain(targets).collect()
 }
 
 pub const MAX_THEMES: usize = 18;
@@ -235,8 +246,9 @@ pub struct LanguageIndex {
     surfaces: HashMap<String, String>,
     masks: Vec<u64>,
     records: Vec<Box<RawValue>>,
-    doc_countries: Vec<Vec<String>>,
-    by_country: BTreeMap<String, Vec<usize>>,
+    /// Each document's list files (`c/ke`, `g/4.7`): its countries and SDG targets.
+    doc_lists: Vec<Vec<String>>,
+    by_list: BTreeMap<String, Vec<usize>>,
     /// The analysis data of the manifest, as of the last whole export.
     analysis: Analysis,
 }
@@ -292,14 +304,14 @@ impl LanguageIndex {
             surfaces: HashMap::new(),
             masks: docs.iter().map(|d| mask(d, themes)).collect(),
             records: Vec::new(),
-            doc_countries: docs.iter().map(|d| d.countries.clone()).collect(),
-            by_country: BTreeMap::new(),
+            doc_lists: docs.iter().map(list_keys).collect(),
+            by_list: BTreeMap::new(),
             analysis: Analysis::default(),
         };
         index.records = docs.iter().map(|d| index.record(d)).collect();
-        for (i, countries) in index.doc_countries.iter().enumerate() {
-            for c in countries {
-                index.by_country.entry(c.clone()).or_default().push(i);
+        for (i, lists) in index.doc_lists.iter().enumerate() {
+            for list in lists {
+                index.by_list.entry(list.clone()).or_default().push(i);
             }
         }
         index
@@ -348,7 +360,7 @@ impl LanguageIndex {
     }
 
     /// Every file of the index, by path within its folder: the shards, the records chunks
-    /// and the countries' files.
+    /// and the list files.
     fn all_files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files: Vec<(String, Vec<u8>)> = self
             .shards(|_| true)
@@ -360,7 +372,7 @@ impl LanguageIndex {
                 .into_par_iter()
                 .map(|i| self.chunk_file(i)),
         );
-        files.extend(self.by_country.keys().map(|c| self.country_file(c)));
+        files.extend(self.by_list.keys().map(|c| self.list_file(c)));
         files
     }
 
@@ -410,26 +422,28 @@ impl LanguageIndex {
             levels: LEVELS.iter().map(|s| s.to_string()).collect(),
             regions: REGIONS.iter().map(|s| s.to_string()).collect(),
             kinds: KINDS.iter().map(|s| s.to_string()).collect(),
-            countries: self.by_country.keys().cloned().collect(),
+            countries: self.listed("c/"),
+            sdg: self.listed("g/"),
             analysis: self.analysis.clone(),
         }
     }
 
     /// Puts `doc` in place of the document of the same key and returns the files that
     /// changed: the shards of the words whose postings changed (all the words it had and has
-    /// when its record or filters changed, with its records chunk), its countries' files.
-    /// `None` when the index has no document of that key at that URL, or its countries would
-    /// add or empty a country's file: then only a new export will do.
+    /// when its record or filters changed, with its records chunk and list files), the list
+    /// files it left or joined. `None` when the index has no document of that key at that URL,
+    /// or it would add or empty a list file (a country's, a target's): then only a new export
+    /// will do.
     pub fn replace(&mut self, doc: &SearchDoc) -> Option<Vec<OutputFile>> {
         let i = *self.numbers.get(&doc.key)?;
-        if self.documents[i].1 != doc.url || !self.keeps_country_files(i, doc) {
+        if self.documents[i].1 != doc.url || !self.keeps_list_files(i, doc) {
             return None;
         }
         let (touched, learning) = self.reanalyse(i, doc);
         // Scores keep two digits: most of the words' postings come out as they were.
         let changed_terms = self.rescore(&touched);
         let shown_differently = self.show(i, doc);
-        let countries = self.move_countries(i, doc);
+        let mut lists = self.move_lists(i, doc);
         let remade: HashSet<&String> = if shown_differently {
             touched.iter().collect()
         } else {
@@ -438,19 +452,29 @@ impl LanguageIndex {
         let mut files = self.shard_files_of(&remade, learning);
         if shown_differently {
             files.push(self.chunk_file(i / CHUNK));
+            // The list files hold its mask.
+            lists.extend(self.doc_lists[i].iter().cloned());
+            lists.sort_unstable();
+            lists.dedup();
         }
-        files.extend(countries.iter().map(|c| self.country_file(c)));
+        files.extend(lists.iter().map(|c| self.list_file(c)));
         Some(self.outputs(files))
     }
 
-    /// Whether document `i` as `doc` keeps every country's file: none added, none emptied.
-    fn keeps_country_files(&self, i: usize, doc: &SearchDoc) -> bool {
-        doc.countries
-            .iter()
-            .all(|c| self.by_country.contains_key(c))
-            && self.doc_countries[i].iter().all(|c| {
-                doc.countries.contains(c) || self.by_country.get(c).is_some_and(|l| l.len() > 1)
-            })
+    /// Whether document `i` as `doc` keeps every list file: none added, none emptied.
+    fn keeps_list_files(&self, i: usize, doc: &SearchDoc) -> bool {
+        let lists = list_keys(doc);
+        lists.iter().all(|c| self.by_list.contains_key(c))
+            && self.doc_lists[i]
+                .iter()
+                .all(|c| lists.contains(c) || self.by_list.get(c).is_some_and(|l| l.len() > 1))
+    }
+
+    /// The values of the list files whose keys start with `prefix` (`c/`: the countries).
+    fn listed(&self, prefix: &str) -> Vec<String> {
+        let keys = self.by_list.keys();
+        keys.filter_map(|k| k.strip_prefix(prefix).map(str::to_string))
+            .collect()
     }
 
     /// Document `i`'s words taken out of the term frequencies and `doc`'s put in, with its
@@ -522,28 +546,29 @@ impl LanguageIndex {
         shown_differently
     }
 
-    /// Document `i` moved to `doc`'s countries; returns the countries whose files changed
-    /// (those it had and has, sorted), none when its countries stay the same.
-    fn move_countries(&mut self, i: usize, doc: &SearchDoc) -> Vec<String> {
-        if self.doc_countries[i] == doc.countries {
+    /// Document `i` moved to `doc`'s list files; returns the lists that changed (those it
+    /// had and has, sorted), none when its lists stay the same.
+    fn move_lists(&mut self, i: usize, doc: &SearchDoc) -> Vec<String> {
+        let lists = list_keys(doc);
+        if self.doc_lists[i] == lists {
             return Vec::new();
         }
-        for c in &self.doc_countries[i] {
-            if let Some(list) = self.by_country.get_mut(c) {
+        for c in &self.doc_lists[i] {
+            if let Some(list) = self.by_list.get_mut(c) {
                 list.retain(|&d| d != i);
             }
         }
-        for c in &doc.countries {
-            if let Some(list) = self.by_country.get_mut(c) {
+        for c in &lists {
+            if let Some(list) = self.by_list.get_mut(c) {
                 let at = list.partition_point(|&d| d < i);
                 list.insert(at, i);
             }
         }
-        let mut countries = std::mem::replace(&mut self.doc_countries[i], doc.countries.clone());
-        countries.extend(doc.countries.iter().cloned());
-        countries.sort_unstable();
-        countries.dedup();
-        countries
+        let mut changed = std::mem::replace(&mut self.doc_lists[i], lists.clone());
+        changed.extend(lists);
+        changed.sort_unstable();
+        changed.dedup();
+        changed
     }
 
     /// The shards holding a form of one of the `remade` terms, and those of `learning`.
@@ -656,10 +681,11 @@ impl LanguageIndex {
         (format!("r/{n}.jsz"), compress(&chunk))
     }
 
-    /// The documents of a country.
-    fn country_file(&self, country: &str) -> (String, Vec<u8>) {
-        let list = self.by_country.get(country).map_or(&[][..], |l| l);
-        (format!("c/{country}.jsz"), compress(&list))
+    /// The documents of a list (`c/ke`: a country's; `g/4.7`: a target's) and their masks.
+    fn list_file(&self, key: &str) -> (String, Vec<u8>) {
+        let docs = self.by_list.get(key).map_or(&[][..], |l| l);
+        let masks: Vec<u64> = docs.iter().map(|&d| self.masks[d]).collect();
+        (format!("{key}.jsz"), compress(&(docs, masks)))
     }
 
     fn outputs(&self, files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
@@ -695,6 +721,7 @@ mod tests {
             countries: countries.iter().map(|c| c.to_string()).collect(),
             regions: Vec::new(),
             levels: Vec::new(),
+            sdg_targets: Vec::new(),
         }
     }
 

@@ -28,6 +28,7 @@ pub struct Fields {
     pub countries: Field,
     pub regions: Field,
     pub levels: Field,
+    pub sdg_targets: Field,
     /// Every folded form of the text fields, unstemmed: the vocabulary query words are
     /// looked up in ([`crate::search::analysis::terms_for`]), as the browser's shards hold it.
     pub forms: Field,
@@ -68,6 +69,7 @@ fn schema() -> (Schema, Fields) {
         countries: builder.add_text_field("countries", STRING | STORED),
         regions: builder.add_text_field("regions", STRING | STORED),
         levels: builder.add_text_field("levels", STRING | STORED),
+        sdg_targets: builder.add_text_field("sdg_targets", STRING | STORED),
     };
     (builder.build(), fields)
 }
@@ -112,6 +114,7 @@ pub fn write(dir: &Path, lang: &str, docs: &[SearchDoc]) -> Result<(), EnvError>
             (f.countries, &doc.countries),
             (f.regions, &doc.regions),
             (f.levels, &doc.levels),
+            (f.sdg_targets, &doc.sdg_targets),
         ] {
             for value in values {
                 d.add_text(field, value);

@@ -50,6 +50,8 @@ pub struct SearchDoc {
     pub countries: Vec<String>,
     pub regions: Vec<String>,
     pub levels: Vec<String>,
+    /// A practice's SDG targets (`4.7`).
+    pub sdg_targets: Vec<String>,
 }
 
 /// The searchable pages of one language: everything but section indexes and the home page.
@@ -106,6 +108,10 @@ fn document_in(site: &Site, entry: &Entry, locale: &Locale) -> Option<SearchDoc>
         countries,
         regions,
         levels,
+        sdg_targets: match &page.kind {
+            Kind::Practice(p) => p.sdg_targets.clone(),
+            _ => Vec::new(),
+        },
     })
 }
 

@@ -24,6 +24,16 @@ pub struct Filters {
     pub region: Option<String>,
     pub level: Option<String>,
     pub kind: Option<String>,
+    /// An SDG target (`4.7`).
+    pub sdg: Option<String>,
+}
+
+impl Filters {
+    /// Whether the filters alone name pages to list, without words: those of a country or
+    /// of an SDG target (the browser has a file of each).
+    pub fn lists_pages(&self) -> bool {
+        self.country.is_some() || self.sdg.is_some()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -107,7 +117,7 @@ pub fn search(
     let reader = index.reader().map_err(error)?;
     let searcher = reader.searcher();
     let words = Analyzer::for_language(lang).words(text, analysis::Purpose::Query);
-    if words.is_empty() {
+    if words.is_empty() && !filters.lists_pages() {
         return Ok(Vec::new());
     }
     let vocabulary = Vocabulary::read(&searcher, f.forms, lang).map_err(error)?;
@@ -126,6 +136,7 @@ pub fn search(
         (f.regions, &filters.region),
         (f.levels, &filters.level),
         (f.kind, &filters.kind),
+        (f.sdg_targets, &filters.sdg),
     ] {
         if let Some(value) = value {
             let term = Term::from_field_text(field, &value.to_lowercase());

@@ -11,7 +11,9 @@
   var list = document.getElementById('results');
   var more = document.getElementById('more-results');
   if (!index || !form) return;
-  var FILTERS = ['theme', 'country', 'region', 'level', 'kind'];
+  var FILTERS = ['theme', 'country', 'region', 'level', 'kind', 'sdg'];
+  // Filters with a file of their documents and masks: a country's, an SDG target's.
+  var LISTS = [['country', 'c/'], ['sdg', 'g/']];
   var cache = {};
   var records = {};
   // The plural rules of the language the result count is written in (English as a fallback).
@@ -188,17 +190,24 @@
     var mine = ++generation;
     var started = performance.now();
     var typed = words(raw);
-    if (!typed.length) { list.textContent = ''; status.textContent = ''; more.hidden = true; return; }
+    var lists = LISTS.filter(function (l) { return filters[l[0]]; });
+    if (!typed.length && !lists.length) { list.textContent = ''; status.textContent = ''; more.hidden = true; return; }
     status.textContent = data.strings.loading;
     // Only shards that exist are asked for: a word without one matches nothing.
     var keys = typed.map(function (t) { return shardKey(t.folded); });
     var needed = keys.map(function (k) { return SHARDS.has(k) ? fetchData('s/' + k + '.jsz') : Promise.resolve(null); });
-    if (filters.country) needed.push(fetchData('c/' + filters.country + '.jsz'));
+    lists.forEach(function (l) { needed.push(fetchData(l[1] + filters[l[0]] + '.jsz')); });
     Promise.all(needed).then(function (loaded) {
       if (mine !== generation) return;
-      var inCountry = filters.country ? new Set(loaded[typed.length] || []) : null;
       var passes = maskFilter(filters);
-      var scores = null;
+      // The documents of every list filter (`[[docs…], [masks…]]`), those passing the others.
+      var listed = null;
+      loaded.slice(typed.length).forEach(function (file) {
+        var docs = file ? file[0] : [], masks = file ? file[1] : [];
+        var these = new Set(docs.filter(function (d, k) { return passes(masks[k]); }));
+        listed = listed === null ? these : new Set(Array.from(listed).filter(function (d) { return these.has(d); }));
+      });
+      var scores = typed.length ? null : new Map(Array.from(listed).map(function (d) { return [d, 0]; }));
       var matched = Object.create(null);
       typed.forEach(function (word, i) {
         var shard = loaded[i] || { w: {}, p: {}, r: {} };
@@ -215,7 +224,7 @@
           for (var k = 0, doc = 0; k < gaps.length; k++) {
             doc += gaps[k];
             var score = weights[k] * terms[term];
-            if (!passes(masks[k]) || (inCountry && !inCountry.has(doc))) continue;
+            if (!passes(masks[k]) || (listed && !listed.has(doc))) continue;
             if (!(best.get(doc) >= score)) best.set(doc, score);
           }
         });
@@ -328,5 +337,5 @@
   input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 120); });
   form.addEventListener('change', run);
   form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
-  if (input.value) run();
+  if (input.value || LISTS.some(function (l) { return params.get(l[0]); })) run();
 })();
