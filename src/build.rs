@@ -7,6 +7,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError, yaml_key_line};
 use crate::i18n::Strings;
 use crate::load::{self, SourceTree};
+use crate::offline::OfflineSink;
 use crate::output::{Discard, OutputFile, Sink};
 use crate::output_guard;
 use crate::output_map::OutputMap;
@@ -246,8 +247,14 @@ fn write_stage(
         None => &Discard,
     };
     let map = OutputMap::new(inner);
+    let config = &prepared.site.config;
+    let offline = OfflineSink::new(
+        &map,
+        &format!("{}{}", config.origin, config.base_path),
+        &config.base_path,
+    );
     let counting = Counting {
-        inner: &map,
+        inner: if config.offline { &offline } else { &map },
         counter: written.counter,
         progress: written.progress,
     };

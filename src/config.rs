@@ -90,6 +90,8 @@ pub struct Config {
     pub paginate: usize,
     pub allow_raw_html: bool,
     pub drafts: bool,
+    /// `build --offline`: a copy that works from the file system (see `offline`).
+    pub offline: bool,
     /// The language of files without a language suffix (`name.md`): `source_language`, else
     /// the default language.
     pub source_language: String,
@@ -119,6 +121,7 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub languages: Option<Vec<String>>,
     pub drafts: bool,
+    pub offline: bool,
 }
 
 const FILE: &str = "site.yaml";
@@ -199,6 +202,7 @@ impl Config {
             paginate: raw.paginate,
             allow_raw_html: raw.allow_raw_html,
             drafts: overrides.drafts,
+            offline: overrides.offline,
             source_language,
             upstream,
             upstream_url,

@@ -65,6 +65,7 @@ pub mod i18n;
 pub mod load;
 pub mod locale;
 pub mod markdown;
+pub mod offline;
 pub mod output;
 pub mod output_guard;
 pub mod output_map;

@@ -42,6 +42,10 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// A copy that works without a web server: opened from the file system (a USB stick)
+        /// or from any folder of any server, with relative links and search.
+        #[arg(long)]
+        offline: bool,
     },
     /// Validate everything and write nothing.
     Check {
@@ -273,11 +277,13 @@ fn main() -> ExitCode {
             base_url,
             lang,
             drafts,
+            offline,
         } => {
             let overrides = Overrides {
                 base_url,
                 languages: lang,
                 drafts,
+                offline,
             };
             build_site(root, output, overrides)
         }

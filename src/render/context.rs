@@ -406,6 +406,8 @@ pub struct SiteContext<'a> {
     pub default_lang: &'a str,
     /// The default language's direction, `rtl` or `ltr`.
     pub default_dir: &'static str,
+    /// An offline copy (`build --offline`): the chooser explains how to use it.
+    pub offline: bool,
 }
 
 /// A language of the site, as the chooser and the root 404 show it.

@@ -73,7 +73,8 @@ impl<'a> Renderer<'a> {
             .map(|k| (k.value.clone(), k.label.clone().into()))
             .collect();
         let script_data = json!({
-            "index": index.map(|index| &index.manifest),
+            "index": index.map(|index| self.manifest_for_page(lang, &index.manifest)),
+            "offline": site.config.offline,
             "lang": lang,
             "strings": {
                 "results": self.strings.forms(lang, "results_count"),
@@ -111,6 +112,24 @@ impl<'a> Renderer<'a> {
             context: Own::Search(Box::new(context)),
             items: None,
         }
+    }
+
+    /// A language's browser index manifest as its search page reads it: as built, or for an
+    /// offline copy with its folder and the language's root relative to the search page, and
+    /// the site's base path (`base`) and root (`up`), to make the results' links relative too.
+    fn manifest_for_page(&self, lang: &str, manifest: &serde_json::Value) -> serde_json::Value {
+        let config = &self.site.config;
+        let mut manifest = manifest.clone();
+        if config.offline {
+            let search_path = format!("{}{lang}/search/", config.base_path);
+            let dir = manifest["dir"].as_str().unwrap_or_default();
+            let relative = dir.strip_prefix(&search_path).unwrap_or(dir).to_string();
+            manifest["dir"] = relative.into();
+            manifest["root"] = "../".into();
+            manifest["base"] = config.base_path.clone().into();
+            manifest["up"] = "../../".into();
+        }
+        manifest
     }
 
     /// One directory page per country the selection names, unless the site wrote its own

@@ -69,6 +69,7 @@ impl Renderer<'_> {
             site_title: &config.title,
             default_lang: &config.default_language,
             default_dir: self.dir(&config.default_language),
+            offline: config.offline,
         };
         let mut made = vec![self.site_file(
             "chooser.html",

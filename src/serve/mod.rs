@@ -125,6 +125,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
             base_url: Some(base_url.clone()),
             languages: options.languages.clone(),
             drafts: options.drafts,
+            offline: false,
         },
         preview: Arc::clone(&preview),
         session: None,

@@ -78,7 +78,20 @@
     return out;
   }
 
+  // Every file of the index comes through here. An offline copy (`build --offline`) has them
+  // as scripts that hand over their data, since browsers refuse fetch() of file:// addresses.
+  var arrived = {};
+  window.aspnetKbIndex = function (path, value) { if (arrived[path]) arrived[path](value); };
   function fetchData(path) {
+    if (data.offline && !cache[path]) {
+      cache[path] = new Promise(function (resolve) {
+        var script = document.createElement('script');
+        arrived[path] = resolve;
+        script.onerror = function () { resolve(null); };
+        script.src = index.dir + path.replace(/\.jsz$/, '.js');
+        document.head.appendChild(script);
+      });
+    }
     if (!cache[path]) {
       cache[path] = fetch(index.dir + path).then(function (response) {
         if (!response.ok) return null;
@@ -177,7 +190,8 @@
     if (query) params.set('q', query);
     FILTERS.forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
     var search = params.toString();
-    history.replaceState(null, '', location.pathname + (search ? '?' + search : ''));
+    // A browser may refuse this for a file:// page; the search works without it.
+    try { history.replaceState(null, '', location.pathname + (search ? '?' + search : '')); } catch (e) { /* file:// */ }
   }
 
   var generation = 0;
@@ -281,6 +295,14 @@
     return fragment;
   }
 
+  // A result's address: records hold it relative to the language's root (or from the
+  // site's root, for another language's page); an offline copy names the page's file.
+  function resultAddress(url) {
+    if (url.charAt(0) !== '/') url = index.root + url;
+    else if (data.offline) url = index.up + url.slice(index.base.length);
+    return data.offline && /\/$/.test(url) ? url + 'index.html' : url;
+  }
+
   // Lists the results `docs` of `query`, adding to those already listed for the same query.
   function show(query, docs) {
     if (list.getAttribute('data-query') !== String(query.generation)) {
@@ -295,7 +317,7 @@
       var r = records[doc] || { t: '', u: '#', k: '', l: data.lang, e: '' };
       var item = document.createElement('li');
       var link = document.createElement('a');
-      link.href = r.u.charAt(0) === '/' ? r.u : index.root + r.u;
+      link.href = resultAddress(r.u);
       link.appendChild(marked(r.t, query.matched, query.shards));
       var heading = document.createElement('h2');
       heading.appendChild(link);
