@@ -6,6 +6,7 @@
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError, yaml_key_line};
 use crate::i18n::Strings;
+use crate::images;
 use crate::load::{self, SourceTree};
 use crate::offline::OfflineSink;
 use crate::output::{Discard, OutputFile, Sink};
@@ -121,6 +122,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         search_seconds = searched.seconds;
         progress.set_message("writing pages");
         let written = Written {
+            root: &options.root,
             to_folder,
             counter: &counter,
             progress: &progress,
@@ -217,6 +219,8 @@ fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvE
 /// Where the write stage puts the site (`None`: nowhere, for `check` or a run with errors),
 /// and what counts and shows its files.
 struct Written<'a> {
+    /// The site's root, whose `.aspnet-kb/images/` keeps processed pictures.
+    root: &'a Path,
     to_folder: Option<&'a PathBuf>,
     counter: &'a PageCounter,
     progress: &'a ProgressBar,
@@ -232,12 +236,16 @@ fn write_stage(
     written: Written,
     diagnostics: &mut Diagnostics,
 ) -> Result<(), EnvError> {
+    let cache = written.to_folder.map(|_| pictures_cache_dir(written.root));
+    let pictures = images::process_all(&tree.assets, cache.as_deref());
+    diagnostics.extend(pictures.problems);
     let renderer = Renderer::new(
         &prepared.site,
         prepared.tera,
         prepared.strings,
         searched.search_facts,
-    );
+    )
+    .with_pictures(pictures.pictures);
     let staging = match written.to_folder {
         Some(folder) => Some(Staging::begin(folder)?),
         None => None,
@@ -261,7 +269,7 @@ fn write_stage(
     let rendered = renderer
         .render_all(&prepared.theme, &tree.assets, &counting)
         .and_then(|problems| {
-            for file in searched.browser_files {
+            for file in searched.browser_files.into_iter().chain(pictures.files) {
                 counting.put(file)?;
             }
             Ok(problems)
@@ -298,6 +306,11 @@ fn abandon(staging: Option<Staging>) {
 
 /// Where the tantivy indexes live, one folder per language (not published with the site),
 /// inside the tool's working folder; its staging folder (`.index.new`) stays in there too.
+/// Where processed pictures are kept between builds (see `images`).
+pub fn pictures_cache_dir(root: &Path) -> PathBuf {
+    root.join(".aspnet-kb/images")
+}
+
 pub fn search_index_dir(root: &Path) -> PathBuf {
     root.join(".aspnet-kb").join("index")
 }

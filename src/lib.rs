@@ -62,6 +62,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod i18n;
+pub mod images;
 pub mod load;
 pub mod locale;
 pub mod markdown;

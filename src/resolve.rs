@@ -671,11 +671,14 @@ fn check_image_alt(page: &Page, practice: &Practice, problems: &mut Vec<Diagnost
             .as_deref()
             .is_none_or(|a| a.trim().is_empty())
     {
-        problems.push(page.error_at(
-            "image",
-            None,
-            "image: needs `image_alt`, a description for readers who cannot see it".into(),
-        ));
+        problems.push(
+            page.error_at(
+                "image",
+                None,
+                "image: needs `image_alt`, a description for readers who cannot see it".into(),
+            )
+            .with_hint("e.g. image_alt: Pupils testing the river's water with a kit"),
+        );
     }
 }
 

@@ -116,6 +116,9 @@ pub struct Item {
     /// The line under the title: countries and date of a practice, city and country of a
     /// member, organization and country of a coordinator.
     pub meta: String,
+    /// A practice's picture, small.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Thumbnail>,
 }
 
 /// A page written in `content/`, as `page.html`, `home.html`, `list.html` and
@@ -201,10 +204,27 @@ pub struct TagLink {
 }
 
 /// A picture and its text alternative.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Default, Serialize)]
 pub struct Image {
     pub src: String,
     pub alt: Option<String>,
+    /// For a processed picture: its variants and the space it takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub srcset: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sizes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}
+
+/// A practice's small picture on cards.
+#[derive(Debug, Clone, Serialize)]
+pub struct Thumbnail {
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// A titled link (a region, a country in an index).

@@ -16,11 +16,13 @@
 
 pub mod context;
 mod listings;
+mod pictures;
 mod site_files;
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::EnvError;
 use crate::i18n::Strings;
+use crate::images::Pictures;
 use crate::load::Asset;
 use crate::locale::Locale;
 use crate::markdown::{self, BodySource};
@@ -49,6 +51,8 @@ pub struct Renderer<'a> {
     tables: HashMap<String, BTreeMap<String, String>>,
     locales: HashMap<String, Locale>,
     search: SearchFacts,
+    /// The pictures of page bundles, processed (none in the preview: it shows the originals).
+    pictures: Pictures,
 }
 
 /// What the search page shows of the search stage's work, as plain data.
@@ -225,7 +229,14 @@ impl<'a> Renderer<'a> {
             tables,
             locales,
             search,
+            pictures: Pictures::default(),
         }
+    }
+
+    /// The renderer with the pictures `images` processed, shown resized in place of the
+    /// originals (which are then not published).
+    pub fn with_pictures(self, pictures: Pictures) -> Self {
+        Renderer { pictures, ..self }
     }
 
     fn locale(&self, lang: &str) -> &Locale {
@@ -529,6 +540,7 @@ impl<'a> Renderer<'a> {
             dir: self.dir(&page.lang),
             untranslated: entry.untranslated,
             meta: self.meta(entry),
+            thumbnail: self.thumbnail(page),
         }
     }
 
@@ -642,13 +654,7 @@ impl<'a> Renderer<'a> {
         let page = site.page(entry);
         let lang = entry.lang.as_str();
         let locale = self.locale(lang);
-        let image = match &page.kind {
-            Kind::Practice(p) => p.image.as_ref().map(|src| Image {
-                src: src.clone(),
-                alt: p.image_alt.clone(),
-            }),
-            _ => None,
-        };
+        let image = self.page_image(page);
         let tags = page.tags.iter().map(|t| TagLink {
             name: t.name.clone(),
             url: site.config.link(&format!("/{lang}/tags/{}/", t.slug)),
@@ -664,7 +670,7 @@ impl<'a> Renderer<'a> {
             date: page.date.map(|d| locale.format_date(d)),
             date_iso: page.date.map(|d| d.iso()),
             updated: page.updated.map(|d| locale.format_date(d)),
-            body: body.html,
+            body: self.body_pictures(page, body.html),
             toc: body.toc,
             facts: self.facts(entry),
             sdg_targets: self.sdg_texts(lang, entry),

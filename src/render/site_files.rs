@@ -290,11 +290,15 @@ impl Renderer<'_> {
     }
 
     /// Files beside a bundle's `index.md` go beside the page in every language it shows in
-    /// (none when the page is not shown: a draft); files of `static/` go to the root.
+    /// (none when the page is not shown: a draft), but for pictures shown resized (their
+    /// variants are written once, by `images`); files of `static/` go to the root.
     pub fn assets(&self, assets: &[Asset]) -> Vec<OutputFile> {
         let site = self.site;
         let mut files = Vec::new();
         for asset in assets {
+            if self.pictures.get(&asset.content_path).is_some() {
+                continue;
+            }
             if asset.site_wide {
                 files.push(published(asset, asset.content_path.clone()));
                 continue;

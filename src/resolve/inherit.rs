@@ -89,9 +89,29 @@ impl Picker<'_> {
             sdg_targets: self.value("sdg_targets", &s.sdg_targets, &t.sdg_targets),
             members: self.value("members", &s.members, &t.members),
             image: self.value("image", &s.image, &t.image),
-            image_alt: t.image_alt.clone(),
+            image_alt: self.image_alt(s, t),
             authors: self.value("authors", &s.authors, &t.authors),
         }
+    }
+
+    /// The translation's own text alternative for the picture; without one, the source's,
+    /// with a warning (a mirror's translations keep building when the upstream adds a picture).
+    fn image_alt(&mut self, s: &Practice, t: &Practice) -> Option<String> {
+        if t.image_alt.is_some() || s.image.is_none() {
+            return t.image_alt.clone();
+        }
+        self.problems.push(
+            Diagnostic::warning(
+                &self.translation.source,
+                1,
+                format!(
+                    "image_alt: the picture's text alternative is not translated; shown from {}",
+                    self.source.source
+                ),
+            )
+            .with_hint("add `image_alt:` in this language, describing the picture"),
+        );
+        s.image_alt.clone()
     }
 
     fn member(&mut self, s: &Member, t: &Member) -> Member {
