@@ -234,6 +234,30 @@ pub struct Link {
     pub url: String,
 }
 
+/// The map of the network (see `render::map`): the land and a linked point per place, and
+/// the same links as a list, the map's text.
+#[derive(Clone, Serialize)]
+pub struct NetworkMap {
+    pub view_box: String,
+    /// The land, an SVG path.
+    pub land: &'static str,
+    /// The points' radius, in the viewBox's units.
+    pub radius: f64,
+    pub points: Vec<MapPoint>,
+    pub list: Vec<Link>,
+    /// The list's title: the countries, or a country's member institutions, on the map.
+    pub title: String,
+}
+
+/// A place on the map: a country or a member institution.
+#[derive(Clone, Serialize)]
+pub struct MapPoint {
+    pub x: f64,
+    pub y: f64,
+    pub name: String,
+    pub url: String,
+}
+
 /// `home.html`: the home page of a language.
 #[derive(Clone, Serialize)]
 pub struct HomeContext {
@@ -242,6 +266,9 @@ pub struct HomeContext {
     pub latest: Vec<Item>,
     /// The thematic areas.
     pub themes: Vec<Item>,
+    /// The countries of the network.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map: Option<NetworkMap>,
 }
 
 /// `page.html`: a practice, member, coordinator, guide chapter or other page.
@@ -298,6 +325,9 @@ pub struct ListContext {
     /// Further titled lists (a country's coordinator and members, a region's countries).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sublists: Option<Vec<Sublist>>,
+    /// A region's countries, or a country's member institutions, on a map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map: Option<NetworkMap>,
 }
 
 impl ListContext {
@@ -312,6 +342,7 @@ impl ListContext {
             region: None,
             regions: None,
             sublists: None,
+            map: None,
         }
     }
 }

@@ -230,7 +230,9 @@ impl<'a> Renderer<'a> {
             if !only.is_none_or(|t| t.countries.contains(code)) {
                 continue;
             }
-            let mut members = self.items(&pages(&country.members));
+            let member_pages = pages(&country.members);
+            let map = self.members_map(lang, code, &member_pages);
+            let mut members = self.items(&member_pages);
             members.sort_by(|a, b| locale.compare(&a.title, &b.title));
             let sublist = |title: &str, items| Sublist {
                 title: self.t(lang, title),
@@ -246,6 +248,7 @@ impl<'a> Renderer<'a> {
                     sublist("coordinator", self.items(&pages(&country.coordinators))),
                     sublist("members", members),
                 ]),
+                map,
                 ..ListContext::of(generated(&name, "country"))
             };
             let practices = self.newest_first(pages(&country.practices));
@@ -295,6 +298,7 @@ impl<'a> Renderer<'a> {
                         title: self.t(lang, "nav_countries"),
                         items: Entries::Terms(in_region.clone()),
                     }]),
+                    map: self.network_map(lang, Some(region)),
                     ..ListContext::of(generated(&title, "region"))
                 };
                 let path = format!("/{lang}/regions/{region}/");

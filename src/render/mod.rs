@@ -16,6 +16,7 @@
 
 pub mod context;
 mod listings;
+mod map;
 mod pictures;
 mod site_files;
 
@@ -693,6 +694,7 @@ impl<'a> Renderer<'a> {
                     page: fields,
                     latest: self.latest_practices(lang, |_, _| true, 6),
                     themes: self.items(&self.children(lang, "themes")),
+                    map: self.network_map(lang, None),
                 };
                 ("home.html", Own::Home(Box::new(home)), None)
             }
