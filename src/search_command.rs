@@ -117,6 +117,9 @@ pub fn listing(hits: &[Hit], text: &str, open: &str, close: &str) -> String {
             hit.url,
             excerpt
         ));
+        if !hit.missing.is_empty() {
+            listing.push_str(&format!("   missing: {}\n", hit.missing.join(", ")));
+        }
     }
     listing
 }
@@ -133,6 +136,7 @@ mod tests {
             lang: "en".into(),
             score: 1.0,
             excerpt: excerpt.into(),
+            missing: Vec::new(),
         }
     }
 

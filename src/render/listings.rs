@@ -82,6 +82,7 @@ impl<'a> Renderer<'a> {
                 "loading": self.t(lang, "searching"),
                 "more": self.t(lang, "more_results"),
                 "original_language": self.t(lang, "original_language"),
+                "missing": self.t(lang, "search_missing"),
                 "kinds": kind_labels,
             },
         });

@@ -47,7 +47,8 @@ const CHUNK: usize = 64;
 pub const PAGE: usize = 10;
 const MAX_POSTINGS: usize = 1000;
 const TITLE_WEIGHT: f64 = 3.0;
-const EXCERPT_CHARS: usize = 180;
+/// The text a record carries: enough for an excerpt around a match in a page's first lines.
+const EXCERPT_CHARS: usize = 300;
 
 /// What the search page needs to find the index: embedded in the page, no request needed.
 #[derive(Debug, Clone, Serialize)]
@@ -91,18 +92,20 @@ struct Record<'a> {
 
 /// The record of a document; its URL relative to `root` (the language's root folder,
 /// `/aspnet/fr/`) where it lies inside, as almost all do.
+/// Its text `e` is the start of the summary and body, long enough for the search page to
+/// show a window around the first matched word (see `excerptAround` in search.js).
 fn record<'a>(doc: &'a SearchDoc, root: &str) -> Record<'a> {
-    let text = if doc.summary.is_empty() {
-        &doc.body
-    } else {
-        &doc.summary
+    let text = match (doc.summary.is_empty(), doc.body.is_empty()) {
+        (true, _) => excerpt(&doc.body),
+        (false, true) => excerpt(&doc.summary),
+        (false, false) => excerpt(&format!("{} {}", doc.summary, doc.body)),
     };
     Record {
         t: &doc.title,
         u: doc.url.strip_prefix(root).unwrap_or(&doc.url),
         k: doc.kind,
         l: &doc.content_lang,
-        e: excerpt(text),
+        e: text,
     }
 }
 

@@ -9,7 +9,7 @@ use super::analysis::{self, Analyzer, Match};
 use super::index::{self, Fields};
 use crate::diagnostic::EnvError;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -46,6 +46,9 @@ pub struct Hit {
     pub score: f32,
     /// Part of the text around the match, with matched words between `<mark>` tags.
     pub excerpt: String,
+    /// The query's words the page lacks (it has most of them), as typed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 const TITLE_BOOST: f32 = 3.0;
@@ -102,6 +105,10 @@ pub fn check_limit(limit: usize) -> Result<(), String> {
 
 /// The best `limit` pages of the index in `dir` for `text`, narrowed by `filters`. The query
 /// and the limit must be within bounds ([`check_query`], [`check_limit`]).
+///
+/// A query never ends empty when some of its words match: pages with all the words come
+/// first, then pages with most of them (at least [`required_words`]), each saying which of the
+/// words it lacks (`missing`). The browser's search ranks in the same classes.
 pub fn search(
     dir: &Path,
     lang: &str,
@@ -121,15 +128,99 @@ pub fn search(
         return Ok(Vec::new());
     }
     let vocabulary = Vocabulary::read(&searcher, f.forms, lang).map_err(error)?;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for word in &words {
-        let shard = vocabulary.shard(&word.folded);
-        let terms = analysis::terms_for(&word.folded, &shard, &vocabulary.endings);
-        if terms.is_empty() {
-            return Ok(Vec::new());
+    let word_queries: Vec<Option<Box<dyn Query>>> = words
+        .iter()
+        .map(|word| {
+            let shard = vocabulary.shard(&word.folded);
+            let terms = analysis::terms_for(&word.folded, &shard, &vocabulary.endings);
+            (!terms.is_empty()).then(|| word_query(&f, &terms))
+        })
+        .collect();
+    let filters = filter_clauses(&f, filters);
+    let ranked = match words.is_empty() {
+        true => {
+            let query = BooleanQuery::new(filters);
+            let top = searcher
+                .search(&query, &TopDocs::with_limit(limit))
+                .map_err(error)?;
+            top.into_iter()
+                .map(|(score, a)| (score, a, Vec::new()))
+                .collect()
         }
-        clauses.push((Occur::Must, word_query(&f, &terms)));
+        false => partial_matches(&searcher, &word_queries, &filters, limit).map_err(error)?,
+    };
+    let typed: Vec<&str> = words.iter().map(|w| &text[w.from..w.to]).collect();
+    let matched: Vec<(Occur, Box<dyn Query>)> = word_queries
+        .into_iter()
+        .flatten()
+        .map(|q| (Occur::Should, q))
+        .collect();
+    let mut excerpts =
+        SnippetGenerator::create(&searcher, &BooleanQuery::new(matched), f.body).map_err(error)?;
+    excerpts.set_max_num_chars(160);
+    let mut hits = Vec::new();
+    for (score, address, missing) in ranked {
+        let doc: TantivyDocument = searcher.doc(address).map_err(error)?;
+        let mut hit = hit(&f, &doc, score, &excerpts);
+        hit.missing = missing.iter().map(|&i| typed[i].to_string()).collect();
+        hits.push(hit);
     }
+    Ok(hits)
+}
+
+/// How many of a query's `n` words a page must have to be listed, at most: half of them,
+/// rounded up (1 of 2, 2 of 3 or 4, 3 of 5); fewer when no page has that many.
+pub fn required_words(n: usize) -> usize {
+    (n - n / 2).max(1)
+}
+
+/// The pages with at least [`required_words`] of the words (`None`: a word the index lacks)
+/// that pass `filters`: those with more words first, then by score; each with the indexes of
+/// the words it lacks.
+fn partial_matches(
+    searcher: &Searcher,
+    words: &[Option<Box<dyn Query>>],
+    filters: &[(Occur, Box<dyn Query>)],
+    limit: usize,
+) -> tantivy::Result<Vec<(f32, tantivy::DocAddress, Vec<usize>)>> {
+    let everything = (searcher.num_docs() as usize).max(1);
+    let mut found: HashMap<tantivy::DocAddress, (f32, Vec<bool>)> = HashMap::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some(word) = word else { continue };
+        let mut clauses = vec![(Occur::Must, word.box_clone())];
+        clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+        let query = BooleanQuery::new(clauses);
+        for (score, address) in searcher.search(&query, &TopDocs::with_limit(everything))? {
+            let entry = found
+                .entry(address)
+                .or_insert((0.0, vec![false; words.len()]));
+            entry.0 += score;
+            entry.1[i] = true;
+        }
+    }
+    // Never empty when some words match: where no page has enough of them, those with the
+    // most do.
+    let most = found
+        .values()
+        .map(|(_, has)| has.iter().filter(|h| **h).count())
+        .max();
+    let required = required_words(words.len()).min(most.unwrap_or(0));
+    let mut ranked: Vec<(usize, f32, tantivy::DocAddress, Vec<usize>)> = found
+        .into_iter()
+        .map(|(address, (score, has))| {
+            let missing: Vec<usize> = (0..has.len()).filter(|&i| !has[i]).collect();
+            (has.len() - missing.len(), score, address, missing)
+        })
+        .filter(|(count, ..)| *count >= required)
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    ranked.truncate(limit);
+    Ok(ranked.into_iter().map(|(_, s, a, m)| (s, a, m)).collect())
+}
+
+/// The filters as clauses every result must satisfy.
+fn filter_clauses(f: &Fields, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field, value) in [
         (f.themes, &filters.theme),
         (f.countries, &filters.country),
@@ -146,40 +237,35 @@ pub fn search(
             ));
         }
     }
-    let query = BooleanQuery::new(clauses);
-    let top = searcher
-        .search(&query, &TopDocs::with_limit(limit))
-        .map_err(error)?;
-    let mut excerpts = SnippetGenerator::create(&searcher, &query, f.body).map_err(error)?;
-    excerpts.set_max_num_chars(160);
-    let mut hits = Vec::new();
-    for (score, address) in top {
-        let doc: TantivyDocument = searcher.doc(address).map_err(error)?;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        let snippet = excerpts.snippet_from_doc(&doc);
-        let excerpt = if snippet.fragment().is_empty() {
-            text(f.summary)
-        } else {
-            snippet
-                .to_html()
-                .replace("<b>", "<mark>")
-                .replace("</b>", "</mark>")
-        };
-        hits.push(Hit {
-            title: text(f.title),
-            url: text(f.url),
-            kind: text(f.kind),
-            lang: text(f.lang),
-            score,
-            excerpt,
-        });
+    clauses
+}
+
+/// A stored document as a result, its excerpt around the matched words (or its summary).
+fn hit(f: &Fields, doc: &TantivyDocument, score: f32, excerpts: &SnippetGenerator) -> Hit {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let snippet = excerpts.snippet_from_doc(doc);
+    let excerpt = if snippet.fragment().is_empty() {
+        text(f.summary)
+    } else {
+        snippet
+            .to_html()
+            .replace("<b>", "<mark>")
+            .replace("</b>", "</mark>")
+    };
+    Hit {
+        title: text(f.title),
+        url: text(f.url),
+        kind: text(f.kind),
+        lang: text(f.lang),
+        score,
+        excerpt,
+        missing: Vec::new(),
     }
-    Ok(hits)
 }
 
 /// The index's vocabulary: every folded form with its term, and the endings

@@ -221,7 +221,9 @@
         var these = new Set(docs.filter(function (d, k) { return passes(masks[k]); }));
         listed = listed === null ? these : new Set(Array.from(listed).filter(function (d) { return these.has(d); }));
       });
-      var scores = typed.length ? null : new Map(Array.from(listed).map(function (d) { return [d, 0]; }));
+      // Each document's [words it has, score]; without words, the listed documents.
+      var found = new Map(typed.length ? [] : Array.from(listed).map(function (d) { return [d, [0, 0]]; }));
+      var perWord = [];
       var matched = Object.create(null);
       typed.forEach(function (word, i) {
         var shard = loaded[i] || { w: {}, p: {}, r: {} };
@@ -242,17 +244,26 @@
             if (!(best.get(doc) >= score)) best.set(doc, score);
           }
         });
-        if (scores === null) scores = best;
-        else {
-          var both = new Map();
-          scores.forEach(function (s, doc) { if (best.has(doc)) both.set(doc, s + best.get(doc)); });
-          scores = both;
-        }
+        best.forEach(function (score, doc) {
+          var has = found.get(doc) || [0, 0];
+          found.set(doc, [has[0] + 1, has[1] + score]);
+        });
+        perWord.push(best);
       });
-      var ranked = Array.from(scores.entries())
-        .sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+      // Pages with all the words first, then with most of them (as src/search/query.rs).
+      // At most half the words (rounded up), fewer when no page has that many: never empty.
+      var most = 0;
+      found.forEach(function (has) { most = Math.max(most, has[0]); });
+      var required = Math.min(Math.max(1, typed.length - Math.floor(typed.length / 2)), most);
+      var ranked = Array.from(found.entries())
+        .filter(function (e) { return !typed.length || e[1][0] >= required; })
+        .sort(function (a, b) { return b[1][0] - a[1][0] || b[1][1] - a[1][1] || a[0] - b[0]; })
         .map(function (e) { return e[0]; });
-      current = { ranked: ranked, matched: matched, shards: loaded.slice(0, typed.length), generation: mine };
+      // The words a page lacks, as typed.
+      var missing = function (doc) {
+        return typed.filter(function (w, i) { return !perWord[i].has(doc); }).map(function (w) { return raw.slice(w.at, w.end); });
+      };
+      current = { ranked: ranked, matched: matched, missing: missing, shards: loaded.slice(0, typed.length), generation: mine };
       return showUpTo(index.page).then(function () {
         // For the benchmark (bench/search.sh): from the query to its results on screen.
         if (mine === generation) performance.measure('aspnet-kb-query', { start: started });
@@ -273,6 +284,19 @@
     })).then(function () {
       if (query.generation === generation) show(query, shown);
     });
+  }
+
+  // About 200 characters of a record's text around its first matched word, cut between words.
+  function excerptAround(text, matched, shards) {
+    var first = words(text).filter(function (word) {
+      var term;
+      shards.forEach(function (s) { if (s && own(s.w, word.folded)) term = term || s.w[word.folded]; });
+      return term && own(matched, term);
+    })[0];
+    var start = first && first.at > 120 ? text.lastIndexOf(' ', first.at - 60) + 1 : 0;
+    var end = start + 200 >= text.length ? text.length : text.lastIndexOf(' ', start + 200);
+    if (end <= start) end = Math.min(text.length, start + 200);
+    return (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');
   }
 
   // Text with the words that matched the query inside <mark>, built as DOM nodes.
@@ -326,11 +350,18 @@
       meta.className = 'meta';
       meta.textContent = (data.strings.kinds[r.k] || r.k) + (r.l !== data.lang ? ' · ' + data.strings.original_language : '');
       var excerpt = document.createElement('p');
-      excerpt.appendChild(marked(r.e, query.matched, query.shards));
+      excerpt.appendChild(marked(excerptAround(r.e, query.matched, query.shards), query.matched, query.shards));
       if (r.l !== data.lang) excerpt.lang = r.l;
       item.appendChild(heading);
       item.appendChild(meta);
       item.appendChild(excerpt);
+      var lacking = query.missing(doc);
+      if (lacking.length) {
+        var note = document.createElement('p');
+        note.className = 'missing';
+        note.textContent = data.strings.missing.replace('{words}', lacking.join(', '));
+        item.appendChild(note);
+      }
       list.appendChild(item);
     });
     more.hidden = docs.length >= total;
