@@ -828,7 +828,7 @@ mod tests {
         let cut = excerpt(&long);
         assert!(cut.ends_with("word…"), "{cut}");
         assert!(cut.chars().count() <= EXCERPT_CHARS + 1);
-        let unbroken = "x".repeat(300);
+        let unbroken = "x".repeat(EXCERPT_CHARS * 2);
         assert_eq!(excerpt(&unbroken).chars().count(), EXCERPT_CHARS + 1);
     }
 
