@@ -154,7 +154,7 @@ fn process(asset: &Asset, cache: Option<&Path>) -> Result<Made, Diagnostic> {
         .iter()
         .map(|v| OutputFile {
             path: v.path.clone(),
-            contents: Contents::CopyOf(cache.join(file_name(&v.path))),
+            contents: Contents::LinkOf(cache.join(file_name(&v.path))),
             source: asset.source(),
         })
         .collect();

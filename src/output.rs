@@ -19,6 +19,10 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// Copied from a source file (bundle assets), not read into memory.
     CopyOf(PathBuf),
+    /// A file of the tool's own cache, only ever replaced by a rename and never rewritten in
+    /// place (picture variants): hard-linked where the file system allows, copied otherwise,
+    /// so a cached rebuild neither copies nor allocates what it already has.
+    LinkOf(PathBuf),
 }
 
 /// Where render puts files; shared by the rendering threads.

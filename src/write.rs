@@ -196,6 +196,10 @@ impl Sink for Staging {
             Contents::CopyOf(source) => fs::copy(source, &target)
                 .map(drop)
                 .map_err(|e| EnvError::io(source, e)),
+            // Another file system or one without links: a copy does as well.
+            Contents::LinkOf(source) => fs::hard_link(source, &target)
+                .or_else(|_| fs::copy(source, &target).map(drop))
+                .map_err(|e| EnvError::io(source, e)),
         }
     }
 }

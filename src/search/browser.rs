@@ -737,7 +737,7 @@ mod tests {
         };
         let bytes = |f: OutputFile| match f.contents {
             Contents::Bytes(b) => unzip(b),
-            Contents::CopyOf(_) => Vec::new(),
+            Contents::CopyOf(_) | Contents::LinkOf(_) => Vec::new(),
         };
         files
             .into_iter()

@@ -33,7 +33,7 @@ impl Sink for MemorySink {
         let bytes = match file.contents {
             Contents::Bytes(bytes) => bytes,
             // Bundle assets: found by walking content/, which never follows symbolic links.
-            Contents::CopyOf(path) => {
+            Contents::CopyOf(path) | Contents::LinkOf(path) => {
                 std::fs::read(&path).map_err(|e| EnvError::io(path.clone(), e))?
             }
         };
@@ -48,7 +48,7 @@ pub fn in_memory(files: Vec<OutputFile>) -> Files {
         .into_iter()
         .filter_map(|f| match f.contents {
             Contents::Bytes(bytes) => Some((f.path, bytes.into())),
-            Contents::CopyOf(_) => None,
+            Contents::CopyOf(_) | Contents::LinkOf(_) => None,
         })
         .collect()
 }
