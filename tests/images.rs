@@ -178,6 +178,25 @@ fn a_second_build_takes_the_variants_from_the_cache() {
             .count(),
         3
     );
+    // Published variants share the cache's files instead of copies, and outlive the cache.
+    #[cfg(unix)]
+    for (path, _) in made
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "jpg"))
+    {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(
+            std::fs::metadata(path).unwrap().nlink(),
+            2,
+            "{}",
+            path.display()
+        );
+    }
+    let published = output_files(&site.public());
+    std::fs::remove_dir_all(&cache).unwrap();
+    for (path, bytes) in published.iter().filter(|(p, _)| p.ends_with(".jpg")) {
+        assert_eq!(&std::fs::read(site.public().join(path)).unwrap(), bytes);
+    }
 }
 
 #[test]
