@@ -12,19 +12,7 @@ use std::path::PathBuf;
 
 /// The demo built into a temporary folder.
 fn demo() -> (tempfile::TempDir, PathBuf) {
-    let output = tempfile::tempdir().unwrap();
-    let public = output.path().join("public");
-    let build = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
-        .arg(&public)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    (output, public)
+    common::build_demo(&[])
 }
 
 /// The inline SVG of a page, and the rest of its map: the caption and the list.

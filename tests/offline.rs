@@ -8,32 +8,11 @@ mod common;
 use common::{Browser, attribute_values, chromium, percent_decode, serve_static};
 use std::path::{Path, PathBuf};
 
-/// Builds of the demo's root, one at a time: they share its `.aspnet-kb/` working folder.
-static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// The demo built offline into a temporary folder (with `extra` arguments).
 fn offline_demo(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let _one_at_a_time = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
-    let output = tempfile::tempdir().unwrap();
-    let public = output.path().join("public");
-    let build = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args([
-            "build",
-            "--offline",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--output",
-        ])
-        .arg(&public)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    (output, public)
+    let mut arguments = vec!["--offline"];
+    arguments.extend_from_slice(extra);
+    common::build_demo(&arguments)
 }
 
 fn html_pages(public: &Path) -> Vec<PathBuf> {

@@ -29,19 +29,7 @@ fn judged(lang: &str) -> Vec<Judged> {
 
 /// The demo built into a temporary folder (its tantivy index in the root's `.aspnet-kb/`).
 fn demo() -> (tempfile::TempDir, PathBuf) {
-    let output = tempfile::tempdir().unwrap();
-    let public = output.path().join("public");
-    let build = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
-        .arg(&public)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    (output, public)
+    common::build_demo(&[])
 }
 
 /// The first three results of `aspnet-kb search` in `lang`, as paths under the language.
@@ -132,7 +120,8 @@ fn teachers_find_what_they_look_for_in_the_first_three_results() {
     if let Some((browser, base)) = &browser {
         // A word the site lacks: the pages with the other, saying which is missing, with an
         // excerpt around the word found.
-        let (status, links) = browser.search_results(&format!("{base}fr/search/?q=rivi%C3%A8re%20pollu%C3%A9e"));
+        let (status, links) =
+            browser.search_results(&format!("{base}fr/search/?q=rivi%C3%A8re%20pollu%C3%A9e"));
         assert_eq!(
             links.first().map(String::as_str),
             Some("/fr/practices/river-water-testing/"),

@@ -2,6 +2,8 @@
 //! with Java). `.ci/run` installs it under `target/vnu/`; elsewhere, set `VNU_JAR` or install
 //! it there (`npm install --prefix target/vnu vnu-jar`), or the test says it did not run.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -29,18 +31,7 @@ fn vnu_jar() -> Option<PathBuf> {
 #[test]
 fn every_page_of_the_demo_site_is_valid_html() {
     let Some(jar) = vnu_jar() else { return };
-    let output = tempfile::tempdir().unwrap();
-    let public = output.path().join("public");
-    let build = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
-        .arg(&public)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    let (_output, public) = common::build_demo(&[]);
     let check = Command::new("java")
         .arg("-jar")
         .arg(&jar)

@@ -159,6 +159,30 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) {
     }
 }
 
+/// Builds of the demo's root, one at a time within a test binary: they share its `.aspnet-kb/`
+/// working folder.
+static DEMO_BUILDS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The demo site of this repository built into a temporary folder (with `extra` arguments:
+/// `--offline`, `--base-url`…), which must succeed: the folder, and the output in it.
+pub fn build_demo(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let _one_at_a_time = DEMO_BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let output = tempfile::tempdir().unwrap();
+    let public = output.path().join("public");
+    let build = Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+        .arg(&public)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    (output, public)
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
