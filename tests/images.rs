@@ -45,7 +45,7 @@ fn site_with_photo() -> Site {
             "levels: [primary]\nimage: photo.jpg\nimage_alt: Pupils measuring the beach\n",
             1,
         )
-        + "\nThe class at work: ![Measuring the sand](photo.jpg)\n";
+        + "\nThe class at work: ![Measuring the sand > 2 m](photo.jpg)\n";
     site.write("content/practices/sandwatch/index.md", &page);
     site.write(
         "content/practices/sandwatch/index.fr.md",
@@ -82,19 +82,29 @@ fn a_photograph_becomes_light_upright_variants_without_metadata() {
         run.stderr
     );
     let files = output_files(&site.public());
-    let pictures: Vec<&(String, Vec<u8>)> =
-        files.iter().filter(|(p, _)| p.ends_with(".jpg")).collect();
-    // Three variants, once for the site's three languages; the original nowhere.
+    let pictures: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".jpg") || p.ends_with(".webp"))
+        .collect();
+    // Three widths as JPEG and as WebP, once for the site's three languages; the original
+    // nowhere.
     let mut names: Vec<&str> = pictures.iter().map(|(p, _)| p.as_str()).collect();
     names.sort();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
     assert!(names.iter().all(|n| n.starts_with("images/")), "{names:?}");
     for (path, bytes) in &pictures {
         let decoded = image::load_from_memory(bytes).unwrap();
         // Upright: the camera's 2400×1600 on its side is 1600×2400 standing.
         assert_eq!(decoded.height() * 2, decoded.width() * 3, "{path}");
         assert!(decoded.width() <= 1600);
-        for marker in [&b"Exif"[..], b"GPS", b"http://ns.adobe.com/xap"] {
+        // JPEG's APP1 block, and WebP's EXIF and XMP chunks.
+        for marker in [
+            &b"Exif"[..],
+            b"EXIF",
+            b"XMP ",
+            b"GPS",
+            b"http://ns.adobe.com/xap",
+        ] {
             assert!(
                 !bytes.windows(marker.len()).any(|w| w == marker),
                 "{path} keeps {}",
@@ -108,7 +118,22 @@ fn a_photograph_becomes_light_upright_variants_without_metadata() {
         .collect();
     let mut widths = widths;
     widths.sort();
-    assert_eq!(widths, [480, 1000, 1600]);
+    assert_eq!(widths, [480, 480, 1000, 1000, 1600, 1600]);
+    // WebP, lossy, is the lighter of the two at every width.
+    let size = |suffix: &str| {
+        let mut sizes: Vec<usize> = pictures
+            .iter()
+            .filter(|(p, _)| p.ends_with(suffix))
+            .map(|(_, b)| b.len())
+            .collect();
+        sizes.sort();
+        sizes
+    };
+    let (jpeg, webp) = (size(".jpg"), size(".webp"));
+    assert!(
+        jpeg.iter().zip(&webp).all(|(j, w)| w < j),
+        "{jpeg:?} {webp:?}"
+    );
     assert!(files.iter().all(|(p, _)| !p.ends_with("photo.jpg")));
     // The page reserves the picture's space and offers every variant.
     let page = site.read("en/practices/sandwatch/index.html");
@@ -132,6 +157,25 @@ fn a_photograph_becomes_light_upright_variants_without_metadata() {
         "{hero}"
     );
     assert!(!hero.contains("loading="), "the top picture loads at once");
+    // Browsers that take WebP are offered it first, at the same widths.
+    let offered = |html: &str| {
+        html.matches(r#"<picture><source type="image/webp""#)
+            .count()
+    };
+    assert_eq!(offered(&page), 2, "the top picture and the body's: {page}");
+    // The body's `<picture>` closes after its whole `<img>`, whatever its text alternative.
+    let alt = r#" alt="Measuring the sand &gt; 2 m""#;
+    let after_alt = &page[page.find(alt).expect("the body's picture") + alt.len()..];
+    assert!(
+        after_alt.starts_with("></picture>") || after_alt.starts_with(" /></picture>"),
+        "{after_alt}"
+    );
+    let webp = page
+        .split(r#"<source type="image/webp" srcset=""#)
+        .nth(1)
+        .expect("the WebP variants");
+    let webp = &webp[..webp.find('"').unwrap()];
+    assert_eq!(webp.matches(".webp ").count(), 3, "{webp}");
     // The body's picture, lazily.
     assert!(
         page.contains(r#"<img loading="lazy" decoding="async" width="1600" height="2400""#),
@@ -142,10 +186,11 @@ fn a_photograph_becomes_light_upright_variants_without_metadata() {
     assert!(french.contains(r#"alt="Des élèves mesurent la plage" srcset="#));
     let spanish = site.read("es/practices/sandwatch/index.html");
     assert!(spanish.contains(r#"alt="Pupils measuring the beach" srcset="#));
-    // Cards show a thumbnail: the smallest variant, lazily.
+    // Cards show a thumbnail: the smallest variant, lazily, WebP first.
     let listing = site.read("fr/practices/index.html");
     assert!(
-        listing.contains(r#"<img class="thumb" src="/aspnet/images/"#)
+        listing.contains(r#"<picture><source type="image/webp" srcset="/aspnet/images/"#)
+            && listing.contains(r#"-480.webp"><img class="thumb" src="/aspnet/images/"#)
             && listing.contains(r#"width="480" height="720" loading="lazy""#),
         "{listing}"
     );
@@ -156,15 +201,22 @@ fn a_second_build_takes_the_variants_from_the_cache() {
     let site = site_with_photo();
     site.build_ok();
     let cache = site.root().join(".aspnet-kb/images");
+    // The variants and their record; `stamps.tsv`, the pictures' sizes and times, is written
+    // by every build.
     let made: Vec<(std::path::PathBuf, std::time::SystemTime)> = std::fs::read_dir(&cache)
         .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name() != "stamps.tsv")
         .map(|e| {
             let path = e.unwrap().path();
             let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
             (path, modified)
         })
         .collect();
-    assert_eq!(made.len(), 4, "three variants and their record: {made:?}");
+    assert_eq!(
+        made.len(),
+        7,
+        "three JPEG and three WebP variants and their record: {made:?}"
+    );
     std::thread::sleep(std::time::Duration::from_millis(20));
     site.build_ok();
     for (path, modified) in &made {
@@ -182,7 +234,7 @@ fn a_second_build_takes_the_variants_from_the_cache() {
     #[cfg(unix)]
     for (path, _) in made
         .iter()
-        .filter(|(p, _)| p.extension().is_some_and(|e| e == "jpg"))
+        .filter(|(p, _)| p.extension().is_some_and(|e| e != "txt"))
     {
         use std::os::unix::fs::MetadataExt;
         assert_eq!(
@@ -197,6 +249,13 @@ fn a_second_build_takes_the_variants_from_the_cache() {
     for (path, bytes) in published.iter().filter(|(p, _)| p.ends_with(".jpg")) {
         assert_eq!(&std::fs::read(site.public().join(path)).unwrap(), bytes);
     }
+    // A picture replaced (a new size and time) is read and made again.
+    site.build_ok();
+    let photo = site.root().join("content/practices/sandwatch/photo.jpg");
+    std::fs::write(&photo, camera_jpeg(1200, 900)).unwrap();
+    site.build_ok();
+    let page = site.read("en/practices/sandwatch/index.html");
+    assert!(page.contains(r#"width="900" height="1200""#), "{page}");
 }
 
 #[test]

@@ -211,6 +211,9 @@ pub struct Image {
     /// For a processed picture: its variants and the space it takes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub srcset: Option<String>,
+    /// The same variants as WebP, offered first in a `<picture>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webp_srcset: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sizes: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -223,6 +226,8 @@ pub struct Image {
 #[derive(Debug, Clone, Serialize)]
 pub struct Thumbnail {
     pub src: String,
+    /// The same picture as WebP.
+    pub webp: String,
     pub width: u32,
     pub height: u32,
 }

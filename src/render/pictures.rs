@@ -1,10 +1,11 @@
 //! How pages show the pictures `images` made: the practice's picture at the top with
 //! `srcset`, `sizes`, `width` and `height` (no layout shift), a thumbnail on cards, and the
-//! pictures of a body (`![…](beach.jpg)`) given the same attributes, lazily loaded.
+//! pictures of a body (`![…](beach.jpg)`) given the same attributes, lazily loaded. Each is a
+//! `<picture>` offering the WebP variants first, the JPEG (or PNG) ones in its `<img>`.
 
 use super::context::{Image, Thumbnail};
 use super::*;
-use crate::images::Picture;
+use crate::images::{Picture, Variant};
 
 /// How wide a picture shows: the text's measure (42rem) at most, the screen's width less its
 /// margins below that.
@@ -36,7 +37,8 @@ impl Renderer<'_> {
         Some(Image {
             src: self.site.config.link(&fallback.path),
             alt,
-            srcset: Some(self.srcset(picture)),
+            srcset: Some(self.srcset(picture, |v| &v.path)),
+            webp_srcset: Some(self.srcset(picture, |v| &v.webp)),
             sizes: Some(SIZES.to_string()),
             width: Some(largest.width),
             height: Some(largest.height),
@@ -51,14 +53,16 @@ impl Renderer<'_> {
         let smallest = self.picture(page, practice.image.as_ref()?)?.smallest()?;
         Some(Thumbnail {
             src: self.site.config.link(&smallest.path),
+            webp: self.site.config.link(&smallest.webp),
             width: smallest.width,
             height: smallest.height,
         })
     }
 
     /// `html` (a page's body, sanitised) with each `<img>` of a processed picture of its
-    /// bundle given its variants, its size and lazy loading. The attributes are the build's
-    /// own (addresses of `images/`, numbers), added after sanitising.
+    /// bundle given its variants, its size and lazy loading, inside a `<picture>` offering the
+    /// WebP variants. The attributes are the build's own (addresses of `images/`, numbers),
+    /// added after sanitising, which escaped every `>` inside the element's attributes.
     pub(super) fn body_pictures(&self, page: &Page, html: String) -> String {
         if page.bundle.is_none() || !html.contains("<img src=\"") {
             return html;
@@ -71,12 +75,26 @@ impl Renderer<'_> {
                 break;
             };
             let name = &rest[value_start..value_start + length];
+            let after_src = value_start + length + 1;
             out.push_str(&rest[..at]);
-            match self.picture(page, &percent_decode(name)) {
-                Some(picture) => out.push_str(&self.img_start(picture)),
-                None => out.push_str(&rest[at..value_start + length + 1]),
+            let picture = self.picture(page, &percent_decode(name));
+            let tag_end = rest[after_src..].find('>').map(|end| after_src + end + 1);
+            match (picture, tag_end) {
+                (Some(picture), Some(tag_end)) => {
+                    out.push_str(&format!(
+                        "<picture><source type=\"image/webp\" sizes=\"{SIZES}\" srcset=\"{}\">",
+                        self.srcset(picture, |v| &v.webp)
+                    ));
+                    out.push_str(&self.img_start(picture));
+                    out.push_str(&rest[after_src..tag_end]);
+                    out.push_str("</picture>");
+                    rest = &rest[tag_end..];
+                }
+                _ => {
+                    out.push_str(&rest[at..after_src]);
+                    rest = &rest[after_src..];
+                }
             }
-            rest = &rest[value_start + length + 1..];
         }
         out.push_str(rest);
         out
@@ -92,17 +110,17 @@ impl Renderer<'_> {
             "<img loading=\"lazy\" decoding=\"async\" width=\"{}\" height=\"{}\" sizes=\"{SIZES}\" srcset=\"{}\" src=\"{}\"",
             largest.width,
             largest.height,
-            self.srcset(picture),
+            self.srcset(picture, |v| &v.path),
             self.site.config.link(&fallback.path),
         )
     }
 
-    /// `srcset`: every variant with its width.
-    fn srcset(&self, picture: &Picture) -> String {
+    /// `srcset`: every variant, in the format `file` picks, with its width.
+    fn srcset(&self, picture: &Picture, file: impl Fn(&Variant) -> &String) -> String {
         let candidates = picture
             .variants
             .iter()
-            .map(|v| format!("{} {}w", self.site.config.link(&v.path), v.width));
+            .map(|v| format!("{} {}w", self.site.config.link(file(v)), v.width));
         candidates.collect::<Vec<_>>().join(", ")
     }
 }
