@@ -137,14 +137,23 @@ pub fn process_all(assets: &[Asset], cache: Option<&Path>) -> Processed {
     processed
 }
 
-/// What a picture's file looked like when its hash was last taken: its size and modification
-/// time (nanoseconds since 1970), by its path on disk.
-type Stamp = (PathBuf, (u64, u128, String));
+/// A file's size and modification time (nanoseconds since 1970).
+#[derive(Clone, Copy, PartialEq)]
+struct FileState {
+    size: u64,
+    modified: u128,
+}
 
-/// The stamps of the last build's pictures, kept in the cache as `stamps.tsv`: a line per
-/// picture, `size TAB mtime TAB hash TAB path`.
+/// What a picture's file looked like when its hash was taken, and that hash.
+struct Stamp {
+    state: FileState,
+    hash: String,
+}
+
+/// The stamps of the last build's pictures by their path on disk, kept in the cache as
+/// `stamps.tsv`: a line per picture, `size TAB mtime TAB hash TAB path`.
 #[derive(Default)]
-struct Stamps(HashMap<PathBuf, (u64, u128, String)>);
+struct Stamps(HashMap<PathBuf, Stamp>);
 
 impl Stamps {
     const FILE: &'static str = "stamps.tsv";
@@ -155,26 +164,29 @@ impl Stamps {
         let text = std::fs::read_to_string(cache.join(Self::FILE)).unwrap_or_default();
         let stamps = text.lines().filter_map(|line| {
             let mut fields = line.splitn(4, '\t');
-            let size = fields.next()?.parse().ok()?;
-            let modified = fields.next()?.parse().ok()?;
+            let state = FileState {
+                size: fields.next()?.parse().ok()?,
+                modified: fields.next()?.parse().ok()?,
+            };
             let hash = fields.next()?.to_string();
-            Some((PathBuf::from(fields.next()?), (size, modified, hash)))
+            Some((PathBuf::from(fields.next()?), Stamp { state, hash }))
         });
         Stamps(stamps.collect())
     }
 
     /// The hash recorded for `path` if the file still has the recorded size and time.
-    fn hash_of(&self, path: &Path, now: &(u64, u128)) -> Option<&str> {
-        let (size, modified, hash) = self.0.get(path)?;
-        ((*size, *modified) == *now).then_some(hash.as_str())
+    fn hash_of(&self, path: &Path, now: FileState) -> Option<&str> {
+        let stamp = self.0.get(path)?;
+        (stamp.state == now).then_some(stamp.hash.as_str())
     }
 
     fn write(&self, cache: &Path) {
         let mut lines: Vec<String> = self
             .0
             .iter()
-            .filter_map(|(path, (size, modified, hash))| {
+            .filter_map(|(path, Stamp { state, hash })| {
                 let path = path.to_str().filter(|p| !p.contains(['\t', '\n', '\r']))?;
+                let FileState { size, modified } = state;
                 Some(format!("{size}\t{modified}\t{hash}\t{path}\n"))
             })
             .collect();
@@ -184,15 +196,18 @@ impl Stamps {
 }
 
 /// A file's size and modification time, if the file system tells them.
-fn stat(path: &Path) -> Option<(u64, u128)> {
+fn stat(path: &Path) -> Option<FileState> {
     let metadata = std::fs::metadata(path).ok()?;
     let modified = metadata.modified().ok()?;
     let since_1970 = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
-    Some((metadata.len(), since_1970.as_nanos()))
+    Some(FileState {
+        size: metadata.len(),
+        modified: since_1970.as_nanos(),
+    })
 }
 
 /// A picture, the files of its variants, and its file's stamp for the next build.
-type Made = (Picture, Vec<OutputFile>, Option<Stamp>);
+type Made = (Picture, Vec<OutputFile>, Option<(PathBuf, Stamp)>);
 
 /// One picture: its variants, from the cache or made now (and cached). A picture whose
 /// stamp is unchanged and whose variants are all in the cache is not read at all.
@@ -219,10 +234,8 @@ fn process(asset: &Asset, cache: Option<&Path>, known: &Stamps) -> Result<Made, 
             None,
         ));
     };
-    let stamp = stat(&asset.absolute);
-    let unchanged = stamp
-        .as_ref()
-        .and_then(|now| known.hash_of(&asset.absolute, now));
+    let state = stat(&asset.absolute);
+    let unchanged = state.and_then(|now| known.hash_of(&asset.absolute, now));
     let unchanged = unchanged.and_then(|hash| Some((hash.to_string(), cached(cache, hash)?)));
     let (hash, picture) = match unchanged {
         Some(found) => found,
@@ -247,7 +260,7 @@ fn process(asset: &Asset, cache: Option<&Path>, known: &Stamps) -> Result<Made, 
             source: asset.source(),
         })
         .collect();
-    let stamp = stamp.map(|(size, modified)| (asset.absolute.clone(), (size, modified, hash)));
+    let stamp = state.map(|state| (asset.absolute.clone(), Stamp { state, hash }));
     Ok((picture, files, stamp))
 }
 
@@ -422,6 +435,31 @@ mod tests {
         assert_eq!(widths(1200), [480, 1000, 1200]);
         assert_eq!(widths(700), [480, 700]);
         assert_eq!(widths(300), [300]);
+    }
+
+    #[test]
+    fn stamps_survive_a_round_trip_and_notice_a_changed_file() {
+        let cache = tempfile::tempdir().unwrap();
+        let state = FileState {
+            size: 481_396,
+            modified: 1_796_282_903_951_711_573,
+        };
+        let mut stamps = Stamps::default();
+        for path in ["content/a b/photo.jpg", "content/tab\there.jpg"] {
+            let hash = "d6046c6db5b11977".to_string();
+            stamps.0.insert(PathBuf::from(path), Stamp { state, hash });
+        }
+        stamps.write(cache.path());
+        let read = Stamps::read(cache.path());
+        let photo = Path::new("content/a b/photo.jpg");
+        assert_eq!(read.hash_of(photo, state), Some("d6046c6db5b11977"));
+        let touched = FileState {
+            modified: state.modified + 1,
+            ..state
+        };
+        assert_eq!(read.hash_of(photo, touched), None);
+        // A path the file's format cannot hold is left out: that picture is read again.
+        assert_eq!(read.0.len(), 1);
     }
 
     #[test]
