@@ -17,6 +17,7 @@ use crate::regions::RegionTable;
 use crate::render::{self, IndexFacts, Renderer, SearchFacts};
 use crate::resolve::{self, Site};
 use crate::search::{self, SearchDoc};
+use crate::stages::{StageTiming, Stages};
 use crate::theme::Theme;
 use crate::write::{self, Staging};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -67,6 +68,8 @@ pub struct Outcome {
     pub seconds: f64,
     /// Of which the search stage (documents, browser index, tantivy index).
     pub search_seconds: f64,
+    /// Each stage's time and memory, in order (`build --timings`).
+    pub stages: Vec<StageTiming>,
 }
 
 impl Outcome {
@@ -93,19 +96,21 @@ impl Outcome {
 
 pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let started = Instant::now();
+    let mut stages = Stages::new();
     let output = claim(options)?;
     let progress = progress_line(options.progress);
     progress.set_message("reading content");
     let mut diagnostics = Diagnostics::default();
     let (mut tree, problems) = load::load(&options.root)?;
     diagnostics.extend(problems);
+    stages.end("load");
     let mut counter = PageCounter::default();
-    let mut search_seconds = 0.0;
     let prepared = prepare(
         &options.root,
         &mut tree,
         &options.overrides,
         &mut diagnostics,
+        &mut stages,
     )?;
     if let Some(prepared) = prepared {
         counter.languages = prepared
@@ -119,7 +124,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         let to_folder = output.as_ref().filter(|_| !diagnostics.has_errors());
         progress.set_message("search index");
         let searched = search_stage(&options.root, &prepared.site, to_folder.is_some())?;
-        search_seconds = searched.seconds;
+        stages.end("search");
         progress.set_message("writing pages");
         let written = Written {
             root: &options.root,
@@ -127,7 +132,14 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             counter: &counter,
             progress: &progress,
         };
-        write_stage(prepared, &tree, searched, written, &mut diagnostics)?;
+        write_stage(
+            prepared,
+            &tree,
+            searched,
+            written,
+            &mut diagnostics,
+            &mut stages,
+        )?;
     }
     progress.finish_and_clear();
     let errors = diagnostics.error_count();
@@ -137,8 +149,9 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         errors,
         warnings,
         pages_per_language: counter.totals(),
-        search_seconds,
+        search_seconds: stages.seconds_of("search"),
         seconds: started.elapsed().as_secs_f64(),
+        stages: stages.into_timings(),
     })
 }
 
@@ -180,13 +193,11 @@ struct Searched {
     browser_files: Vec<OutputFile>,
     search_facts: SearchFacts,
     index_staging: Option<Staging>,
-    seconds: f64,
 }
 
 /// Both search indexes of the resolved site, made side by side; the tantivy index is staged
 /// (when `writes`) to be swapped in with the output, only if the whole build succeeds.
 fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvError> {
-    let started = Instant::now();
     let documents = search::all_documents(site);
     let index_staging = match writes {
         true => Some(Staging::begin(&search_index_dir(root))?),
@@ -212,7 +223,6 @@ fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvE
         browser_files,
         search_facts,
         index_staging,
-        seconds: started.elapsed().as_secs_f64(),
     })
 }
 
@@ -235,10 +245,12 @@ fn write_stage(
     searched: Searched,
     written: Written,
     diagnostics: &mut Diagnostics,
+    stages: &mut Stages,
 ) -> Result<(), EnvError> {
     let cache = written.to_folder.map(|_| pictures_cache_dir(written.root));
     let pictures = images::process_all(&tree.assets, cache.as_deref());
     diagnostics.extend(pictures.problems);
+    stages.end("pictures");
     let renderer = Renderer::new(
         &prepared.site,
         prepared.tera,
@@ -275,13 +287,16 @@ fn write_stage(
             Ok(problems)
         });
     diagnostics.extend(map.into_problems());
+    stages.end("render");
     match rendered {
         Ok(problems) => {
             diagnostics.extend(problems);
             match (staging, searched.index_staging) {
                 (Some(staging), Some(index)) if !diagnostics.has_errors() => {
                     index.commit()?;
-                    staging.commit()
+                    staging.commit()?;
+                    stages.end("swap");
+                    Ok(())
                 }
                 (staging, index) => {
                     abandon(staging);
@@ -553,13 +568,17 @@ fn prepare(
     tree: &mut SourceTree,
     overrides: &Overrides,
     diagnostics: &mut Diagnostics,
+    stages: &mut Stages,
 ) -> Result<Option<Prepared>, EnvError> {
     let Some(setup) = setup(root, tree, overrides, diagnostics)? else {
         return Ok(None);
     };
+    stages.end("setup");
     let pages = parse_all(tree, &setup, diagnostics);
+    stages.end("parse");
     let (site, problems) = resolve::resolve(setup.config, setup.regions, pages);
     diagnostics.extend(problems);
+    stages.end("resolve");
     Ok(Some(Prepared {
         site,
         theme: setup.theme,

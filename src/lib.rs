@@ -80,5 +80,6 @@ pub mod sdg;
 pub mod search;
 pub mod search_command;
 pub mod serve;
+pub mod stages;
 pub mod theme;
 pub mod write;

@@ -46,6 +46,9 @@ enum Command {
         /// or from any folder of any server, with relative links and search.
         #[arg(long)]
         offline: bool,
+        /// Print each stage's time and memory (resident and peak) when done.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate everything and write nothing.
     Check {
@@ -278,6 +281,7 @@ fn main() -> ExitCode {
             lang,
             drafts,
             offline,
+            timings,
         } => {
             let overrides = Overrides {
                 base_url,
@@ -285,7 +289,7 @@ fn main() -> ExitCode {
                 drafts,
                 offline,
             };
-            build_site(root, output, overrides)
+            build_site(root, output, overrides, timings)
         }
         Command::Check { root, format } => run_chain(
             &Options {
@@ -295,6 +299,7 @@ fn main() -> ExitCode {
                 progress: true,
             },
             format.into(),
+            false,
         ),
     }
 }
@@ -305,7 +310,12 @@ fn serve(options: aspnet_kb::serve::ServeOptions) -> ExitCode {
 }
 
 /// `build`: the output folder is the tool's alone, refused here before anything is read.
-fn build_site(root: PathBuf, output: Option<PathBuf>, overrides: Overrides) -> ExitCode {
+fn build_site(
+    root: PathBuf,
+    output: Option<PathBuf>,
+    overrides: Overrides,
+    timings: bool,
+) -> ExitCode {
     let (folder, label) = match output {
         Some(folder) => {
             let label = format!("--output {}", folder.display());
@@ -325,6 +335,7 @@ fn build_site(root: PathBuf, output: Option<PathBuf>, overrides: Overrides) -> E
                 progress: true,
             },
             Format::Text,
+            timings,
         ),
         Err(e) => exit_on_env_error(Err(e)),
     }
@@ -332,8 +343,9 @@ fn build_site(root: PathBuf, output: Option<PathBuf>, overrides: Overrides) -> E
 
 /// Runs the stage chain (`build` or `check`), prints every problem and the summary on
 /// standard error (and, in a `format` for machines, on standard output too), and decides the
-/// exit status: 1 for content errors, 2 for the environment's.
-fn run_chain(options: &Options, format: Format) -> ExitCode {
+/// exit status: 1 for content errors, 2 for the environment's. With `timings`, each stage's
+/// time and memory follow the summary.
+fn run_chain(options: &Options, format: Format, timings: bool) -> ExitCode {
     match build::run(options) {
         Ok(outcome) => {
             for d in &outcome.diagnostics {
@@ -341,6 +353,9 @@ fn run_chain(options: &Options, format: Format) -> ExitCode {
             }
             print!("{}", diagnostic::report(&outcome.diagnostics, format));
             eprintln!("{}", outcome.summary());
+            if timings {
+                eprint!("{}", aspnet_kb::stages::table(&outcome.stages));
+            }
             if outcome.errors > 0 {
                 eprintln!("nothing was written: fix the errors above and run again");
                 ExitCode::from(1)
