@@ -338,6 +338,24 @@ fn a_practice_is_listed_once_in_each_of_its_regions() {
 }
 
 #[test]
+fn a_long_listing_shows_its_map_and_further_lists_on_its_first_page_only() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/practices/peace.md",
+        "---\ntitle: Peace garden\ndate: 2022-06-01\nsummary: A garden.\ncountries: [ke, fr, tz]\nthemes: [gced]\n---\nBody.\n",
+    );
+    site.build_ok();
+    let first = site.read("en/regions/africa/index.html");
+    let second = site.read("en/regions/africa/page/2/index.html");
+    assert!(second.contains("Page 2 of 2"), "{second}");
+    // The region's countries are in the map's list and a further list, on page 1 only.
+    assert!(first.contains("<figure class=\"map\">"), "{first}");
+    assert!(first.contains(">Kenya</a>"), "{first}");
+    assert!(!second.contains("<figure class=\"map\">"), "{second}");
+    assert!(!second.contains(">Kenya</a>"), "{second}");
+}
+
+#[test]
 fn site_files_are_built_in_templates_a_theme_may_override() {
     let site = Site::fixture("basic");
     // A theme of its own gets the built-in site files without writing them.

@@ -972,22 +972,40 @@ impl<'a> Renderer<'a> {
     /// Splits a listing longer than `paginate` into `path`, `path/page/2/`, …
     fn paginate<'v>(&self, view: View<'v>) -> Vec<View<'v>> {
         let per_page = self.site.config.paginate;
-        let (list, items) = match (&view.context, &view.items) {
-            (Own::List(list), Some(items))
-                if items.len() > per_page && view.template == "list.html" =>
-            {
-                (list, items)
+        let long = matches!(&view.items, Some(items) if items.len() > per_page);
+        let View {
+            path,
+            template,
+            key,
+            title,
+            context,
+            items,
+        } = view;
+        let (mut first, items) = match (context, items) {
+            (Own::List(list), Some(items)) if long && template == "list.html" => (*list, items),
+            (context, items) => {
+                return vec![View {
+                    path,
+                    template,
+                    key,
+                    title,
+                    context,
+                    items,
+                }];
             }
-            _ => return vec![view],
         };
+        // The further lists and the map are shown on the first page only: later pages
+        // carry the listing alone, and the pages share nothing they would each copy.
+        let mut sublists = first.sublists.take();
+        let mut map = first.map.take();
         let pages: Vec<&[&Entry]> = items.chunks(per_page).collect();
         let total = pages.len();
-        let lang = language_of(&view.path);
+        let lang = language_of(&path);
         let page_path = |n: usize| {
             if n == 1 {
-                view.path.clone()
+                path.clone()
             } else {
-                format!("{}page/{n}/", view.path)
+                format!("{path}page/{n}/")
             }
         };
         let link = |n: usize| self.site.config.link(&page_path(n));
@@ -1008,13 +1026,15 @@ impl<'a> Renderer<'a> {
                 };
                 let context = ListContext {
                     pager: Some(pager),
-                    ..(**list).clone()
+                    sublists: sublists.take(),
+                    map: map.take(),
+                    ..first.clone()
                 };
                 View {
                     path: page_path(n),
-                    template: view.template.clone(),
-                    key: view.key.clone(),
-                    title: view.title.clone(),
+                    template: template.clone(),
+                    key: key.clone(),
+                    title: title.clone(),
                     context: Own::List(Box::new(context)),
                     items: Some(chunk.to_vec()),
                 }
