@@ -7,7 +7,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics, EnvError, yaml_key_line};
 use crate::i18n::Strings;
 use crate::images;
-use crate::load::{self, SourceTree};
+use crate::load::{self, Asset, SourceTree};
 use crate::offline::OfflineSink;
 use crate::output::{Discard, OutputFile, Sink};
 use crate::output_guard;
@@ -16,7 +16,7 @@ use crate::parse::{self, Page};
 use crate::regions::RegionTable;
 use crate::render::{self, IndexFacts, Renderer, SearchFacts};
 use crate::resolve::{self, Site};
-use crate::search::{self, SearchDoc};
+use crate::search;
 use crate::stages::{StageTiming, Stages};
 use crate::theme::Theme;
 use crate::write::{self, Staging};
@@ -120,22 +120,18 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .iter()
             .map(|l| l.code.clone())
             .collect();
+        // Every page is parsed: the Markdown sources are not needed again.
+        tree.markdown = Vec::new();
         // Only a site without errors so far is staged; otherwise render just to find problems.
-        let to_folder = output.as_ref().filter(|_| !diagnostics.has_errors());
-        progress.set_message("search index");
-        let searched = search_stage(&options.root, &prepared.site, to_folder.is_some())?;
-        stages.end("search");
-        progress.set_message("writing pages");
         let written = Written {
             root: &options.root,
-            to_folder,
+            to_folder: output.as_ref().filter(|_| !diagnostics.has_errors()),
             counter: &counter,
             progress: &progress,
         };
-        write_stage(
+        publish(
             prepared,
-            &tree,
-            searched,
+            &tree.assets,
             written,
             &mut diagnostics,
             &mut stages,
@@ -187,111 +183,121 @@ pub fn search_facts(manifests: &HashMap<String, search::browser::Manifest>) -> S
     }
 }
 
-/// What the search stage hands on: the browser index's files and the manifests the search
-/// pages name, and the tantivy index staged beside the site (when the run writes).
-struct Searched {
-    browser_files: Vec<OutputFile>,
-    search_facts: SearchFacts,
-    index_staging: Option<Staging>,
-}
-
-/// Both search indexes of the resolved site, made side by side; the tantivy index is staged
-/// (when `writes`) to be swapped in with the output, only if the whole build succeeds.
-fn search_stage(root: &Path, site: &Site, writes: bool) -> Result<Searched, EnvError> {
-    let documents = search::all_documents(site);
-    let index_staging = match writes {
-        true => Some(Staging::begin(&search_index_dir(root))?),
-        false => None,
-    };
-    let ((browser_files, search_facts), indexed) = std::thread::scope(|scope| {
-        // tantivy indexes on threads of its own: on a thread of rayon's pool, waiting for
-        // them would take a worker away from the browser index.
-        let indexing = scope.spawn(|| {
-            index_staging
-                .as_ref()
-                .map_or(Ok(()), |staging| write_search_index(staging, &documents))
-        });
-        let (files, indexes) = search::browser_indexes(site, &documents);
-        let browser = (files, search_facts(&search::manifests(&indexes)));
-        (browser, joined(indexing, &search_index_dir(root)))
-    });
-    if let Err(e) = indexed {
-        abandon(index_staging);
-        return Err(e);
+/// The browser index's files, put in `sink` as they are made, and the tantivy index, into
+/// `index_staging` (when the run writes), one language after the other and its documents a
+/// batch at a time (see `search::index_language`). Returns what the search pages need.
+fn search_stage(
+    site: &Site,
+    index_staging: Option<&Staging>,
+    sink: &dyn Sink,
+) -> Result<SearchFacts, EnvError> {
+    let mut manifests = HashMap::new();
+    for language in &site.config.languages {
+        let lang = language.code.as_str();
+        let dir = index_staging.map_or_else(|| PathBuf::from(lang), |s| s.dir().join(lang));
+        let (index, files) = std::thread::scope(|scope| {
+            // tantivy indexes on a thread of its own, beside the browser index on rayon's
+            // pool, taking the batches through a channel that holds one. Each language's
+            // index is a folder named by its code, which `Config::parse` took through the one
+            // door for paths (`paths::language_code`).
+            let (to_tantivy, batches) = std::sync::mpsc::sync_channel(1);
+            let writer = index_staging
+                .is_some()
+                .then(|| scope.spawn(|| search::index::write(&dir, lang, batches)));
+            let writes = writer.is_some();
+            let made = search::index_language(site, lang, |batch| match writes {
+                true => to_tantivy.send(batch),
+                false => Ok(()),
+            });
+            drop(to_tantivy);
+            // A batch is refused only when the writer stopped: its error says why.
+            writer.map_or(Ok(()), |writer| joined(writer, &dir))?;
+            made.map_err(|_| stopped_writer(&dir))
+        })?;
+        for file in files {
+            sink.put(file)?;
+        }
+        manifests.insert(lang.to_string(), index.manifest());
     }
-    Ok(Searched {
-        browser_files,
-        search_facts,
-        index_staging,
-    })
+    Ok(search_facts(&manifests))
 }
 
-/// Where the write stage puts the site (`None`: nowhere, for `check` or a run with errors),
+/// Where `publish` puts the site (`to_folder`: `None` for `check` or a run with errors),
 /// and what counts and shows its files.
 struct Written<'a> {
-    /// The site's root, whose `.aspnet-kb/images/` keeps processed pictures.
+    /// The site's root, whose `.aspnet-kb/` keeps the tantivy index and processed pictures.
     root: &'a Path,
     to_folder: Option<&'a PathBuf>,
     counter: &'a PageCounter,
     progress: &'a ProgressBar,
 }
 
-/// Renders every page and writes it, with the browser index, through the output map into
-/// a staging folder (or nowhere); swaps the site and the tantivy index in only when the
-/// whole run has no errors.
-fn write_stage(
+/// Search, pictures and pages: every file goes through the output map into a staging folder
+/// (or nowhere) as soon as it is made; the site and the tantivy index are swapped in only
+/// when the whole run has no errors.
+fn publish(
     prepared: Prepared,
-    tree: &SourceTree,
-    searched: Searched,
+    assets: &[Asset],
     written: Written,
     diagnostics: &mut Diagnostics,
     stages: &mut Stages,
 ) -> Result<(), EnvError> {
-    let cache = written.to_folder.map(|_| pictures_cache_dir(written.root));
-    let pictures = images::process_all(&tree.assets, cache.as_deref());
-    diagnostics.extend(pictures.problems);
-    stages.end("pictures");
-    let renderer = Renderer::new(
-        &prepared.site,
-        prepared.tera,
-        prepared.strings,
-        searched.search_facts,
-    )
-    .with_pictures(pictures.pictures);
-    let staging = match written.to_folder {
-        Some(folder) => Some(Staging::begin(folder)?),
-        None => None,
+    let (staging, index_staging) = match written.to_folder {
+        Some(folder) => {
+            let staging = Staging::begin(folder)?;
+            match Staging::begin(&search_index_dir(written.root)) {
+                Ok(index) => (Some(staging), Some(index)),
+                Err(e) => {
+                    staging.abandon();
+                    return Err(e);
+                }
+            }
+        }
+        None => (None, None),
     };
+    let Prepared {
+        site,
+        theme,
+        tera,
+        strings,
+    } = prepared;
     let inner: &dyn Sink = match &staging {
         Some(staging) => staging,
         None => &Discard,
     };
     let map = OutputMap::new(inner);
-    let config = &prepared.site.config;
     let offline = OfflineSink::new(
         &map,
-        &format!("{}{}", config.origin, config.base_path),
-        &config.base_path,
+        &format!("{}{}", site.config.origin, site.config.base_path),
+        &site.config.base_path,
     );
     let counting = Counting {
-        inner: if config.offline { &offline } else { &map },
+        inner: if site.config.offline { &offline } else { &map },
         counter: written.counter,
         progress: written.progress,
     };
-    let rendered = renderer
-        .render_all(&prepared.theme, &tree.assets, &counting)
-        .and_then(|problems| {
-            for file in searched.browser_files.into_iter().chain(pictures.files) {
-                counting.put(file)?;
-            }
-            Ok(problems)
-        });
+    written.progress.set_message("search index");
+    let made = search_stage(&site, index_staging.as_ref(), &counting).and_then(|search_facts| {
+        stages.end("search");
+        let cache = written.to_folder.map(|_| pictures_cache_dir(written.root));
+        let pictures = images::process_all(assets, cache.as_deref());
+        diagnostics.extend(pictures.problems);
+        stages.end("pictures");
+        written.progress.set_message("writing pages");
+        let renderer =
+            Renderer::new(&site, tera, strings, search_facts).with_pictures(pictures.pictures);
+        let problems = renderer.render_all(&theme, assets, &counting)?;
+        for file in pictures.files {
+            counting.put(file)?;
+        }
+        Ok(problems)
+    });
     diagnostics.extend(map.into_problems());
     stages.end("render");
-    match rendered {
+    match made {
         Ok(problems) => {
             diagnostics.extend(problems);
-            match (staging, searched.index_staging) {
+            match (staging, index_staging) {
                 (Some(staging), Some(index)) if !diagnostics.has_errors() => {
                     index.commit()?;
                     staging.commit()?;
@@ -307,7 +313,7 @@ fn write_stage(
         }
         Err(e) => {
             abandon(staging);
-            abandon(searched.index_staging);
+            abandon(index_staging);
             Err(e)
         }
     }
@@ -330,38 +336,19 @@ pub fn search_index_dir(root: &Path) -> PathBuf {
     root.join(".aspnet-kb").join("index")
 }
 
-/// The tantivy index of every language, into the staging folder that will replace the
-/// current index when the build succeeds.
-fn write_search_index(
-    staging: &Staging,
-    documents: &[(String, Vec<SearchDoc>)],
-) -> Result<(), EnvError> {
-    // Each language's index is a folder named by its code, which `Config::parse` took
-    // through the one door for paths (`paths::language_code`).
-    std::thread::scope(|scope| {
-        let writers: Vec<_> = documents
-            .iter()
-            .map(|(lang, docs)| {
-                scope.spawn(move || search::index::write(&staging.dir().join(lang), lang, docs))
-            })
-            .collect();
-        writers
-            .into_iter()
-            .try_for_each(|writer| joined(writer, staging.dir()))
-    })
-}
-
 /// The result of a search index writer's thread; one that panicked is an error about `path`.
 fn joined(
     writer: std::thread::ScopedJoinHandle<'_, Result<(), EnvError>>,
     path: &Path,
 ) -> Result<(), EnvError> {
-    writer.join().unwrap_or_else(|_| {
-        Err(EnvError::new(
-            path.to_path_buf(),
-            "the search index writer stopped unexpectedly",
-        ))
-    })
+    writer.join().unwrap_or_else(|_| Err(stopped_writer(path)))
+}
+
+fn stopped_writer(path: &Path) -> EnvError {
+    EnvError::new(
+        path.to_path_buf(),
+        "the search index writer stopped unexpectedly",
+    )
 }
 
 /// Counts the HTML pages of each language as they are written.

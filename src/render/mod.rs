@@ -270,10 +270,21 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
     ) -> Result<Vec<Diagnostic>, EnvError> {
         let site = self.site;
-        let listings = self.listings(Selection::ALL);
-        let listing_paths = listing_paths(&listings);
-        let languages = site.config.languages.iter();
-        let entries: Vec<&Entry> = languages.flat_map(|l| site.entries_in(&l.code)).collect();
+        let languages: Vec<&str> = (site.config.languages.iter())
+            .map(|l| l.code.as_str())
+            .collect();
+        // The language switcher needs the address of every language's listings; the listings
+        // themselves are made again and rendered one language at a time, so that no more
+        // than one language's are held.
+        let addresses: Vec<String> = languages
+            .par_iter()
+            .flat_map_iter(|lang| {
+                self.listings_in(lang, Selection::ALL)
+                    .into_iter()
+                    .map(|v| v.path)
+            })
+            .collect();
+        let listing_paths: HashSet<&str> = addresses.iter().map(String::as_str).collect();
         let put = |view: &View, problems: &mut Vec<Diagnostic>| {
             match self.render_view(view, &listing_paths) {
                 Ok(file) => sink.put(file)?,
@@ -281,22 +292,33 @@ impl<'a> Renderer<'a> {
             }
             Ok(())
         };
-        let from_listings = listings.par_iter().map(|view| {
-            let mut problems = Vec::new();
-            put(view, &mut problems)?;
-            Ok(problems)
-        });
-        let from_pages = entries.par_iter().map(|entry| {
-            let (views, mut problems) = self.page_views(entry);
-            for view in &views {
-                put(view, &mut problems)?;
-            }
-            Ok(problems)
-        });
-        let rendered: Vec<Vec<Diagnostic>> = from_listings
-            .chain(from_pages)
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        for lang in &languages {
+            let listings = self.listings_in(lang, Selection::ALL);
+            let rendered: Vec<Vec<Diagnostic>> = listings
+                .par_iter()
+                .map(|view| {
+                    let mut problems = Vec::new();
+                    put(view, &mut problems)?;
+                    Ok(problems)
+                })
+                .collect::<Result<_, EnvError>>()?;
+            problems.extend(rendered.into_iter().flatten());
+        }
+        let entries: Vec<&Entry> = (languages.iter())
+            .flat_map(|lang| site.entries_in(lang))
+            .collect();
+        let rendered: Vec<Vec<Diagnostic>> = entries
+            .par_iter()
+            .map(|entry| {
+                let (views, mut problems) = self.page_views(entry);
+                for view in &views {
+                    put(view, &mut problems)?;
+                }
+                Ok(problems)
+            })
             .collect::<Result<_, EnvError>>()?;
-        let mut problems: Vec<Diagnostic> = rendered.into_iter().flatten().collect();
+        problems.extend(rendered.into_iter().flatten());
         let mut files = self.site_wide_files(theme, &mut problems);
         files.extend(self.assets(assets));
         for file in files
@@ -315,9 +337,14 @@ impl<'a> Renderer<'a> {
     /// The generated listings `selection` names, in every language, paginated.
     pub fn listings(&self, selection: Selection) -> Vec<View<'a>> {
         let languages = self.site.config.languages.iter();
-        let views: Vec<View> = languages
-            .flat_map(|l| self.listing_views(&l.code, selection))
-            .collect();
+        languages
+            .flat_map(|l| self.listings_in(&l.code, selection))
+            .collect()
+    }
+
+    /// The generated listings `selection` names in `lang`, paginated.
+    fn listings_in(&self, lang: &str, selection: Selection) -> Vec<View<'a>> {
+        let views = self.listing_views(lang, selection);
         views.into_iter().flat_map(|v| self.paginate(v)).collect()
     }
 

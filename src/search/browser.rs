@@ -220,6 +220,19 @@ fn fold_words(analyzer: &Analyzer, doc: &SearchDoc) -> HashMap<String, (u32, u32
     found
 }
 
+/// A term's occurrences in one document: `(doc, in the title, elsewhere)`. Counts stop at
+/// `u16::MAX` (BM25 has long stopped telling them apart), so that the index of a large site
+/// takes 8 bytes per word of each document.
+type Occurrences = (u32, u16, u16);
+
+/// A posting: `(doc, score kept to two significant digits)`.
+type Posting = (u32, u32);
+
+/// A count of occurrences as [`Occurrences`] keeps it.
+fn saturated(count: u32) -> u16 {
+    u16::try_from(count).unwrap_or(u16::MAX)
+}
+
 /// Documents analysed at a time, in parallel, before their words are merged in.
 const ANALYSIS_BATCH: usize = 256;
 
@@ -232,6 +245,8 @@ pub struct LanguageIndex {
     analyzer: Analyzer,
     /// The language's root folder (`/aspnet/fr/`), to which records' URLs are relative.
     root: String,
+    /// The base URL's path (`/aspnet/`).
+    base_path: String,
     /// The files' folder, site-absolute (`/aspnet/fr/search/<hash>/`) and in the output.
     dir: String,
     relative_dir: String,
@@ -242,9 +257,9 @@ pub struct LanguageIndex {
     lengths: Vec<(u32, u32)>,
     average: (f64, f64),
     /// term → `(doc, in title, elsewhere)`, in document order.
-    tf: HashMap<String, Vec<(u32, u32, u32)>>,
-    /// term → its best postings `(doc, score)`, in document order.
-    postings: HashMap<String, Vec<(usize, u64)>>,
+    tf: HashMap<String, Vec<Occurrences>>,
+    /// term → its best postings, in document order.
+    postings: HashMap<String, Vec<Posting>>,
     /// Every folded surface form → its term.
     surfaces: HashMap<String, String>,
     masks: Vec<u64>,
@@ -267,62 +282,72 @@ impl LanguageIndex {
         search_path: &str,
         base_path: &str,
     ) -> (LanguageIndex, Vec<OutputFile>) {
-        let mut index = LanguageIndex::unanalysed(lang, docs, themes, base_path);
-        index.analyse_all(docs);
-        index.score_all();
-        index.analysis = index.analysis_data();
-        let files = index.all_files();
-        index.name_folder(&files, search_path, base_path);
-        let files = index.outputs(files);
-        (index, files)
+        let mut index = LanguageIndex::new(lang, themes, base_path);
+        index.add(docs);
+        index.finish(search_path)
     }
 
-    /// The index of `docs` with their records, masks and countries, before any word is
-    /// analysed; its folder is not named yet.
-    fn unanalysed(
-        lang: &str,
-        docs: &[SearchDoc],
-        themes: &[String],
-        base_path: &str,
-    ) -> LanguageIndex {
-        let mut index = LanguageIndex {
+    /// An empty index of one language: documents are [`add`](Self::add)ed in batches, which
+    /// need not be kept, and [`finish`](Self::finish) makes the files.
+    pub fn new(lang: &str, themes: &[String], base_path: &str) -> LanguageIndex {
+        LanguageIndex {
             analyzer: Analyzer::for_language(lang),
             root: format!("{base_path}{lang}/"),
+            base_path: base_path.to_string(),
             dir: String::new(),
             relative_dir: String::new(),
             themes: themes.to_vec(),
-            documents: docs
-                .iter()
-                .map(|d| (d.key.clone(), d.url.clone()))
-                .collect(),
-            numbers: docs
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.key.clone(), i))
-                .collect(),
-            lengths: vec![(0, 0); docs.len()],
+            documents: Vec::new(),
+            numbers: HashMap::new(),
+            lengths: Vec::new(),
             average: (1.0, 1.0),
             tf: HashMap::new(),
             postings: HashMap::new(),
             surfaces: HashMap::new(),
-            masks: docs.iter().map(|d| mask(d, themes)).collect(),
+            masks: Vec::new(),
             records: Vec::new(),
-            doc_lists: docs.iter().map(list_keys).collect(),
+            doc_lists: Vec::new(),
             by_list: BTreeMap::new(),
             analysis: Analysis::default(),
-        };
-        index.records = docs.iter().map(|d| index.record(d)).collect();
-        for (i, lists) in index.doc_lists.iter().enumerate() {
-            for list in lists {
-                index.by_list.entry(list.clone()).or_default().push(i);
-            }
         }
-        index
     }
 
-    /// Every document's words counted into the term frequencies and lengths, in batches:
-    /// segmenting and folding in parallel, each distinct word stemmed once.
-    fn analyse_all(&mut self, docs: &[SearchDoc]) {
+    /// Adds `docs`, numbered after those added before: their records, masks and lists, and
+    /// their words counted in.
+    pub fn add(&mut self, docs: &[SearchDoc]) {
+        let first = self.documents.len();
+        for (i, doc) in docs.iter().enumerate() {
+            self.documents.push((doc.key.clone(), doc.url.clone()));
+            self.numbers.insert(doc.key.clone(), first + i);
+            self.lengths.push((0, 0));
+            self.masks.push(mask(doc, &self.themes));
+            self.records.push(self.record(doc));
+            let lists = list_keys(doc);
+            for list in &lists {
+                self.by_list
+                    .entry(list.clone())
+                    .or_default()
+                    .push(first + i);
+            }
+            self.doc_lists.push(lists);
+        }
+        self.analyse(first, docs);
+    }
+
+    /// Scores the documents added and makes the index's files, in a folder under
+    /// `search_path` named by their contents.
+    pub fn finish(mut self, search_path: &str) -> (LanguageIndex, Vec<OutputFile>) {
+        self.score_all();
+        self.analysis = self.analysis_data();
+        let files = self.all_files();
+        self.name_folder(&files, search_path);
+        let files = self.outputs(files);
+        (self, files)
+    }
+
+    /// The words of `docs`, numbered from `first`, counted into the term frequencies and
+    /// lengths, in batches: segmenting and folding in parallel, each distinct word stemmed once.
+    fn analyse(&mut self, first: usize, docs: &[SearchDoc]) {
         for (batch, batch_docs) in docs.chunks(ANALYSIS_BATCH).enumerate() {
             let analyzer = &self.analyzer;
             let folded: Vec<HashMap<String, (u32, u32)>> = batch_docs
@@ -330,16 +355,16 @@ impl LanguageIndex {
                 .map(|doc| fold_words(analyzer, doc))
                 .collect();
             for (offset, found) in folded.into_iter().enumerate() {
-                let doc = batch * ANALYSIS_BATCH + offset;
+                let doc = first + batch * ANALYSIS_BATCH + offset;
                 for (word, (in_title, elsewhere)) in found {
                     let term = self.stem(word);
                     let list = self.tf.entry(term).or_default();
                     match list.last_mut() {
                         Some(last) if last.0 == doc as u32 => {
-                            last.1 += in_title;
-                            last.2 += elsewhere;
+                            last.1 = last.1.saturating_add(saturated(in_title));
+                            last.2 = last.2.saturating_add(saturated(elsewhere));
                         }
-                        _ => list.push((doc as u32, in_title, elsewhere)),
+                        _ => list.push((doc as u32, saturated(in_title), saturated(elsewhere))),
                     }
                     self.lengths[doc].0 += in_title;
                     self.lengths[doc].1 += elsewhere;
@@ -394,7 +419,7 @@ impl LanguageIndex {
 
     /// Names the index's folder under `search_path` by a hash of everything in it, so every
     /// file can be cached forever.
-    fn name_folder(&mut self, files: &[(String, Vec<u8>)], search_path: &str, base_path: &str) {
+    fn name_folder(&mut self, files: &[(String, Vec<u8>)], search_path: &str) {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         for (path, bytes) in files {
             path.hash(&mut hasher);
@@ -405,7 +430,7 @@ impl LanguageIndex {
             search_path.trim_start_matches('/'),
             hasher.finish()
         );
-        self.dir = format!("{base_path}{}", self.relative_dir);
+        self.dir = format!("{}{}", self.base_path, self.relative_dir);
     }
 
     /// Whether the index has a document of `key`.
@@ -508,7 +533,7 @@ impl LanguageIndex {
         for (term, (in_title, elsewhere)) in &terms {
             let list = self.tf.entry(term.clone()).or_default();
             let at = list.partition_point(|p| p.0 < i as u32);
-            list.insert(at, (i as u32, *in_title, *elsewhere));
+            list.insert(at, (i as u32, saturated(*in_title), saturated(*elsewhere)));
         }
         let mut touched: Vec<String> = had;
         touched.extend(terms.into_keys());
@@ -616,23 +641,23 @@ impl LanguageIndex {
     }
 
     /// A term's best postings (BM25, title matches weighted), in document order.
-    fn best_postings(&self, by_doc: &[(u32, u32, u32)]) -> Vec<(usize, u64)> {
+    fn best_postings(&self, by_doc: &[Occurrences]) -> Vec<Posting> {
         let n = self.documents.len().max(1) as f64;
         let df = by_doc.len() as f64;
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        let bm25 = |f: u32, len: u32, average: f64| {
-            let f = f as f64;
+        let bm25 = |f: u16, len: u32, average: f64| {
+            let f = f64::from(f);
             f * 2.2 / (f + 1.2 * (0.25 + 0.75 * len as f64 / average))
         };
-        let mut list: Vec<(usize, u64)> = by_doc
+        let mut list: Vec<Posting> = by_doc
             .iter()
             .map(|&(doc, t, o)| {
-                let doc = doc as usize;
-                let (title, other) = self.lengths[doc];
+                let (title, other) = self.lengths[doc as usize];
                 let score = idf
                     * (TITLE_WEIGHT * bm25(t, title, self.average.0)
                         + bm25(o, other, self.average.1));
-                (doc, two_digits((score * 100.0).round().max(1.0) as u64))
+                let kept = two_digits((score * 100.0).round().max(1.0) as u64);
+                (doc, u32::try_from(kept).unwrap_or(u32::MAX))
             })
             .collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -662,16 +687,16 @@ impl LanguageIndex {
             let gaps = list
                 .iter()
                 .scan(0, |previous, &(d, _)| {
-                    Some((d - std::mem::replace(previous, d)) as u64)
+                    Some(u64::from(d - std::mem::replace(previous, d)))
                 })
                 .collect();
-            let scores = list.iter().map(|&(_, s)| s).collect();
-            let doc_masks = list.iter().map(|&(d, _)| self.masks[d]).collect();
+            let scores = list.iter().map(|&(_, s)| u64::from(s)).collect();
+            let doc_masks = list.iter().map(|&(d, _)| self.masks[d as usize]).collect();
             shard.p.insert(term, [gaps, scores, doc_masks]);
             let mut best = list.clone();
             best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             for &(d, _) in best.iter().take(PAGE) {
-                shard.r.insert(d, &self.records[d]);
+                shard.r.insert(d as usize, &self.records[d as usize]);
             }
         }
         (format!("s/{key}.jsz"), compress(&shard))
@@ -819,6 +844,30 @@ mod tests {
         );
         assert!(index.replace(&moved).is_none());
         assert!(index.replace(&doc("d", "New", "new page", &[])).is_none());
+    }
+
+    #[test]
+    fn an_index_added_to_in_batches_is_the_index_of_them_all() {
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| {
+                let country = ["ke", "fr", "jp"][i % 3];
+                doc(
+                    &format!("p{i}"),
+                    &format!("Garden {i}"),
+                    &"water ".repeat(i % 7 + 1),
+                    &[country],
+                )
+            })
+            .collect();
+        let (whole, whole_files) = LanguageIndex::export("en", &docs, &[], "/en/search/", "/");
+        let mut batched = LanguageIndex::new("en", &[], "/");
+        for batch in docs.chunks(70) {
+            batched.add(batch);
+        }
+        let (batched, batched_files) = batched.finish("/en/search/");
+        assert_eq!(batched.manifest().dir, whole.manifest().dir);
+        assert_eq!(by_path(batched_files), by_path(whole_files));
+        assert_eq!(batched.numbers["p299"], 299);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::SearchDoc;
 use super::analysis::{Analyzer, KbTokenizer};
 use crate::diagnostic::EnvError;
 use std::path::Path;
+use std::sync::Arc;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -85,8 +86,13 @@ fn register(index: &Index, lang: &str) {
     tokenizers.register(FORMS_TOKENIZER, KbTokenizer::forms(analyzer));
 }
 
-/// Writes the index of one language's documents into `dir` (which must be empty).
-pub fn write(dir: &Path, lang: &str, docs: &[SearchDoc]) -> Result<(), EnvError> {
+/// Writes the index of one language's documents, as they come in batches, into `dir` (which
+/// must be empty).
+pub fn write(
+    dir: &Path,
+    lang: &str,
+    batches: impl IntoIterator<Item = Arc<Vec<SearchDoc>>>,
+) -> Result<(), EnvError> {
     std::fs::create_dir_all(dir).map_err(|e| tantivy_error(dir, e))?;
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
@@ -94,33 +100,35 @@ pub fn write(dir: &Path, lang: &str, docs: &[SearchDoc]) -> Result<(), EnvError>
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(1, 20_000_000)
         .map_err(|e| tantivy_error(dir, e))?;
-    for doc in docs {
-        let mut d = TantivyDocument::default();
-        d.add_text(f.title, &doc.title);
-        d.add_text(f.summary, &doc.summary);
-        d.add_text(f.body, &doc.body);
-        d.add_text(f.tags, doc.tags.join(" "));
-        d.add_text(f.tags, doc.places.join(" "));
-        for text in [&doc.title, &doc.summary, &doc.body] {
-            d.add_text(f.forms, text);
-        }
-        d.add_text(f.forms, doc.tags.join(" "));
-        d.add_text(f.forms, doc.places.join(" "));
-        d.add_text(f.url, &doc.url);
-        d.add_text(f.kind, doc.kind);
-        d.add_text(f.lang, &doc.content_lang);
-        for (field, values) in [
-            (f.themes, &doc.themes),
-            (f.countries, &doc.countries),
-            (f.regions, &doc.regions),
-            (f.levels, &doc.levels),
-            (f.sdg_targets, &doc.sdg_targets),
-        ] {
-            for value in values {
-                d.add_text(field, value);
+    for batch in batches {
+        for doc in batch.iter() {
+            let mut d = TantivyDocument::default();
+            d.add_text(f.title, &doc.title);
+            d.add_text(f.summary, &doc.summary);
+            d.add_text(f.body, &doc.body);
+            d.add_text(f.tags, doc.tags.join(" "));
+            d.add_text(f.tags, doc.places.join(" "));
+            for text in [&doc.title, &doc.summary, &doc.body] {
+                d.add_text(f.forms, text);
             }
+            d.add_text(f.forms, doc.tags.join(" "));
+            d.add_text(f.forms, doc.places.join(" "));
+            d.add_text(f.url, &doc.url);
+            d.add_text(f.kind, doc.kind);
+            d.add_text(f.lang, &doc.content_lang);
+            for (field, values) in [
+                (f.themes, &doc.themes),
+                (f.countries, &doc.countries),
+                (f.regions, &doc.regions),
+                (f.levels, &doc.levels),
+                (f.sdg_targets, &doc.sdg_targets),
+            ] {
+                for value in values {
+                    d.add_text(field, value);
+                }
+            }
+            writer.add_document(d).map_err(|e| tantivy_error(dir, e))?;
         }
-        writer.add_document(d).map_err(|e| tantivy_error(dir, e))?;
     }
     writer.commit().map_err(|e| tantivy_error(dir, e))?;
     writer

@@ -2,11 +2,11 @@
 //! page in the browser and for `aspnet-kb search`.
 //!
 //! - **Input**: a resolved [`Site`], read only.
-//! - **Output**: per language, the [`SearchDoc`]s ([`all_documents`]: every page shown in
-//!   the language, fallbacks included, noting their own language); the browser index's files
-//!   as [`OutputFile`]s, with the [`browser::Manifest`] the search page embeds
-//!   ([`browser_indexes`], [`manifests`]); the tantivy index ([`index::write`]) that
-//!   [`query`] answers from.
+//! - **Output**: per language ([`index_language`]), the [`SearchDoc`]s, in batches (every
+//!   page shown in the language, fallbacks included, noting their own language); the browser
+//!   index's files as [`OutputFile`]s, with the [`browser::Manifest`] the search page embeds
+//!   ([`manifests`]); the tantivy index ([`index::write`], fed the batches) that [`query`]
+//!   answers from. One language at a time and a few batches of documents are held at once.
 //! - **Knows nothing of** render, templates or HTML, serve, or where anything is written:
 //!   the caller hands the files to the output and picks the tantivy index's folder. It runs
 //!   after resolve and before render, which needs only the manifests.
@@ -27,6 +27,7 @@ use crate::resolve::{Entry, Site};
 use browser::LanguageIndex;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One page as search sees it, in one language's site.
 #[derive(Debug, Clone)]
@@ -54,12 +55,32 @@ pub struct SearchDoc {
     pub sdg_targets: Vec<String>,
 }
 
-/// The searchable pages of one language: everything but section indexes and the home page.
-pub fn documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
+/// Search documents made at a time.
+const DOCUMENT_BATCH: usize = 2048;
+
+/// The browser index of one language, with its files: its searchable pages (everything but
+/// section indexes and the home page) are made into documents a batch at a time, in parallel,
+/// and each batch, in the site's order, is added to the index and handed to `each` (which may
+/// keep it: tantivy's writer does), so that no more than a few batches are held at once.
+/// An error of `each` stops the run.
+pub fn index_language<E>(
+    site: &Site,
+    lang: &str,
+    mut each: impl FnMut(Arc<Vec<SearchDoc>>) -> Result<(), E>,
+) -> Result<(LanguageIndex, Vec<OutputFile>), E> {
     let locale = Locale::new(lang);
-    site.entries_in(lang)
-        .filter_map(|entry| document_in(site, entry, &locale))
-        .collect()
+    let entries: Vec<&Entry> = site.entries_in(lang).collect();
+    let mut index = LanguageIndex::new(lang, &site.theme_codes(), &site.config.base_path);
+    for batch in entries.chunks(DOCUMENT_BATCH) {
+        let documents: Vec<SearchDoc> = batch
+            .par_iter()
+            .filter_map(|entry| document_in(site, entry, &locale))
+            .collect();
+        let documents = Arc::new(documents);
+        each(Arc::clone(&documents))?;
+        index.add(&documents);
+    }
+    Ok(index.finish(&format!("/{lang}/search/")))
 }
 
 /// A page shown in a language as search sees it; `None` for section indexes and the home page.
@@ -113,40 +134,6 @@ fn document_in(site: &Site, entry: &Entry, locale: &Locale) -> Option<SearchDoc>
             _ => Vec::new(),
         },
     })
-}
-
-/// The search documents of every published language.
-pub fn all_documents(site: &Site) -> Vec<(String, Vec<SearchDoc>)> {
-    site.config
-        .languages
-        .par_iter()
-        .map(|l| (l.code.clone(), documents(site, &l.code)))
-        .collect()
-}
-
-/// The browser index of every language: its files, and each language's index (whose
-/// manifest the search page embeds).
-pub fn browser_indexes(
-    site: &Site,
-    documents: &[(String, Vec<SearchDoc>)],
-) -> (Vec<OutputFile>, HashMap<String, LanguageIndex>) {
-    let themes = site.theme_codes();
-    let exported: Vec<(String, LanguageIndex, Vec<OutputFile>)> = documents
-        .par_iter()
-        .map(|(lang, docs)| {
-            let search_path = format!("/{lang}/search/");
-            let (index, files) =
-                LanguageIndex::export(lang, docs, &themes, &search_path, &site.config.base_path);
-            (lang.clone(), index, files)
-        })
-        .collect();
-    let mut files = Vec::new();
-    let mut indexes = HashMap::new();
-    for (lang, index, mut f) in exported {
-        files.append(&mut f);
-        indexes.insert(lang, index);
-    }
-    (files, indexes)
 }
 
 /// Each language's manifest.

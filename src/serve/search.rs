@@ -11,6 +11,7 @@ use super::memory::{Files, in_memory};
 use crate::resolve::Site;
 use crate::search::{self, browser::LanguageIndex, browser::Manifest};
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -39,11 +40,21 @@ pub struct Searched {
 /// the pages come first.
 const SEARCH_PAUSE: Duration = Duration::from_secs(2);
 
-/// The whole browser index of `site`: its files, and each language's index.
+/// The whole browser index of `site`: its files, and each language's index (made one
+/// language after the other, see `search`).
 pub fn whole_index(site: &Site) -> (Files, HashMap<String, LanguageIndex>) {
-    let documents = search::all_documents(site);
-    let (files, indexes) = search::browser_indexes(site, &documents);
-    (in_memory(files), indexes)
+    let mut files = Files::new();
+    let mut indexes = HashMap::new();
+    for language in &site.config.languages {
+        let lang = &language.code;
+        let (index, made) = match search::index_language(site, lang, |_| Ok::<_, Infallible>(())) {
+            Ok(made) => made,
+            Err(never) => match never {},
+        };
+        files.extend(in_memory(made));
+        indexes.insert(lang.clone(), index);
+    }
+    (files, indexes)
 }
 
 /// Runs jobs one at a time, the updates that come together as one once edits pause, and
