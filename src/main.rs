@@ -14,6 +14,24 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// mimalloc rather than the system's allocator: measured on the standard and 4x corpora
+/// (bench/build.sh), builds take less time and their peak memory is about a fifth smaller.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Memory freed is given back to the system at once rather than after a delay, so that the
+/// peak follows what is in use: a build holds its largest structures one after the other
+/// (search, then render). (Transparent huge pages, which would keep whole 2 MiB pages for
+/// a few live objects, are off: the `no_thp` feature.)
+fn tune_allocator() {
+    use libmimalloc_sys::{mi_option_set, mi_option_t};
+    // `mi_option_purge_delay` of `mi_option_e` in mimalloc.h (v2 and v3 alike), which
+    // libmimalloc-sys does not name.
+    const PURGE_DELAY: mi_option_t = 15;
+    // SAFETY: setting an option is a plain store into mimalloc's option table.
+    unsafe { mi_option_set(PURGE_DELAY, 0) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "aspnet-kb",
@@ -222,6 +240,7 @@ enum ImportWhat {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     match Cli::parse().command {
         Command::Search {
             root,
