@@ -59,7 +59,8 @@ impl Default for Preview {
 impl Preview {
     /// The file of the output at `path` (relative to the output folder), shared.
     pub fn file(&self, path: &str) -> Option<Arc<[u8]>> {
-        read(&self.files).get(path).cloned()
+        let held = read(&self.files).get(path).cloned();
+        held.and_then(|held| held.bytes())
     }
 
     /// The site's base path, percent-encoded as `Config` keeps it.

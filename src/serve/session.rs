@@ -250,10 +250,12 @@ impl Session {
             };
             return Ok((None, update));
         };
-        let parsed = tree
-            .markdown
-            .iter()
-            .map(|file| (file.path.clone(), parse_shared(file, &setup)))
+        // The sources' text is not kept: an edit reads its file again.
+        let markdown = std::mem::take(&mut tree.markdown);
+        let parsed = markdown
+            .into_iter()
+            .map(|file| (parse_shared(&file, &setup), file.path))
+            .map(|(page, path)| (path, page))
             .collect();
         let mut session = Session {
             root: root.to_path_buf(),
