@@ -129,7 +129,12 @@ impl Renderer<'_> {
             .filter_map(|(_, p)| *p)
             .chain(COUNTRIES.get(code).copied());
         let frame = frame(points, 60.0, 36.0);
-        Some(network_map(frame, &placed, self.t(lang, "map_members")))
+        // The country's page lists its members under the map: the map's own list would
+        // repeat it (on a large country's page, half of the page's bytes).
+        Some(NetworkMap {
+            list: Vec::new(),
+            ..network_map(frame, &placed, self.t(lang, "map_members"))
+        })
     }
 }
 
