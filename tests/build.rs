@@ -492,3 +492,34 @@ fn the_built_in_sitemap_is_its_template_byte_for_byte() {
         assert_eq!(site.read(path), written, "{path}");
     }
 }
+
+#[test]
+fn timings_show_each_stage_with_its_memory() {
+    let site = Site::fixture("basic");
+    let run = site.run(&["build", "--timings"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let table = &run.stderr[run.stderr.find("stage ").expect("a table")..];
+    let stages: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "load", "setup", "parse", "resolve", "search", "pictures", "render", "swap"
+        ],
+        "{table}"
+    );
+    // Linux reports memory: the peak is a number of MiB, never below what is resident.
+    if cfg!(target_os = "linux") {
+        for line in table.lines().skip(1) {
+            let numbers: Vec<f64> = (line.split_whitespace().skip(1))
+                .map(|n| n.parse().expect("a number"))
+                .collect();
+            assert!(numbers[2] >= numbers[1] && numbers[1] > 0.0, "{line}");
+        }
+    }
+    // Without the flag, no table.
+    assert!(!site.build_ok().stderr.contains("resident MiB"));
+}
