@@ -1000,27 +1000,25 @@ impl<'a> Renderer<'a> {
     fn paginate<'v>(&self, view: View<'v>) -> Vec<View<'v>> {
         let per_page = self.site.config.paginate;
         let long = matches!(&view.items, Some(items) if items.len() > per_page);
+        let (mut first, items) = match (view.context, view.items) {
+            (Own::List(list), Some(items)) if long && view.template == "list.html" => {
+                (*list, items)
+            }
+            (context, items) => {
+                return vec![View {
+                    context,
+                    items,
+                    ..view
+                }];
+            }
+        };
         let View {
             path,
             template,
             key,
             title,
-            context,
-            items,
+            ..
         } = view;
-        let (mut first, items) = match (context, items) {
-            (Own::List(list), Some(items)) if long && template == "list.html" => (*list, items),
-            (context, items) => {
-                return vec![View {
-                    path,
-                    template,
-                    key,
-                    title,
-                    context,
-                    items,
-                }];
-            }
-        };
         // The further lists and the map are shown on the first page only: later pages
         // carry the listing alone, and the pages share nothing they would each copy.
         let mut sublists = first.sublists.take();
