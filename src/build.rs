@@ -212,7 +212,11 @@ fn search_stage(
             drop(to_tantivy);
             // A batch is refused only when the writer stopped: its error says why.
             writer.map_or(Ok(()), |writer| joined(writer, &dir))?;
-            made.map_err(|_| stopped_writer(&dir))
+            let (index, files) = made.map_err(|_| stopped_writer(&dir))?;
+            if writes {
+                search::index::write_vocabulary(&dir, index.vocabulary())?;
+            }
+            Ok((index, files))
         })?;
         for file in files {
             sink.put(file)?;

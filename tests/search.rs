@@ -155,6 +155,25 @@ fn human_output_marks_the_matched_words() {
 }
 
 #[test]
+fn an_index_without_its_vocabulary_asks_for_a_build() {
+    // The vocabulary (folded forms and their terms) sits beside the tantivy index; an index
+    // made by an older version lacks it.
+    let site = built();
+    let vocabulary = site.root().join(".aspnet-kb/index/en/vocabulary.tsv");
+    let lines = std::fs::read_to_string(&vocabulary).expect("the build writes the vocabulary");
+    assert!(lines.contains("beaches\tbeach\n"), "form and term");
+    std::fs::remove_file(&vocabulary).unwrap();
+    let run = site.run(&["search", "--lang", "en", "beaches"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("vocabulary.tsv"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("run `aspnet-kb build`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_language_without_a_stemmer_is_searched_word_for_word() {
     // A mirror's own language (Swahili) has no Snowball stemmer: words are folded, not stemmed.
     let site = built();

@@ -416,32 +416,20 @@ fn within_one_edit(a: &[char], b: &[char]) -> bool {
     edits + (a.len() - i) + (b.len() - j) <= 1
 }
 
-/// The analyzer as a tantivy tokenizer, for the index: each word's term, or (for the field
-/// of forms, [`KbTokenizer::forms`]) its folded form. Each copy (tantivy makes one per field
-/// and thread) remembers the terms of the words it has seen, so each distinct word is stemmed
-/// once.
+/// The analyzer as a tantivy tokenizer, for the index: each word's term. Each copy (tantivy
+/// makes one per field and thread) remembers the terms of the words it has seen, so each
+/// distinct word is stemmed once.
 #[derive(Clone)]
 pub struct KbTokenizer {
     analyzer: Analyzer,
-    stems: bool,
     terms: HashMap<String, String>,
 }
 
 impl KbTokenizer {
-    /// Tokens are the words' terms.
-    pub fn terms(analyzer: Analyzer) -> KbTokenizer {
+    pub fn new(analyzer: Analyzer) -> KbTokenizer {
         KbTokenizer {
             analyzer,
-            stems: true,
             terms: HashMap::new(),
-        }
-    }
-
-    /// Tokens are the words' folded forms.
-    pub fn forms(analyzer: Analyzer) -> KbTokenizer {
-        KbTokenizer {
-            stems: false,
-            ..KbTokenizer::terms(analyzer)
         }
     }
 }
@@ -456,7 +444,6 @@ impl Tokenizer for KbTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> KbTokenStream {
         let analyzer = self.analyzer;
-        let stems = self.stems;
         let tokens = analyzer
             .words(text, Purpose::Index)
             .into_iter()
@@ -465,14 +452,11 @@ impl Tokenizer for KbTokenizer {
                 offset_from: word.from,
                 offset_to: word.to,
                 position,
-                text: match stems {
-                    true => self
-                        .terms
-                        .entry(word.folded)
-                        .or_insert_with_key(|folded| analyzer.term(folded))
-                        .clone(),
-                    false => word.folded,
-                },
+                text: self
+                    .terms
+                    .entry(word.folded)
+                    .or_insert_with_key(|folded| analyzer.term(folded))
+                    .clone(),
                 position_length: 1,
             })
             .collect();

@@ -404,15 +404,22 @@ impl LanguageIndex {
         files
     }
 
+    /// The index's vocabulary: every folded form whose term has postings, with its term, in
+    /// no order. `aspnet-kb search` looks query words up in it, as the search page does in
+    /// the shards.
+    pub fn vocabulary(&self) -> impl Iterator<Item = (&str, &str)> {
+        (self.surfaces.iter())
+            .filter(|(_, term)| self.postings.contains_key(term.as_str()))
+            .map(|(form, term)| (form.as_str(), term.as_str()))
+    }
+
     /// The manifest's analysis data: the language's rules, the endings of the forms of the
-    /// index and its shards' keys, from the forms whose terms have postings.
+    /// vocabulary and its shards' keys.
     fn analysis_data(&self) -> Analysis {
-        let forms =
-            || (self.surfaces.iter()).filter(|(_, term)| self.postings.contains_key(term.as_str()));
-        let shards: BTreeSet<String> = forms().map(|(form, _)| shard_key(form)).collect();
+        let shards: BTreeSet<String> = self.vocabulary().map(|(form, _)| shard_key(form)).collect();
         Analysis {
             rules: Some(self.analyzer.rules()),
-            endings: analysis::endings(forms().map(|(f, t)| (f.as_str(), t.as_str()))),
+            endings: analysis::endings(self.vocabulary()),
             shards: shards.into_iter().collect(),
         }
     }

@@ -1,8 +1,12 @@
-//! The tantivy index of one language: schema, analysis registration and writing.
+//! The tantivy index of one language: schema, analysis registration and writing, and beside
+//! it the language's vocabulary (every folded form with its term, [`VOCABULARY`]), the one the
+//! browser's shards hold, so that `aspnet-kb search` looks query words up as the search page
+//! does.
 
 use super::SearchDoc;
 use super::analysis::{Analyzer, KbTokenizer};
 use crate::diagnostic::EnvError;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use tantivy::schema::{
@@ -12,8 +16,10 @@ use tantivy::{Index, TantivyDocument};
 
 /// Name of the tokenizer of the text fields: words' terms.
 const TOKENIZER: &str = "aspnet_kb";
-/// Name of the tokenizer of the field of forms: words' folded forms.
-const FORMS_TOKENIZER: &str = "aspnet_kb_forms";
+
+/// The vocabulary's file in an index's folder: one `form<TAB>term` line per folded form,
+/// sorted. tantivy leaves files it did not make alone.
+pub const VOCABULARY: &str = "vocabulary.tsv";
 
 /// The fields of a search index.
 #[derive(Clone, Copy)]
@@ -30,9 +36,6 @@ pub struct Fields {
     pub regions: Field,
     pub levels: Field,
     pub sdg_targets: Field,
-    /// Every folded form of the text fields, unstemmed: the vocabulary query words are
-    /// looked up in ([`crate::search::analysis::terms_for`]), as the browser's shards hold it.
-    pub forms: Field,
 }
 
 impl Fields {
@@ -55,14 +58,6 @@ fn schema() -> (Schema, Fields) {
         summary: builder.add_text_field("summary", text.clone()),
         body: builder.add_text_field("body", text.clone()),
         tags: builder.add_text_field("tags", text),
-        forms: builder.add_text_field(
-            "forms",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(FORMS_TOKENIZER)
-                    .set_index_option(IndexRecordOption::Basic),
-            ),
-        ),
         url: builder.add_text_field("url", STRING | STORED),
         kind: builder.add_text_field("kind", STRING | STORED),
         lang: builder.add_text_field("lang", STRING | STORED),
@@ -80,10 +75,8 @@ fn tantivy_error(path: &Path, e: impl std::fmt::Display) -> EnvError {
 }
 
 fn register(index: &Index, lang: &str) {
-    let analyzer = Analyzer::for_language(lang);
-    let tokenizers = index.tokenizers();
-    tokenizers.register(TOKENIZER, KbTokenizer::terms(analyzer));
-    tokenizers.register(FORMS_TOKENIZER, KbTokenizer::forms(analyzer));
+    let tokenizer = KbTokenizer::new(Analyzer::for_language(lang));
+    index.tokenizers().register(TOKENIZER, tokenizer);
 }
 
 /// Writes the index of one language's documents, as they come in batches, into `dir` (which
@@ -108,11 +101,6 @@ pub fn write(
             d.add_text(f.body, &doc.body);
             d.add_text(f.tags, doc.tags.join(" "));
             d.add_text(f.tags, doc.places.join(" "));
-            for text in [&doc.title, &doc.summary, &doc.body] {
-                d.add_text(f.forms, text);
-            }
-            d.add_text(f.forms, doc.tags.join(" "));
-            d.add_text(f.forms, doc.places.join(" "));
             d.add_text(f.url, &doc.url);
             d.add_text(f.kind, doc.kind);
             d.add_text(f.lang, &doc.content_lang);
@@ -135,6 +123,33 @@ pub fn write(
         .wait_merging_threads()
         .map_err(|e| tantivy_error(dir, e))?;
     Ok(())
+}
+
+/// Writes the vocabulary (`forms`: folded form → term, in any order) into the index's folder
+/// `dir`.
+pub fn write_vocabulary<'a>(
+    dir: &Path,
+    forms: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<(), EnvError> {
+    let mut lines: Vec<String> = forms
+        .map(|(form, term)| format!("{form}\t{term}\n"))
+        .collect();
+    lines.sort_unstable();
+    let path = dir.join(VOCABULARY);
+    std::fs::write(&path, lines.concat()).map_err(|e| EnvError::io(path, e))
+}
+
+/// Reads the vocabulary of the index in `dir`: folded form → term.
+pub fn vocabulary(dir: &Path) -> Result<BTreeMap<String, String>, EnvError> {
+    let path = dir.join(VOCABULARY);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        EnvError::io(&path, e).with_hint("run `aspnet-kb build` to make the search index again")
+    })?;
+    Ok(text
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(form, term)| (form.to_string(), term.to_string()))
+        .collect())
 }
 
 /// Opens the index of one language for searching.

@@ -127,7 +127,7 @@ pub fn search(
     if words.is_empty() && !filters.lists_pages() {
         return Ok(Vec::new());
     }
-    let vocabulary = Vocabulary::read(&searcher, f.forms, lang).map_err(error)?;
+    let vocabulary = Vocabulary::new(index::vocabulary(dir)?);
     let word_queries: Vec<Option<Box<dyn Query>>> = words
         .iter()
         .map(|word| {
@@ -276,31 +276,10 @@ struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// Reads the forms of the field `forms` of every segment, each stemmed as the language's
-    /// analysis does.
-    fn read(
-        searcher: &Searcher,
-        forms: tantivy::schema::Field,
-        lang: &str,
-    ) -> tantivy::Result<Vocabulary> {
-        let analyzer = Analyzer::for_language(lang);
-        let mut found = BTreeMap::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(forms)?;
-            let mut stream = inverted.terms().stream()?;
-            while stream.advance() {
-                if let Ok(form) = std::str::from_utf8(stream.key())
-                    && !found.contains_key(form)
-                {
-                    found.insert(form.to_string(), analyzer.term(form));
-                }
-            }
-        }
-        let endings = analysis::endings(found.iter().map(|(f, t)| (f.as_str(), t.as_str())));
-        Ok(Vocabulary {
-            forms: found,
-            endings,
-        })
+    /// The vocabulary of forms with their terms, and its endings.
+    fn new(forms: BTreeMap<String, String>) -> Vocabulary {
+        let endings = analysis::endings(forms.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+        Vocabulary { forms, endings }
     }
 
     /// The forms of the browser's shard of a folded word ([`analysis::shard_key`]).
