@@ -120,8 +120,6 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
             .iter()
             .map(|l| l.code.clone())
             .collect();
-        // Every page is parsed: the Markdown sources are not needed again.
-        tree.markdown = Vec::new();
         // Only a site without errors so far is staged; otherwise render just to find problems.
         let written = Written {
             root: &options.root,
@@ -565,7 +563,7 @@ fn prepare(
         return Ok(None);
     };
     stages.end("setup");
-    let pages = parse_all(tree, &setup, diagnostics);
+    let pages = parse_all(std::mem::take(&mut tree.markdown), &setup, diagnostics);
     stages.end("parse");
     let (site, problems) = resolve::resolve(setup.config, setup.regions, pages);
     diagnostics.extend(problems);
@@ -589,17 +587,18 @@ pub fn parse_file(file: &load::SourceFile, setup: &Setup) -> (Option<Page>, Vec<
     parse::parse(file, setup.trees.of(&file.path))
 }
 
-/// Every published page of `tree`, parsed (in parallel) as a file of its own tree; their
-/// problems go to `diagnostics`.
+/// Every published page of the `markdown` sources, parsed (in parallel) as a file of its own
+/// tree; their problems go to `diagnostics`. Each source is dropped once parsed, so that its
+/// memory is taken again by the pages (rather than the pages' by new memory) and the site
+/// holds no more than the pages.
 pub fn parse_all(
-    tree: &SourceTree,
+    markdown: Vec<load::SourceFile>,
     setup: &Setup,
     diagnostics: &mut Diagnostics,
 ) -> Vec<std::sync::Arc<Page>> {
-    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = tree
-        .markdown
-        .par_iter()
-        .map(|file| parse_file(file, setup))
+    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = markdown
+        .into_par_iter()
+        .map(|file| parse_file(&file, setup))
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, problems) in parsed {

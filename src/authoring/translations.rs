@@ -78,7 +78,7 @@ fn resolved(root: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), EnvError> {
         return Ok((None, diagnostics.into_sorted()));
     };
     // The report is about translations: content problems are `check`'s to report.
-    let pages = build::parse_all(&tree, &setup, &mut Diagnostics::default());
+    let pages = build::parse_all(tree.markdown, &setup, &mut Diagnostics::default());
     let (site, _) = resolve::resolve(setup.config, setup.regions, pages);
     Ok((Some(site), diagnostics.into_sorted()))
 }
