@@ -4,9 +4,13 @@
 
 use super::context::*;
 use super::*;
+use std::ops::Range;
 
 /// Entries of an Atom feed: the newest practices.
 const FEED_ENTRIES: usize = 30;
+
+/// Addresses in one sitemap at most: the sitemaps protocol's limit.
+const SITEMAP_URLS: usize = 50_000;
 
 /// `redirect.html`'s and `root_404.html`'s context: the site's, and the target.
 #[derive(Serialize)]
@@ -154,11 +158,13 @@ impl Renderer<'_> {
         made
     }
 
-    /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates.
-    pub fn feeds_and_sitemaps(&self, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>> {
-        let mut files = self.feeds();
-        files.extend(self.sitemaps(theme));
-        files
+    /// Atom feeds (per language, per thematic area) and sitemaps with hreflang alternates,
+    /// the sitemaps made one at a time as they are taken.
+    pub fn feeds_and_sitemaps<'s>(
+        &'s self,
+        theme: &Theme,
+    ) -> impl Iterator<Item = Result<OutputFile, Diagnostic>> + 's {
+        self.feeds().into_iter().chain(self.sitemaps(theme))
     }
 
     /// Atom feeds: per language and per thematic area.
@@ -190,62 +196,80 @@ impl Renderer<'_> {
         files
     }
 
-    /// A sitemap per language with hreflang alternates, and their index.
-    /// The built-in `sitemap.xml` is written directly (the same bytes as its template, which
-    /// a test checks): through Tera it costs ~25,000 instructions a page, which a preview
-    /// edit adding a page would pay for every page of the site.
-    fn sitemaps(&self, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>> {
+    /// The sitemaps of each language with hreflang alternates, of at most [`SITEMAP_URLS`]
+    /// addresses each (`fr/sitemap.xml`, then `fr/sitemap-2.xml`, …), and their index. Each is
+    /// made when it is taken, so that no more than one is held: a sitemap of 50,000 addresses
+    /// is some 20 MB.
+    fn sitemaps<'s>(
+        &'s self,
+        theme: &Theme,
+    ) -> impl Iterator<Item = Result<OutputFile, Diagnostic>> + 's {
         let built_in = theme.is_built_in("templates/sitemap.xml");
-        let site = self.site;
-        let config = &site.config;
-        let mut files: Vec<_> = config
-            .languages
-            .par_iter()
-            .map(|language| {
-                let urls = site
-                    .entries_in(&language.code)
-                    .filter(|entry| self.upstream_canonical(entry).is_none())
-                    .map(|entry| {
-                        let page = site.page(entry);
-                        let alternates = site.alternates(&page.key).into_iter().map(|alternate| {
-                            SitemapAlternate {
-                                lang: config.tag(&alternate.lang).to_string(),
-                                url: config.absolute(&alternate.path),
-                            }
-                        });
-                        SitemapUrl {
-                            loc: config.absolute(&entry.path),
-                            lastmod: page.updated.or(page.date).map(|day| day.iso()),
-                            alternates: alternates.collect(),
-                        }
-                    })
-                    .collect();
-                let context = SitemapContext { urls };
-                let path = format!("{}/sitemap.xml", language.code);
-                if built_in {
-                    Ok(OutputFile {
-                        path,
-                        contents: Contents::Bytes(built_in_sitemap(&context).into_bytes()),
-                        source: "generated sitemap".into(),
-                    })
-                } else {
-                    self.site_file("sitemap.xml", &context, path, "generated sitemap")
-                }
-            })
-            .collect();
-        let sitemaps = config.languages.iter();
+        let config = &self.site.config;
+        let mut parts: Vec<(String, Vec<&Entry>)> = Vec::new();
+        for language in &config.languages {
+            let lang = &language.code;
+            let entries: Vec<&Entry> = (self.site.entries_in(lang))
+                .filter(|entry| self.upstream_canonical(entry).is_none())
+                .collect();
+            for (path, range) in sitemap_parts(lang, entries.len(), SITEMAP_URLS) {
+                parts.push((path, entries[range].to_vec()));
+            }
+        }
         let index = SitemapIndexContext {
-            sitemaps: sitemaps
-                .map(|l| config.absolute(&format!("/{}/sitemap.xml", l.code)))
+            sitemaps: (parts.iter())
+                .map(|(path, _)| config.absolute(&format!("/{path}")))
                 .collect(),
         };
-        files.push(self.site_file(
+        let index = self.site_file(
             "sitemap_index.xml",
             &index,
             "sitemap.xml".into(),
             "generated sitemap index",
-        ));
-        files
+        );
+        (parts.into_iter())
+            .map(move |(path, entries)| self.sitemap(&entries, path, built_in))
+            .chain(std::iter::once(index))
+    }
+
+    /// The sitemap of `entries`, into `path`. The built-in `sitemap.xml` is written directly
+    /// (the same bytes as its template, which a test checks): through Tera it costs ~25,000
+    /// instructions a page, which a preview edit adding a page would pay for every page of
+    /// the site.
+    fn sitemap(
+        &self,
+        entries: &[&Entry],
+        path: String,
+        built_in: bool,
+    ) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let config = &site.config;
+        let urls = entries.iter().map(|entry| {
+            let page = site.page(entry);
+            let alternates =
+                site.alternates(&page.key)
+                    .into_iter()
+                    .map(|alternate| SitemapAlternate {
+                        lang: config.tag(&alternate.lang).to_string(),
+                        url: config.absolute(&alternate.path),
+                    });
+            SitemapUrl {
+                loc: config.absolute(&entry.path),
+                lastmod: page.updated.or(page.date).map(|day| day.iso()),
+                alternates: alternates.collect(),
+            }
+        });
+        let context = SitemapContext {
+            urls: urls.collect(),
+        };
+        match built_in {
+            true => Ok(OutputFile {
+                path,
+                contents: Contents::Bytes(built_in_sitemap(&context).into_bytes()),
+                source: "generated sitemap".into(),
+            }),
+            false => self.site_file("sitemap.xml", &context, path, "generated sitemap"),
+        }
     }
 
     /// A feed of the first [`FEED_ENTRIES`] of `practices`, newest first.
@@ -350,5 +374,45 @@ fn published(asset: &Asset, path: String) -> OutputFile {
             None => Contents::CopyOf(asset.absolute.clone()),
         },
         source: asset.source(),
+    }
+}
+
+/// The sitemaps of a language of `count` addresses, at most `per_file` to a file: each file's
+/// path and the addresses it lists. A language with no pages still has its (empty) sitemap.
+fn sitemap_parts(lang: &str, count: usize, per_file: usize) -> Vec<(String, Range<usize>)> {
+    let files = count.div_ceil(per_file).max(1);
+    (0..files)
+        .map(|i| {
+            let path = match i {
+                0 => format!("{lang}/sitemap.xml"),
+                _ => format!("{lang}/sitemap-{}.xml", i + 1),
+            };
+            (path, i * per_file..count.min((i + 1) * per_file))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sitemap_parts;
+
+    #[test]
+    fn sitemaps_split_at_the_limit_and_keep_the_first_name() {
+        assert_eq!(
+            sitemap_parts("fr", 0, 3),
+            [("fr/sitemap.xml".to_string(), 0..0)]
+        );
+        assert_eq!(
+            sitemap_parts("fr", 3, 3),
+            [("fr/sitemap.xml".to_string(), 0..3)]
+        );
+        assert_eq!(
+            sitemap_parts("ar", 7, 3),
+            [
+                ("ar/sitemap.xml".to_string(), 0..3),
+                ("ar/sitemap-2.xml".to_string(), 3..6),
+                ("ar/sitemap-3.xml".to_string(), 6..7),
+            ]
+        );
     }
 }

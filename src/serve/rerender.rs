@@ -10,7 +10,7 @@
 use crate::date::Day;
 use crate::diagnostic::{Diagnostic, EnvError};
 use crate::load::Asset;
-use crate::output::Sink;
+use crate::output::{OutputFile, Sink};
 use crate::parse::{Kind, Page};
 use crate::render::{Renderer, Selection, TermSet, View, listing_paths};
 use crate::resolve::{Entry, Site};
@@ -264,13 +264,14 @@ pub fn render(
     // An edit that keeps addresses, dates and aliases leaves sitemaps, redirects and the
     // chooser as they are; feeds show titles and summaries. Static and bundle files change
     // only with a full run.
-    let (mut files, made) = match (scope, asked.only) {
+    type Made<'r> = Box<dyn Iterator<Item = Result<OutputFile, Diagnostic>> + 'r>;
+    let (mut files, made): (Vec<OutputFile>, Made) = match (scope, asked.only) {
         (Scope::Changed { .. }, Some(touched)) if !touched.addresses => {
-            (Vec::new(), renderer.feeds())
+            (Vec::new(), Box::new(renderer.feeds().into_iter()))
         }
         _ => (
             renderer.site_wide_files(theme, &mut problems),
-            renderer.feeds_and_sitemaps(theme),
+            Box::new(renderer.feeds_and_sitemaps(theme)),
         ),
     };
     if matches!(scope, Scope::Full) {
