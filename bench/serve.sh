@@ -17,6 +17,7 @@ server=$!
 trap 'kill $server 2>/dev/null' EXIT
 until grep -q '^serving' "$work/serve.log"; do sleep 0.5; done
 grep '^built' "$work/serve.log"
+echo "resident once up: $(grep VmRSS /proc/$server/status | awk '{print $2/1024 " MiB"}'), peak so far: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"
 python3 bench/serve_latency.py $port "$work/serve-site" "$edits"
 # Then, once the updates of the bench's clean-up are done, body edits 3 s apart, so that the
 # search index follows each of them.

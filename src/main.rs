@@ -36,6 +36,17 @@ fn tune_allocator() {
     unsafe { mi_option_set(PURGE_DELAY, 100) }
 }
 
+/// Gives the memory freed but still kept (see [`tune_allocator`]) back to the system, on every
+/// thread of the pool: for `serve` once it has shown what it made and waits, since an idle
+/// process frees nothing more and so never reaches the delay (on the standard corpus with
+/// fallback, resident once up 494 -> 432 MiB).
+fn give_back_memory() {
+    // SAFETY: `mi_collect` only frees what the calling thread's heap and the arenas no
+    // longer use.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "aspnet-kb",
@@ -280,6 +291,7 @@ fn main() -> ExitCode {
             port,
             languages: lang,
             drafts,
+            idle: give_back_memory,
         }),
         Command::Init {
             dir,

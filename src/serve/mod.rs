@@ -69,6 +69,9 @@ pub struct ServeOptions {
     pub languages: Option<Vec<String>>,
     /// Preview drafts too (`--drafts`).
     pub drafts: bool,
+    /// Called whenever what a run made is on show and the server waits for changes: the
+    /// binary gives the memory its allocator keeps back to the system.
+    pub idle: fn(),
 }
 
 /// Shows the result of a run: on success its files (all of them for a full run, or the
@@ -136,9 +139,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvError> {
         last_read: LastRead::default(),
     };
     rebuilder.first_build()?;
+    (options.idle)();
     eprintln!("serving {base_url} (Ctrl-C to stop)");
     std::thread::spawn(move || http::run(listener, preview, limits, own_host));
-    rebuilder.run()
+    rebuilder.run(options.idle)
 }
 
 /// The site's root made absolute (as the watcher reports changes), and the listener bound to
@@ -218,8 +222,9 @@ impl Rebuilder<'_> {
     }
 
     /// Handles messages until every sender is gone: the changes of all those waiting
-    /// together, in one run (rebuilds are slower than saves), then the search results.
-    fn run(mut self) -> Result<(), EnvError> {
+    /// together, in one run (rebuilds are slower than saves), then the search results; then
+    /// `idle`.
+    fn run(mut self, idle: fn()) -> Result<(), EnvError> {
         while let Ok(first) = self.inbox.recv() {
             let mut changes = Vec::new();
             let mut searched = Vec::new();
@@ -236,6 +241,7 @@ impl Rebuilder<'_> {
             for made in searched {
                 self.searched(made)?;
             }
+            idle();
         }
         Ok(())
     }

@@ -153,6 +153,9 @@ fn bring_up_to_date(
             took: Duration::ZERO,
         };
     }
+    // The old indexes are of no use to the new one: dropped first, so that the two are never
+    // held together (the peak of a preview that gains a page).
+    indexes.clear();
     let (files, made) = whole_index(site);
     *indexes = made;
     Searched {
