@@ -97,7 +97,8 @@ impl Outcome {
 pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     let started = Instant::now();
     let mut stages = Stages::new();
-    let output = claim(options)?;
+    let claimed = claim(options)?;
+    let output = claimed.as_ref().map(|(folder, _lock)| folder);
     let progress = progress_line(options.progress);
     progress.set_message("reading content");
     let mut diagnostics = Diagnostics::default();
@@ -123,7 +124,7 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
         // Only a site without errors so far is staged; otherwise render just to find problems.
         let written = Written {
             root: &options.root,
-            to_folder: output.as_ref().filter(|_| !diagnostics.has_errors()),
+            to_folder: output.filter(|_| !diagnostics.has_errors()),
             counter: &counter,
             progress: &progress,
         };
@@ -150,15 +151,17 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
 }
 
 /// The output folder (claimed by the caller: it is the tool's alone, see `output_guard`),
-/// with the tool's working folder checked and a swap a killed run left half done undone,
-/// before anything is read or written. `None` for a run that writes nothing.
-fn claim(options: &Options) -> Result<Option<PathBuf>, EnvError> {
+/// with the tool's working folder checked and locked for the run (another build of the root
+/// waits) and a swap a killed run left half done undone, before anything is read or
+/// written. `None` for a run that writes nothing.
+fn claim(options: &Options) -> Result<Option<(PathBuf, output_guard::RootLock)>, EnvError> {
     match &options.output {
         Output::Folder(claimed) => {
             output_guard::check_work_dir(&options.root)?;
+            let lock = output_guard::lock_root(&options.root)?;
             write::recover(&claimed.path)?;
             write::recover(&search_index_dir(&options.root))?;
-            Ok(Some(claimed.path.clone()))
+            Ok(Some((claimed.path.clone(), lock)))
         }
         Output::Nowhere => Ok(None),
     }

@@ -21,6 +21,9 @@
 //! ([`is_marked_folder`]): the tool marks every staging folder it makes. Anything else at those
 //! names is the user's, and [`check_staging_siblings`] refuses the build rather than delete or
 //! restore it.
+//!
+//! One build of a root at a time: [`lock_root`] holds `.aspnet-kb/lock` for the run, so that
+//! a second build of the same root waits rather than share the search index's staging folder.
 
 use crate::diagnostic::EnvError;
 use crate::paths;
@@ -400,6 +403,46 @@ pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
         }
     }
     Ok(())
+}
+
+/// A build's hold on its root's working folder, released when dropped (or when the process
+/// ends, however it ends: the system's advisory lock, so that none is ever left stale).
+pub struct RootLock {
+    _file: fs::File,
+}
+
+/// Takes the lock of `root`'s working folder (making the folder if need be), waiting, with a
+/// line on standard error, while another build holds it. Call after [`check_work_dir`].
+pub fn lock_root(root: &Path) -> Result<RootLock, EnvError> {
+    let work = root.join(WORK_DIR);
+    fs::create_dir_all(&work).map_err(|e| EnvError::io(&work, e))?;
+    let path = work.join("lock");
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true);
+    // Never through a link the content may have planted: opening creates the file.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    let file = options.open(&path).map_err(|e| {
+        EnvError::caused_by(&path, format!("cannot open the build's lock: {e}"), e).with_hint(
+            format!(
+                "remove {WORK_DIR}/lock if it is a link or a folder; the build makes it itself"
+            ),
+        )
+    })?;
+    let locked = |result: Result<(), std::io::Error>| {
+        result.map_err(|e| {
+            EnvError::caused_by(&path, format!("cannot lock the site for the build: {e}"), e)
+        })
+    };
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!("waiting for another build of this site to end…");
+            locked(file.lock())?;
+        }
+        Err(fs::TryLockError::Error(e)) => locked(Err(e))?,
+    }
+    Ok(RootLock { _file: file })
 }
 
 #[cfg(test)]

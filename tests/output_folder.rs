@@ -3,7 +3,8 @@
 //! non-empty folder the tool did not make; it marks every output, adopts an earlier version's
 //! output once (only if it holds nothing an earlier version did not write), puts back a site a
 //! killed swap left aside (only its own, marked), refuses folders of the user's at the staging
-//! names `.NAME.new` and `.NAME.old`, and keeps its working folder `.aspnet-kb/` free of links.
+//! names `.NAME.new` and `.NAME.old`, keeps its working folder `.aspnet-kb/` free of links, and
+//! builds one root at a time.
 
 #![cfg(unix)]
 
@@ -469,16 +470,58 @@ fn the_working_folder_may_not_be_a_link() {
 }
 
 #[test]
+fn a_second_build_of_the_same_root_waits_for_the_first() {
+    let site = site();
+    site.build_ok();
+    // Another build holds the root's lock (as a build does, the system's advisory lock).
+    let lock = fs::File::open(site.root().join(".aspnet-kb/lock")).unwrap();
+    lock.lock().unwrap();
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(second.try_wait().unwrap().is_none(), "it waits");
+    drop(lock);
+    let done = second.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("waiting for another build of this site to end"),
+        "{stderr}"
+    );
+    assert!(site.public().join("en/index.html").is_file());
+}
+
+#[test]
+fn the_lock_is_never_opened_through_a_link() {
+    let site = site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::create_dir(site.root().join(".aspnet-kb")).unwrap();
+    let target = elsewhere.path().join("made-by-the-build");
+    std::os::unix::fs::symlink(&target, site.root().join(".aspnet-kb/lock")).unwrap();
+    let run = site.build();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("lock"), "{}", run.stderr);
+    assert!(!target.exists(), "nothing was made where the link points");
+    assert!(!site.public().exists(), "nothing was built");
+}
+
+#[test]
 fn the_search_index_and_its_staging_stay_in_the_working_folder() {
     let site = site();
     site.build_ok();
     site.build_ok();
     let work = site.root().join(".aspnet-kb");
-    let names: Vec<String> = fs::read_dir(&work)
+    let mut names: Vec<String> = fs::read_dir(&work)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["index"], "no staging left beside the index");
+    names.sort();
+    assert_eq!(names, ["index", "lock"], "no staging left beside the index");
     for lang in ["en", "fr", "es"] {
         assert!(work.join("index").join(lang).is_dir(), "{lang}");
     }
