@@ -150,18 +150,25 @@ pub fn run(options: &Options) -> Result<Outcome, EnvError> {
     })
 }
 
+/// The locks a build holds for its run: its root's, and its output's (see `output_guard`).
+type BuildLocks = (output_guard::Held, Option<output_guard::Held>);
+
 /// The output folder (claimed by the caller: it is the tool's alone, see `output_guard`),
-/// with the tool's working folder checked and locked for the run (another build of the root
-/// waits) and a swap a killed run left half done undone, before anything is read or
-/// written. `None` for a run that writes nothing.
-fn claim(options: &Options) -> Result<Option<(PathBuf, output_guard::RootLock)>, EnvError> {
+/// before anything is read or written: the tool's working folder checked, the root and the
+/// output's folder locked for the run (another build of the root, or into the output, waits),
+/// and a swap a killed run left half done undone. `None` for a run that writes nothing.
+fn claim(options: &Options) -> Result<Option<(PathBuf, BuildLocks)>, EnvError> {
     match &options.output {
         Output::Folder(claimed) => {
             output_guard::check_work_dir(&options.root)?;
-            let lock = output_guard::lock_root(&options.root)?;
+            // Always the root's lock first, then the output's: no two builds wait on each other.
+            let locks = (
+                output_guard::lock_root(&options.root)?,
+                output_guard::lock_output(&claimed.path)?,
+            );
             write::recover(&claimed.path)?;
             write::recover(&search_index_dir(&options.root))?;
-            Ok(Some((claimed.path.clone(), lock)))
+            Ok(Some((claimed.path.clone(), locks)))
         }
         Output::Nowhere => Ok(None),
     }

@@ -23,7 +23,9 @@
 //! restore it.
 //!
 //! One build of a root at a time: [`lock_root`] holds `.aspnet-kb/lock` for the run, so that
-//! a second build of the same root waits rather than share the search index's staging folder.
+//! a second build of the same root waits rather than share the search index's staging folder;
+//! and one build into an output at a time: [`lock_output`] holds the output's parent folder,
+//! so that builds of two roots into one output wait rather than share its staging folders.
 
 use crate::diagnostic::EnvError;
 use crate::paths;
@@ -267,12 +269,17 @@ fn holds_only_index_files(dir: &Path) -> Option<bool> {
     Some(found)
 }
 
-/// The staging folder (`.NAME.new`) and the swap folder (`.NAME.old`) beside `output`.
-pub fn staging_siblings(output: &Path) -> (PathBuf, PathBuf) {
-    let parent = output
+/// The folder that holds `output` (`.` for a bare name).
+fn output_parent(output: &Path) -> &Path {
+    output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("."))
+}
+
+/// The staging folder (`.NAME.new`) and the swap folder (`.NAME.old`) beside `output`.
+pub fn staging_siblings(output: &Path) -> (PathBuf, PathBuf) {
+    let parent = output_parent(output);
     let name = output
         .file_name()
         .map_or("public".into(), |n| n.to_string_lossy().to_string());
@@ -405,15 +412,15 @@ pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
     Ok(())
 }
 
-/// A build's hold on its root's working folder, released when dropped (or when the process
-/// ends, however it ends: the system's advisory lock, so that none is ever left stale).
-pub struct RootLock {
+/// A build's hold on a lock, released when dropped (or when the process ends, however it ends:
+/// the system's advisory lock, so that none is ever left stale).
+pub struct Held {
     _file: fs::File,
 }
 
 /// Takes the lock of `root`'s working folder (making the folder if need be), waiting, with a
 /// line on standard error, while another build holds it. Call after [`check_work_dir`].
-pub fn lock_root(root: &Path) -> Result<RootLock, EnvError> {
+pub fn lock_root(root: &Path) -> Result<Held, EnvError> {
     let work = root.join(WORK_DIR);
     fs::create_dir_all(&work).map_err(|e| EnvError::io(&work, e))?;
     let path = work.join("lock");
@@ -429,20 +436,56 @@ pub fn lock_root(root: &Path) -> Result<RootLock, EnvError> {
             ),
         )
     })?;
+    hold(
+        file,
+        &path,
+        "waiting for another build of this site to end…",
+    )
+}
+
+/// Takes the lock of the folder that holds the (resolved) `output` and its staging siblings
+/// (making the folder if need be), waiting, with a line on standard error, while another
+/// build holds it: builds of two roots into one output would otherwise share `.NAME.new`.
+/// The lock is the folder's own (nothing is written beside the output for it); on systems
+/// other than Unix no lock is taken.
+pub fn lock_output(output: &Path) -> Result<Option<Held>, EnvError> {
+    let parent = output_parent(output);
+    fs::create_dir_all(parent).map_err(|e| EnvError::io(parent, e))?;
+    #[cfg(unix)]
+    {
+        let mut options = fs::OpenOptions::new();
+        options.read(true);
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_DIRECTORY);
+        let file = options.open(parent).map_err(|e| {
+            EnvError::caused_by(parent, format!("cannot open the output's folder: {e}"), e)
+        })?;
+        let waiting = format!(
+            "waiting for another build writing into {} to end…",
+            parent.display()
+        );
+        hold(file, parent, &waiting).map(Some)
+    }
+    #[cfg(not(unix))]
+    Ok(None)
+}
+
+/// Locks `file` (the lock at `path`), saying `waiting` on standard error if another build
+/// holds it first.
+fn hold(file: fs::File, path: &Path, waiting: &str) -> Result<Held, EnvError> {
     let locked = |result: Result<(), std::io::Error>| {
         result.map_err(|e| {
-            EnvError::caused_by(&path, format!("cannot lock the site for the build: {e}"), e)
+            EnvError::caused_by(path, format!("cannot lock the site for the build: {e}"), e)
         })
     };
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
-            eprintln!("waiting for another build of this site to end…");
+            eprintln!("{waiting}");
             locked(file.lock())?;
         }
         Err(fs::TryLockError::Error(e)) => locked(Err(e))?,
     }
-    Ok(RootLock { _file: file })
+    Ok(Held { _file: file })
 }
 
 #[cfg(test)]

@@ -497,6 +497,51 @@ fn a_second_build_of_the_same_root_waits_for_the_first() {
 }
 
 #[test]
+fn builds_of_two_roots_into_one_output_take_turns() {
+    let (first, second) = (site(), site());
+    let shared = tempfile::tempdir().unwrap();
+    let output = shared.path().join("public");
+    let build = |site: &Site| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .arg("--output")
+            .arg(&output)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    assert!(build(&first).wait().unwrap().success());
+    // The first root's build is writing (it holds the output folder's lock, the system's
+    // advisory lock on the folder that holds the output and its staging siblings).
+    let lock = fs::File::open(shared.path()).unwrap();
+    lock.lock().unwrap();
+    let mut waiting = build(&second);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(waiting.try_wait().unwrap().is_none(), "it waits");
+    drop(lock);
+    let done = waiting.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("waiting for another build writing into"),
+        "{stderr}"
+    );
+    assert!(output.join("en/index.html").is_file());
+    let mut names: Vec<String> = fs::read_dir(shared.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["public"],
+        "no staging and no lock file beside the output"
+    );
+}
+
+#[test]
 fn the_lock_is_never_opened_through_a_link() {
     let site = site();
     let elsewhere = tempfile::tempdir().unwrap();
