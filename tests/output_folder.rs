@@ -469,29 +469,38 @@ fn the_working_folder_may_not_be_a_link() {
     assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
 }
 
-#[test]
-fn a_second_build_of_the_same_root_waits_for_the_first() {
-    let site = site();
-    site.build_ok();
-    // Another build holds the root's lock (as a build does, the system's advisory lock).
-    let lock = fs::File::open(site.root().join(".aspnet-kb/lock")).unwrap();
+/// Runs `aspnet-kb build ARGS` while `held` (a lock another build would hold, the system's
+/// advisory lock) is taken: checks that the build waits, saying `says`, and succeeds once
+/// the lock is released.
+fn build_waits_for(held: &Path, args: &[&std::ffi::OsStr], says: &str) {
+    let lock = fs::File::open(held).unwrap();
     lock.lock().unwrap();
-    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-        .args(["build", "--root"])
-        .arg(site.root())
+    let mut waiting = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
+        .arg("build")
+        .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(second.try_wait().unwrap().is_none(), "it waits");
+    assert!(waiting.try_wait().unwrap().is_none(), "it waits");
     drop(lock);
-    let done = second.wait_with_output().unwrap();
+    let done = waiting.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&done.stderr);
     assert!(done.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("waiting for another build of this site to end"),
-        "{stderr}"
+    assert!(stderr.contains(says), "{stderr}");
+}
+
+#[test]
+fn a_second_build_of_the_same_root_waits_for_the_first() {
+    let site = site();
+    site.build_ok();
+    let root = ["--root".as_ref(), site.root().as_os_str()];
+    let lock = site.root().join(".aspnet-kb/lock");
+    build_waits_for(
+        &lock,
+        &root,
+        "waiting for another build of this site to end",
     );
     assert!(site.public().join("en/index.html").is_file());
 }
@@ -501,32 +510,21 @@ fn builds_of_two_roots_into_one_output_take_turns() {
     let (first, second) = (site(), site());
     let shared = tempfile::tempdir().unwrap();
     let output = shared.path().join("public");
-    let build = |site: &Site| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
-            .args(["build", "--root"])
-            .arg(site.root())
-            .arg("--output")
-            .arg(&output)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    assert!(build(&first).wait().unwrap().success());
-    // The first root's build is writing (it holds the output folder's lock, the system's
-    // advisory lock on the folder that holds the output and its staging siblings).
-    let lock = fs::File::open(shared.path()).unwrap();
-    lock.lock().unwrap();
-    let mut waiting = build(&second);
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(waiting.try_wait().unwrap().is_none(), "it waits");
-    drop(lock);
-    let done = waiting.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(done.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("waiting for another build writing into"),
-        "{stderr}"
+    let run = first.run(&["build", "--output", output.to_str().unwrap()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // The first root's build is writing: it holds the lock of the folder that holds the
+    // output and its staging siblings.
+    let root = second.root();
+    let second_args = [
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--output".as_ref(),
+        output.as_os_str(),
+    ];
+    build_waits_for(
+        shared.path(),
+        &second_args,
+        "waiting for another build writing into",
     );
     assert!(output.join("en/index.html").is_file());
     let mut names: Vec<String> = fs::read_dir(shared.path())
