@@ -337,13 +337,13 @@ fn abandon(staging: Option<Staging>) {
     }
 }
 
-/// Where the tantivy indexes live, one folder per language (not published with the site),
-/// inside the tool's working folder; its staging folder (`.index.new`) stays in there too.
 /// Where processed pictures are kept between builds (see `images`).
 pub fn pictures_cache_dir(root: &Path) -> PathBuf {
     root.join(".aspnet-kb/images")
 }
 
+/// Where the tantivy indexes live, one folder per language (not published with the site),
+/// inside the tool's working folder; its staging folder (`.index.new`) stays in there too.
 pub fn search_index_dir(root: &Path) -> PathBuf {
     root.join(".aspnet-kb").join("index")
 }
