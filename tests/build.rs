@@ -355,10 +355,9 @@ fn a_long_listing_shows_its_map_and_further_lists_on_its_first_page_only() {
     assert!(!second.contains(">Kenya</a>"), "{second}");
 }
 
-#[test]
-fn site_files_are_built_in_templates_a_theme_may_override() {
-    let site = Site::fixture("basic");
-    // A theme of its own gets the built-in site files without writing them.
+/// Gives `site` a theme of its own, `plain`, with the default theme's page templates and
+/// interface strings (and none of its site files: feeds, sitemaps, robots.txt…).
+fn use_a_plain_theme(site: &Site) {
     for template in [
         "base",
         "home",
@@ -391,6 +390,13 @@ fn site_files_are_built_in_templates_a_theme_may_override() {
         "site.yaml",
         &format!("{}\ntheme: plain\n", site.source("site.yaml")),
     );
+}
+
+#[test]
+fn site_files_are_built_in_templates_a_theme_may_override() {
+    let site = Site::fixture("basic");
+    // A theme of its own gets the built-in site files without writing them.
+    use_a_plain_theme(&site);
     site.build_ok();
     assert!(
         site.read("robots.txt")
@@ -432,6 +438,51 @@ fn site_files_are_built_in_templates_a_theme_may_override() {
         sitemap.contains("https://example.org/aspnet/en/practices/water/ 3\n"),
         "{sitemap}"
     );
+}
+
+#[test]
+fn a_sitemap_over_the_protocols_50_mb_is_cut_in_parts() {
+    let site = Site::fixture("basic");
+    use_a_plain_theme(&site);
+    let yaml = site.source("site.yaml");
+    site.write(
+        "site.yaml",
+        &yaml.replace("translation_fallback: true", "translation_fallback: false"),
+    );
+    for n in 0..60 {
+        site.write(
+            &format!("content/notes/n{n:02}.md"),
+            &format!("---\ntitle: Note {n}\n---\nA note.\n"),
+        );
+    }
+    // Each address padded to 0.75 MiB: 70-odd English ones make some 55 MiB, over the limit;
+    // any half of them is under it.
+    let kib = "x".repeat(1024);
+    site.write(
+        "themes/plain/templates/sitemap.xml",
+        &format!(
+            "{{% for u in urls %}}<url><loc>{{{{ u.loc }}}}</loc></url><!--{{% for i in range(end=768) %}}{kib}{{% endfor %}}-->\n{{% endfor %}}"
+        ),
+    );
+    site.build_ok();
+    let limit = 50 * 1024 * 1024;
+    let mut listed = Vec::new();
+    for part in ["en/sitemap.xml", "en/sitemap-2.xml"] {
+        let text = site.read(part);
+        assert!(text.len() <= limit, "{part}: {} bytes", text.len());
+        let locs = text.split("<loc>").skip(1);
+        listed.extend(locs.map(|l| l.split("</loc>").next().unwrap_or("").to_string()));
+    }
+    assert!(!site.public().join("en/sitemap-3.xml").exists());
+    let notes = listed.iter().filter(|l| l.contains("/en/notes/n")).count();
+    assert_eq!(notes, 60, "every note once");
+    let mut unique = listed.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "no address twice");
+    let index = site.read("sitemap.xml");
+    assert!(index.contains("<loc>https://example.org/aspnet/en/sitemap-2.xml</loc>"));
+    assert!(index.contains("<loc>https://example.org/aspnet/fr/sitemap.xml</loc>"));
 }
 
 #[test]

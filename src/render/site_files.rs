@@ -12,6 +12,10 @@ const FEED_ENTRIES: usize = 30;
 /// Addresses in one sitemap at most: the sitemaps protocol's limit.
 const SITEMAP_URLS: usize = 50_000;
 
+/// Bytes in one sitemap at most (uncompressed): the sitemaps protocol's other limit, which
+/// long addresses and many languages' alternates reach before 50,000 addresses.
+const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
+
 /// `redirect.html`'s and `root_404.html`'s context: the site's, and the target.
 #[derive(Serialize)]
 struct Redirect<'c> {
@@ -196,40 +200,61 @@ impl Renderer<'_> {
         files
     }
 
-    /// The sitemaps of each language with hreflang alternates, of at most [`SITEMAP_URLS`]
-    /// addresses each (`fr/sitemap.xml`, then `fr/sitemap-2.xml`, …), and their index. Each is
+    /// The sitemaps of each language with hreflang alternates (`fr/sitemap.xml`, then
+    /// `fr/sitemap-2.xml`, …), within the protocol's limits, and their index last. Each is
     /// made when it is taken, so that no more than one is held: a sitemap of 50,000 addresses
     /// is some 20 MB.
     fn sitemaps<'s>(
         &'s self,
         theme: &Theme,
     ) -> impl Iterator<Item = Result<OutputFile, Diagnostic>> + 's {
-        let built_in = theme.is_built_in("templates/sitemap.xml");
-        let config = &self.site.config;
-        let mut parts: Vec<(String, Vec<&Entry>)> = Vec::new();
-        for language in &config.languages {
-            let lang = &language.code;
-            let entries: Vec<&Entry> = (self.site.entries_in(lang))
+        let mut languages = (self.site.config.languages.iter()).map(|language| {
+            let entries: Vec<&Entry> = (self.site.entries_in(&language.code))
                 .filter(|entry| self.upstream_canonical(entry).is_none())
                 .collect();
-            for (path, range) in sitemap_parts(lang, entries.len(), SITEMAP_URLS) {
-                parts.push((path, entries[range].to_vec()));
+            SitemapParts::new(language.code.as_str(), entries, SITEMAP_URLS)
+        });
+        let mut current = languages.next();
+        let mut made: Vec<String> = Vec::new();
+        let mut index_made = false;
+        let built_in = theme.is_built_in("templates/sitemap.xml");
+        std::iter::from_fn(move || {
+            while let Some(parts) = &mut current {
+                let Some((path, entries)) = parts.next_part() else {
+                    current = languages.next();
+                    continue;
+                };
+                let sitemap = self.sitemap(entries, path.clone(), built_in);
+                if let Ok(OutputFile {
+                    contents: Contents::Bytes(bytes),
+                    ..
+                }) = &sitemap
+                    && bytes.len() > SITEMAP_BYTES
+                    && parts.split_last()
+                {
+                    continue;
+                }
+                parts.taken();
+                made.push(path);
+                return Some(sitemap);
             }
-        }
-        let index = SitemapIndexContext {
-            sitemaps: (parts.iter())
-                .map(|(path, _)| config.absolute(&format!("/{path}")))
-                .collect(),
-        };
-        let index = self.site_file(
-            "sitemap_index.xml",
-            &index,
-            "sitemap.xml".into(),
-            "generated sitemap index",
-        );
-        (parts.into_iter())
-            .map(move |(path, entries)| self.sitemap(&entries, path, built_in))
-            .chain(std::iter::once(index))
+            if index_made {
+                return None;
+            }
+            index_made = true;
+            let config = &self.site.config;
+            let index = SitemapIndexContext {
+                sitemaps: (made.iter())
+                    .map(|path| config.absolute(&format!("/{path}")))
+                    .collect(),
+            };
+            Some(self.site_file(
+                "sitemap_index.xml",
+                &index,
+                "sitemap.xml".into(),
+                "generated sitemap index",
+            ))
+        })
     }
 
     /// The sitemap of `entries`, into `path`. The built-in `sitemap.xml` is written directly
@@ -377,42 +402,134 @@ fn published(asset: &Asset, path: String) -> OutputFile {
     }
 }
 
-/// The sitemaps of a language of `count` addresses, at most `per_file` to a file: each file's
-/// path and the addresses it lists. A language with no pages still has its (empty) sitemap.
-fn sitemap_parts(lang: &str, count: usize, per_file: usize) -> Vec<(String, Range<usize>)> {
-    let files = count.div_ceil(per_file).max(1);
-    (0..files)
-        .map(|i| {
-            let path = match i {
-                0 => format!("{lang}/sitemap.xml"),
-                _ => format!("{lang}/sitemap-{}.xml", i + 1),
-            };
-            (path, i * per_file..count.min((i + 1) * per_file))
-        })
-        .collect()
+/// One language's sitemaps: its addresses cut into parts of at most `per_file`, and a part
+/// found too large once made cut again in halves. Parts are taken in order and numbered as
+/// they are taken (`fr/sitemap.xml`, `fr/sitemap-2.xml`, …); a language with no pages still
+/// has its (empty) sitemap.
+struct SitemapParts<'l, T> {
+    lang: &'l str,
+    entries: Vec<T>,
+    /// The parts still to take, the next one last.
+    pending: Vec<Range<usize>>,
+    /// How many have been taken.
+    taken: usize,
+}
+
+impl<'l, T> SitemapParts<'l, T> {
+    fn new(lang: &'l str, entries: Vec<T>, per_file: usize) -> Self {
+        let count = entries.len();
+        let files = count.div_ceil(per_file).max(1);
+        let pending = (0..files)
+            .rev()
+            .map(|i| i * per_file..count.min((i + 1) * per_file))
+            .collect();
+        SitemapParts {
+            lang,
+            entries,
+            pending,
+            taken: 0,
+        }
+    }
+
+    /// The next part's path and addresses, without taking it (see [`Self::taken`]).
+    fn next_part(&self) -> Option<(String, &[T])> {
+        let range = self.pending.last()?.clone();
+        let path = match self.taken {
+            0 => format!("{}/sitemap.xml", self.lang),
+            n => format!("{}/sitemap-{}.xml", self.lang, n + 1),
+        };
+        Some((path, &self.entries[range]))
+    }
+
+    /// Takes the next part.
+    fn taken(&mut self) {
+        self.pending.pop();
+        self.taken += 1;
+    }
+
+    /// Cuts the next part in two halves, unless it has a single address; whether it did.
+    fn split_last(&mut self) -> bool {
+        match self.pending.pop() {
+            Some(range) if range.len() > 1 => {
+                let middle = range.start + range.len() / 2;
+                self.pending.push(middle..range.end);
+                self.pending.push(range.start..middle);
+                true
+            }
+            Some(range) => {
+                self.pending.push(range);
+                false
+            }
+            None => false,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sitemap_parts;
+    use super::SitemapParts;
+
+    /// Takes every part, cutting those `too_large` says are, as `sitemaps` does.
+    fn take_all(
+        mut parts: SitemapParts<u32>,
+        too_large: impl Fn(&[u32]) -> bool,
+    ) -> Vec<(String, Vec<u32>)> {
+        let mut taken = Vec::new();
+        while let Some((path, entries)) = parts.next_part() {
+            let entries = entries.to_vec();
+            if too_large(&entries) && parts.split_last() {
+                continue;
+            }
+            parts.taken();
+            taken.push((path, entries));
+        }
+        taken
+    }
 
     #[test]
     fn sitemaps_split_at_the_limit_and_keep_the_first_name() {
+        let fits = |_: &[u32]| false;
+        let parts = |count: u32, per_file| SitemapParts::new("fr", (0..count).collect(), per_file);
         assert_eq!(
-            sitemap_parts("fr", 0, 3),
-            [("fr/sitemap.xml".to_string(), 0..0)]
+            take_all(parts(0, 3), fits),
+            [("fr/sitemap.xml".to_string(), vec![])]
         );
         assert_eq!(
-            sitemap_parts("fr", 3, 3),
-            [("fr/sitemap.xml".to_string(), 0..3)]
+            take_all(parts(3, 3), fits),
+            [("fr/sitemap.xml".to_string(), vec![0, 1, 2])]
         );
         assert_eq!(
-            sitemap_parts("ar", 7, 3),
+            take_all(parts(7, 3), fits),
             [
-                ("ar/sitemap.xml".to_string(), 0..3),
-                ("ar/sitemap-2.xml".to_string(), 3..6),
-                ("ar/sitemap-3.xml".to_string(), 6..7),
+                ("fr/sitemap.xml".to_string(), vec![0, 1, 2]),
+                ("fr/sitemap-2.xml".to_string(), vec![3, 4, 5]),
+                ("fr/sitemap-3.xml".to_string(), vec![6]),
             ]
+        );
+    }
+
+    #[test]
+    fn a_sitemap_too_large_is_cut_in_halves_numbered_in_order() {
+        // More than two addresses is too large: the first 5 become 2 + 3, the 3 then 1 + 2.
+        let parts = SitemapParts::new("ar", (0..7).collect(), 5);
+        let taken = take_all(parts, |entries| entries.len() > 2);
+        let names: Vec<&str> = taken.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ar/sitemap.xml",
+                "ar/sitemap-2.xml",
+                "ar/sitemap-3.xml",
+                "ar/sitemap-4.xml"
+            ]
+        );
+        let lists: Vec<Vec<u32>> = taken.into_iter().map(|(_, entries)| entries).collect();
+        assert_eq!(lists, [vec![0, 1], vec![2], vec![3, 4], vec![5, 6]]);
+        // A single address too large for a file still has its file.
+        let one = SitemapParts::new("ar", vec![9], 5);
+        assert_eq!(
+            take_all(one, |_| true),
+            [("ar/sitemap.xml".to_string(), vec![9])]
         );
     }
 }
