@@ -49,13 +49,13 @@ impl Stages {
         self.last = now;
     }
 
-    /// Seconds spent in stages called `name`.
+    /// Seconds spent in stages called `name` (0 when none ran: a float's `sum` of nothing is
+    /// -0, which prints as "-0.00").
     pub fn seconds_of(&self, name: &str) -> f64 {
         self.done
             .iter()
             .filter(|s| s.name == name)
-            .map(|s| s.seconds)
-            .sum()
+            .fold(0.0, |total, s| total + s.seconds)
     }
 
     pub fn into_timings(self) -> Vec<StageTiming> {
@@ -110,6 +110,8 @@ mod tests {
     #[test]
     fn stages_follow_each_other_and_read_memory() {
         let mut stages = Stages::new();
+        // No stage of that name: no time, printed as 0.00 (not -0.00).
+        assert_eq!(format!("{:.2}", stages.seconds_of("search")), "0.00");
         stages.end("load");
         stages.end("parse");
         stages.end("parse");
