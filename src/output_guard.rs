@@ -183,6 +183,26 @@ pub fn is_marked_folder(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) && is_file(&path.join(MARKER))
 }
 
+/// Writes the [`MARKER`] at the top of `folder`, which has none: as a new file, so that
+/// nothing already at its name (a symbolic link the content planted, say) is followed or
+/// overwritten; such a thing is refused.
+pub fn write_marker(folder: &Path) -> Result<(), EnvError> {
+    let marker = folder.join(MARKER);
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&marker)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, MARKER_TEXT.as_bytes()));
+    written.map_err(|e| match e.kind() {
+        ErrorKind::AlreadyExists => EnvError::new(
+            marker.clone(),
+            format!("{MARKER} is not the tool's marker (a symbolic link or a folder): the build writes this file itself; nothing was touched"),
+        )
+        .with_hint(format!("remove {}, then build again", marker.display())),
+        _ => EnvError::io(&marker, e),
+    })
+}
+
 /// Why the unmarked folder `dir` is not an output an earlier version wrote, or `None` when it
 /// is one and may be adopted. It must hold [`LEGACY_OUTPUT_FILES`] at its top, and every
 /// top-level entry must be something an earlier version wrote: one of `LEGACY_TOP_FILES`

@@ -7,7 +7,7 @@
 use crate::diagnostic::EnvError;
 use crate::output::{Contents, OutputFile, Sink};
 use crate::output_guard::{
-    MARKER, MARKER_TEXT, check_staging_siblings, is_marked_folder, not_the_tools, staging_siblings,
+    check_staging_siblings, is_marked_folder, not_the_tools, staging_siblings, write_marker,
 };
 use crate::paths;
 use std::fs;
@@ -76,8 +76,7 @@ impl Staging {
             remove_ours(&previous, output)?;
         }
         fs::create_dir(&staging).map_err(|e| EnvError::io(&staging, e))?;
-        let marker = staging.join(MARKER);
-        fs::write(&marker, MARKER_TEXT).map_err(|e| EnvError::io(&marker, e))?;
+        write_marker(&staging)?;
         Ok(Staging {
             output: output.to_path_buf(),
             staging,
@@ -129,8 +128,7 @@ impl Staging {
     fn mark_the_old_output(&self) -> Result<(), EnvError> {
         let is_folder = fs::symlink_metadata(&self.output).is_ok_and(|m| m.is_dir());
         if is_folder && !is_marked_folder(&self.output) {
-            let marker = self.output.join(MARKER);
-            fs::write(&marker, MARKER_TEXT).map_err(|e| EnvError::io(&marker, e))?;
+            write_marker(&self.output)?;
         }
         Ok(())
     }
@@ -207,6 +205,7 @@ impl Sink for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output_guard::{MARKER, MARKER_TEXT};
 
     fn site(dir: &Path, text: &str) {
         fs::create_dir_all(dir).unwrap();

@@ -391,6 +391,30 @@ fn the_search_indexs_staging_names_are_guarded_too() {
 }
 
 #[test]
+fn the_marker_is_never_written_through_a_link() {
+    let site = site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("victim.txt");
+    fs::write(&victim, "the user's").unwrap();
+    // An unmarked search index (as an earlier version left it) whose marker is a planted link.
+    fs::create_dir_all(site.root().join(".aspnet-kb/index")).unwrap();
+    let marker = site.root().join(format!(".aspnet-kb/index/{MARKER}"));
+    std::os::unix::fs::symlink(&victim, &marker).unwrap();
+    let run = site.build();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not the tool's marker"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "the user's");
+    // Once the link is gone, the next build goes through.
+    fs::remove_file(&marker).unwrap();
+    site.build_ok();
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "the user's");
+}
+
+#[test]
 fn a_killed_swap_is_undone_by_the_next_build_even_a_failing_one() {
     let site = site();
     site.build_ok();
