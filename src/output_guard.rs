@@ -463,30 +463,42 @@ pub fn lock_root(root: &Path) -> Result<Held, EnvError> {
     )
 }
 
-/// Takes the lock of the folder that holds the (resolved) `output` and its staging siblings
-/// (making the folder if need be), waiting, with a line on standard error, while another
-/// build holds it: builds of two roots into one output would otherwise share `.NAME.new`.
-/// The lock is the folder's own (nothing is written beside the output for it); on systems
-/// other than Unix no lock is taken.
+/// Takes the lock of the folder that holds the (resolved) `output` and its staging siblings,
+/// or of its nearest existing ancestor while that folder does not exist (nothing is made
+/// before the build knows it will write), waiting, with a line on standard error, while
+/// another build holds it: builds of two roots into one output would otherwise share
+/// `.NAME.new`. The lock is the folder's own (nothing is written beside the output for it);
+/// on systems other than Unix no lock is taken.
 pub fn lock_output(output: &Path) -> Result<Option<Held>, EnvError> {
-    let parent = output_parent(output);
-    fs::create_dir_all(parent).map_err(|e| EnvError::io(parent, e))?;
     #[cfg(unix)]
-    {
+    loop {
+        let folder = nearest_existing_folder(output_parent(output));
         let mut options = fs::OpenOptions::new();
         options.read(true);
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_DIRECTORY);
-        let file = options.open(parent).map_err(|e| {
-            EnvError::caused_by(parent, format!("cannot open the output's folder: {e}"), e)
+        let file = options.open(folder).map_err(|e| {
+            EnvError::caused_by(folder, format!("cannot open the output's folder: {e}"), e)
         })?;
         let waiting = format!(
             "waiting for another build writing into {} to end…",
-            parent.display()
+            folder.display()
         );
-        hold(file, parent, &waiting).map(Some)
+        let held = hold(file, folder, &waiting)?;
+        // The build waited for may have made a nearer folder: the lock is then that one's.
+        if nearest_existing_folder(output_parent(output)) == folder {
+            return Ok(Some(held));
+        }
     }
     #[cfg(not(unix))]
     Ok(None)
+}
+
+/// `path` or its nearest ancestor that is a folder.
+#[cfg(unix)]
+fn nearest_existing_folder(path: &Path) -> &Path {
+    path.ancestors()
+        .find(|folder| folder.is_dir())
+        .unwrap_or(Path::new("/"))
 }
 
 /// Locks `file` (the lock at `path`), saying `waiting` on standard error if another build

@@ -564,6 +564,25 @@ fn builds_of_two_roots_into_one_output_take_turns() {
 }
 
 #[test]
+fn a_build_with_errors_makes_no_folder_for_its_output() {
+    let site = site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = elsewhere.path().join("deep/er/public");
+    let water = site.source("content/practices/water.md");
+    site.write(
+        "content/practices/water.md",
+        &water.replace("countries: [ke]", "countries: [zz]"),
+    );
+    let run = site.run(&["build", "--output", output.to_str().unwrap()]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(!elsewhere.path().join("deep").exists(), "nothing was made");
+    site.write("content/practices/water.md", &water);
+    let run = site.run(&["build", "--output", output.to_str().unwrap()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(output.join("en/index.html").is_file());
+}
+
+#[test]
 fn the_lock_is_never_opened_through_a_link() {
     let site = site();
     let elsewhere = tempfile::tempdir().unwrap();
