@@ -20,13 +20,14 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Memory freed is given back to the system after 100 ms, rather than after mimalloc's
-/// default second (a peak a fifth higher) or at once. A build holds its largest structures one
-/// after the other (search, then render), so the peak still follows what is in use, while
-/// pages freed and soon taken again are not given back and faulted in over and over: on the
-/// standard corpus, measured side by side, purging at once took a third more time (10.5 s
-/// against 7.8 s, of which 7.4 s against 2.9 s in the kernel) for a peak of 198 MiB against
-/// 215 MiB. (Transparent huge pages, which would keep whole 2 MiB pages for a few live
-/// objects, are off: the `no_thp` feature.)
+/// default 10 ms (v2) or at once. A build holds its largest structures one after the other
+/// (search, then render), so the peak still follows what is in use, while pages freed and
+/// soon taken again are not given back and faulted in over and over. On the standard corpus,
+/// fallback off, three runs of each side by side: 100 ms took 4.9–5.0 s (2.4–2.5 s in the
+/// kernel) for a peak of 207–214 MiB; the default 4.6–5.2 s for 231–259 MiB; at once
+/// 6.1–6.3 s (4.9–5.2 s in the kernel: madvise and its TLB shootdowns) for 189 MiB.
+/// (Transparent huge pages, which would keep whole 2 MiB pages for a few live objects, are
+/// off: the `no_thp` feature.)
 fn tune_allocator() {
     use libmimalloc_sys::{mi_option_set, mi_option_t};
     // `mi_option_purge_delay` of `mi_option_e` in mimalloc.h (v2 and v3 alike), which
