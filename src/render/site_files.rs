@@ -230,7 +230,7 @@ impl Renderer<'_> {
                     ..
                 }) = &sitemap
                     && bytes.len() > SITEMAP_BYTES
-                    && parts.split_last()
+                    && parts.split_last(bytes.len())
                 {
                     continue;
                 }
@@ -403,14 +403,17 @@ fn published(asset: &Asset, path: String) -> OutputFile {
 }
 
 /// One language's sitemaps: its addresses cut into parts of at most `per_file`, and a part
-/// found too large once made cut again in halves. Parts are taken in order and numbered as
-/// they are taken (`fr/sitemap.xml`, `fr/sitemap-2.xml`, …); a language with no pages still
-/// has its (empty) sitemap.
+/// found too large once made cut again in halves, as long as halving makes files smaller (a
+/// theme's template could make a file too large whatever it lists: it is then cut once, not
+/// into one file an address). Parts are taken in order and numbered as they are taken
+/// (`fr/sitemap.xml`, `fr/sitemap-2.xml`, …); a language with no pages still has its (empty)
+/// sitemap.
 struct SitemapParts<'l, T> {
     lang: &'l str,
     entries: Vec<T>,
-    /// The parts still to take, the next one last.
-    pending: Vec<Range<usize>>,
+    /// The parts still to take, the next one last, each with the size of the part it is a
+    /// half of.
+    pending: Vec<(Range<usize>, Option<usize>)>,
     /// How many have been taken.
     taken: usize,
 }
@@ -421,7 +424,7 @@ impl<'l, T> SitemapParts<'l, T> {
         let files = count.div_ceil(per_file).max(1);
         let pending = (0..files)
             .rev()
-            .map(|i| i * per_file..count.min((i + 1) * per_file))
+            .map(|i| (i * per_file..count.min((i + 1) * per_file), None))
             .collect();
         SitemapParts {
             lang,
@@ -433,7 +436,7 @@ impl<'l, T> SitemapParts<'l, T> {
 
     /// The next part's path and addresses, without taking it (see [`Self::taken`]).
     fn next_part(&self) -> Option<(String, &[T])> {
-        let range = self.pending.last()?.clone();
+        let (range, _) = self.pending.last()?.clone();
         let path = match self.taken {
             0 => format!("{}/sitemap.xml", self.lang),
             n => format!("{}/sitemap-{}.xml", self.lang, n + 1),
@@ -447,17 +450,18 @@ impl<'l, T> SitemapParts<'l, T> {
         self.taken += 1;
     }
 
-    /// Cuts the next part in two halves, unless it has a single address; whether it did.
-    fn split_last(&mut self) -> bool {
+    /// Cuts the next part, made into `bytes`, in two halves, unless it has a single address
+    /// or is not a quarter smaller than the part it is a half of; whether it did.
+    fn split_last(&mut self, bytes: usize) -> bool {
         match self.pending.pop() {
-            Some(range) if range.len() > 1 => {
+            Some((range, whole)) if range.len() > 1 && whole.is_none_or(|w| bytes < w - w / 4) => {
                 let middle = range.start + range.len() / 2;
-                self.pending.push(middle..range.end);
-                self.pending.push(range.start..middle);
+                self.pending.push((middle..range.end, Some(bytes)));
+                self.pending.push((range.start..middle, Some(bytes)));
                 true
             }
-            Some(range) => {
-                self.pending.push(range);
+            Some(part) => {
+                self.pending.push(part);
                 false
             }
             None => false,
@@ -469,15 +473,17 @@ impl<'l, T> SitemapParts<'l, T> {
 mod tests {
     use super::SitemapParts;
 
-    /// Takes every part, cutting those `too_large` says are, as `sitemaps` does.
+    /// Takes every part, cutting those over `limit` bytes by `size` as `sitemaps` does.
     fn take_all(
         mut parts: SitemapParts<u32>,
-        too_large: impl Fn(&[u32]) -> bool,
+        limit: usize,
+        size: impl Fn(&[u32]) -> usize,
     ) -> Vec<(String, Vec<u32>)> {
         let mut taken = Vec::new();
         while let Some((path, entries)) = parts.next_part() {
             let entries = entries.to_vec();
-            if too_large(&entries) && parts.split_last() {
+            let bytes = size(&entries);
+            if bytes > limit && parts.split_last(bytes) {
                 continue;
             }
             parts.taken();
@@ -488,18 +494,18 @@ mod tests {
 
     #[test]
     fn sitemaps_split_at_the_limit_and_keep_the_first_name() {
-        let fits = |_: &[u32]| false;
         let parts = |count: u32, per_file| SitemapParts::new("fr", (0..count).collect(), per_file);
+        let fits = |_: &[u32]| 0;
         assert_eq!(
-            take_all(parts(0, 3), fits),
+            take_all(parts(0, 3), 1, fits),
             [("fr/sitemap.xml".to_string(), vec![])]
         );
         assert_eq!(
-            take_all(parts(3, 3), fits),
+            take_all(parts(3, 3), 1, fits),
             [("fr/sitemap.xml".to_string(), vec![0, 1, 2])]
         );
         assert_eq!(
-            take_all(parts(7, 3), fits),
+            take_all(parts(7, 3), 1, fits),
             [
                 ("fr/sitemap.xml".to_string(), vec![0, 1, 2]),
                 ("fr/sitemap-2.xml".to_string(), vec![3, 4, 5]),
@@ -510,9 +516,10 @@ mod tests {
 
     #[test]
     fn a_sitemap_too_large_is_cut_in_halves_numbered_in_order() {
-        // More than two addresses is too large: the first 5 become 2 + 3, the 3 then 1 + 2.
+        // Ten bytes an address, more than two addresses too large: the first 5 become 2 + 3,
+        // the 3 then 1 + 2.
         let parts = SitemapParts::new("ar", (0..7).collect(), 5);
-        let taken = take_all(parts, |entries| entries.len() > 2);
+        let taken = take_all(parts, 20, |entries| entries.len() * 10);
         let names: Vec<&str> = taken.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             names,
@@ -528,8 +535,13 @@ mod tests {
         // A single address too large for a file still has its file.
         let one = SitemapParts::new("ar", vec![9], 5);
         assert_eq!(
-            take_all(one, |_| true),
+            take_all(one, 20, |_| 30),
             [("ar/sitemap.xml".to_string(), vec![9])]
         );
+        // Files too large whatever they list are cut once, not into a file an address.
+        let blob = SitemapParts::new("ar", (0..1000).collect(), 50_000);
+        let taken = take_all(blob, 20, |entries| 100 + entries.len() / 100);
+        let lists: Vec<usize> = taken.iter().map(|(_, entries)| entries.len()).collect();
+        assert_eq!(lists, [500, 500]);
     }
 }
