@@ -435,7 +435,22 @@ pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
 /// A build's hold on a lock, released when dropped (or when the process ends, however it ends:
 /// the system's advisory lock, so that none is ever left stale).
 pub struct Held {
-    _file: fs::File,
+    file: fs::File,
+    /// Folders made to hold the output, deepest first: removed when the lock is released if
+    /// the build left them empty (it wrote nothing).
+    made: Vec<PathBuf>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        // Before the lock is released (the file closes after this): a build waiting on a
+        // removed folder sees it is gone and makes and locks it anew.
+        for folder in &self.made {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
+    }
 }
 
 /// Takes the lock of `root`'s working folder (making the folder if need be), waiting, with a
@@ -456,36 +471,41 @@ pub fn lock_root(root: &Path) -> Result<Held, EnvError> {
             ),
         )
     })?;
-    hold(
-        file,
-        &path,
-        "waiting for another build of this site to end…",
-    )
+    let waiting = "waiting for another build of this site to end…";
+    hold(file, &path, waiting, Vec::new())
 }
 
-/// Takes the lock of the folder that holds the (resolved) `output` and its staging siblings,
-/// or of its nearest existing ancestor while that folder does not exist (nothing is made
-/// before the build knows it will write), waiting, with a line on standard error, while
-/// another build holds it: builds of two roots into one output would otherwise share
-/// `.NAME.new`. The lock is the folder's own (nothing is written beside the output for it);
-/// on systems other than Unix no lock is taken.
+/// Takes the lock of the folder that holds the (resolved) `output` and its staging siblings
+/// (making it if need be), waiting, with a line on standard error, while another build holds
+/// it: builds of two roots into one output would otherwise share `.NAME.new`. The lock is the
+/// folder's own (nothing is written beside the output for it); folders made for it are
+/// removed again if the build writes nothing. On systems other than Unix no lock is taken.
 pub fn lock_output(output: &Path) -> Result<Option<Held>, EnvError> {
+    let parent = output_parent(output);
     #[cfg(unix)]
     loop {
-        let folder = nearest_existing_folder(output_parent(output));
+        let made: Vec<PathBuf> = (parent.ancestors())
+            .take_while(|folder| !folder.as_os_str().is_empty() && !folder.is_dir())
+            .map(Path::to_path_buf)
+            .collect();
+        fs::create_dir_all(parent).map_err(|e| EnvError::io(parent, e))?;
         let mut options = fs::OpenOptions::new();
         options.read(true);
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_DIRECTORY);
-        let file = options.open(folder).map_err(|e| {
-            EnvError::caused_by(folder, format!("cannot open the output's folder: {e}"), e)
+        let file = options.open(parent).map_err(|e| {
+            EnvError::caused_by(parent, format!("cannot open the output's folder: {e}"), e)
+                .with_hint(
+                    "the build locks the folder that holds the output and so must be able to read it: make it readable, or give --output another folder",
+                )
         })?;
         let waiting = format!(
             "waiting for another build writing into {} to end…",
-            folder.display()
+            parent.display()
         );
-        let held = hold(file, folder, &waiting)?;
-        // The build waited for may have made a nearer folder: the lock is then that one's.
-        if nearest_existing_folder(output_parent(output)) == folder {
+        let held = hold(file, parent, &waiting, made)?;
+        // The build waited for may have removed the folder it made (it wrote nothing): the
+        // lock is then a removed folder's, and taken again on the folder made anew.
+        if still_names(parent, &held.file) {
             return Ok(Some(held));
         }
     }
@@ -493,17 +513,19 @@ pub fn lock_output(output: &Path) -> Result<Option<Held>, EnvError> {
     Ok(None)
 }
 
-/// `path` or its nearest ancestor that is a folder.
+/// Whether `path` is still the folder `file` was opened on.
 #[cfg(unix)]
-fn nearest_existing_folder(path: &Path) -> &Path {
-    path.ancestors()
-        .find(|folder| folder.is_dir())
-        .unwrap_or(Path::new("/"))
+fn still_names(path: &Path, file: &fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(path), file.metadata()) {
+        (Ok(now), Ok(locked)) => (now.dev(), now.ino()) == (locked.dev(), locked.ino()),
+        _ => false,
+    }
 }
 
 /// Locks `file` (the lock at `path`), saying `waiting` on standard error if another build
-/// holds it first.
-fn hold(file: fs::File, path: &Path, waiting: &str) -> Result<Held, EnvError> {
+/// holds it first; `made`, folders to remove with the lock if they are empty.
+fn hold(file: fs::File, path: &Path, waiting: &str, made: Vec<PathBuf>) -> Result<Held, EnvError> {
     let locked = |result: Result<(), std::io::Error>| {
         result.map_err(|e| {
             EnvError::caused_by(path, format!("cannot lock the site for the build: {e}"), e)
@@ -517,7 +539,7 @@ fn hold(file: fs::File, path: &Path, waiting: &str) -> Result<Held, EnvError> {
         }
         Err(fs::TryLockError::Error(e)) => locked(Err(e))?,
     }
-    Ok(Held { _file: file })
+    Ok(Held { file, made })
 }
 
 #[cfg(test)]

@@ -495,8 +495,8 @@ fn the_working_folder_may_not_be_a_link() {
 
 /// Runs `aspnet-kb build ARGS` while `held` (a lock another build would hold, the system's
 /// advisory lock) is taken: checks that the build waits, saying `says`, and succeeds once
-/// the lock is released.
-fn build_waits_for(held: &Path, args: &[&std::ffi::OsStr], says: &str) {
+/// the lock is released (after `then`, what the other build does last).
+fn build_waits_for(held: &Path, args: &[&std::ffi::OsStr], says: &str, then: impl FnOnce()) {
     let lock = fs::File::open(held).unwrap();
     lock.lock().unwrap();
     let mut waiting = std::process::Command::new(env!("CARGO_BIN_EXE_aspnet-kb"))
@@ -508,6 +508,7 @@ fn build_waits_for(held: &Path, args: &[&std::ffi::OsStr], says: &str) {
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(waiting.try_wait().unwrap().is_none(), "it waits");
+    then();
     drop(lock);
     let done = waiting.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&done.stderr);
@@ -525,6 +526,7 @@ fn a_second_build_of_the_same_root_waits_for_the_first() {
         &lock,
         &root,
         "waiting for another build of this site to end",
+        || {},
     );
     assert!(site.public().join("en/index.html").is_file());
 }
@@ -549,6 +551,7 @@ fn builds_of_two_roots_into_one_output_take_turns() {
         shared.path(),
         &second_args,
         "waiting for another build writing into",
+        || {},
     );
     assert!(output.join("en/index.html").is_file());
     let mut names: Vec<String> = fs::read_dir(shared.path())
@@ -579,6 +582,42 @@ fn a_build_with_errors_makes_no_folder_for_its_output() {
     site.write("content/practices/water.md", &water);
     let run = site.run(&["build", "--output", output.to_str().unwrap()]);
     assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(output.join("en/index.html").is_file());
+}
+
+#[test]
+fn a_build_waiting_on_a_folder_removed_meanwhile_locks_the_new_one() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let site = site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let parent = elsewhere.path().join("made/by/another");
+    let output = parent.join("public");
+    // Another build made the output's folder and holds it; it writes nothing and removes
+    // the folder it made before it lets go; a third makes it anew and holds it a while.
+    fs::create_dir_all(&parent).unwrap();
+    let root = site.root();
+    let args = [
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--output".as_ref(),
+        output.as_os_str(),
+    ];
+    let says = "waiting for another build writing into";
+    let third_done = Arc::new(AtomicBool::new(false));
+    let done = Arc::clone(&third_done);
+    build_waits_for(&parent, &args, says, || {
+        fs::remove_dir_all(elsewhere.path().join("made")).unwrap();
+        fs::create_dir_all(&parent).unwrap();
+        let third = fs::File::open(&parent).unwrap();
+        third.lock().unwrap();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            done.store(true, Ordering::SeqCst);
+            drop(third);
+        });
+    });
+    assert!(third_done.load(Ordering::SeqCst), "it waited for the third");
     assert!(output.join("en/index.html").is_file());
 }
 
