@@ -311,7 +311,10 @@ fn publish(
             diagnostics.extend(problems);
             match (staging, index_staging) {
                 (Some(staging), Some(index)) if !diagnostics.has_errors() => {
-                    index.commit()?;
+                    if let Err(e) = index.commit() {
+                        staging.abandon();
+                        return Err(e);
+                    }
                     staging.commit()?;
                     stages.end("swap");
                     Ok(())

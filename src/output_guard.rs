@@ -194,13 +194,31 @@ pub fn write_marker(folder: &Path) -> Result<(), EnvError> {
         .open(&marker)
         .and_then(|mut file| std::io::Write::write_all(&mut file, MARKER_TEXT.as_bytes()));
     written.map_err(|e| match e.kind() {
-        ErrorKind::AlreadyExists => EnvError::new(
-            marker.clone(),
-            format!("{MARKER} is not the tool's marker (a symbolic link or a folder): the build writes this file itself; nothing was touched"),
-        )
-        .with_hint(format!("remove {}, then build again", marker.display())),
+        ErrorKind::AlreadyExists => not_a_marker(marker.clone()),
         _ => EnvError::io(&marker, e),
     })
+}
+
+/// Refuses what is at the [`MARKER`]'s name at the top of `folder` when it is not a file (a
+/// symbolic link, a folder): the build would have to write the marker there.
+fn check_marker(folder: &Path) -> Result<(), EnvError> {
+    let marker = folder.join(MARKER);
+    match fs::symlink_metadata(&marker) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err(not_a_marker(marker)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(EnvError::io(&marker, e)),
+    }
+}
+
+/// The refusal of something at the marker's name that the tool did not write.
+fn not_a_marker(marker: PathBuf) -> EnvError {
+    let hint = format!("remove {}, then build again", marker.display());
+    EnvError::new(
+        marker,
+        format!("{MARKER} is not the tool's marker (a symbolic link or a folder): the build writes this file itself; nothing was touched"),
+    )
+    .with_hint(hint)
 }
 
 /// Why the unmarked folder `dir` is not an output an earlier version wrote, or `None` when it
@@ -400,7 +418,7 @@ fn resolve(path: &Path) -> Result<PathBuf, String> {
 
 /// Checks the tool's working folder under `root` (`.aspnet-kb/`) and its `index/`: neither may
 /// be a symbolic link or anything but a folder, so the search index and its staging stay
-/// inside the root.
+/// inside the root; and the index's marker may only be a file.
 pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
     let work = root.join(WORK_DIR);
     for path in [work.clone(), work.join("index")] {
@@ -429,7 +447,8 @@ pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
             }
         }
     }
-    Ok(())
+    // The search index is swapped like the output: its marker is written at the swap.
+    check_marker(&work.join("index"))
 }
 
 /// A build's hold on a lock, released when dropped (or when the process ends, however it ends:

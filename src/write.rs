@@ -98,7 +98,10 @@ impl Staging {
             return fs::rename(&self.staging, &self.output)
                 .map_err(|e| EnvError::io(&self.output, e));
         }
-        self.mark_the_old_output()?;
+        if let Err(e) = self.mark_the_old_output() {
+            self.abandon();
+            return Err(e);
+        }
         if exchange(&self.staging, &self.output).map_err(|e| EnvError::io(&self.output, e))? {
             // The old output is now at the staging name; a failure here leaves it for the
             // next run's `begin` to clear.

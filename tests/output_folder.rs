@@ -408,6 +408,10 @@ fn the_marker_is_never_written_through_a_link() {
         run.stderr
     );
     assert_eq!(fs::read_to_string(&victim).unwrap(), "the user's");
+    // Refused before anything was made: no site, no staging left.
+    assert!(!site.public().exists());
+    assert!(!site.root().join(".public.new").exists());
+    assert!(!site.root().join(".aspnet-kb/.index.new").exists());
     // Once the link is gone, the next build goes through.
     fs::remove_file(&marker).unwrap();
     site.build_ok();
