@@ -483,6 +483,25 @@ fn a_sitemap_over_the_protocols_50_mb_is_cut_in_parts() {
     let index = site.read("sitemap.xml");
     assert!(index.contains("<loc>https://example.org/aspnet/en/sitemap-2.xml</loc>"));
     assert!(index.contains("<loc>https://example.org/aspnet/fr/sitemap.xml</loc>"));
+    // A template too large whatever it lists (here, the English one) is an error, not a file
+    // an address.
+    site.write(
+        "themes/plain/templates/sitemap.xml",
+        &format!(
+            "{{% if urls | length > 0 and urls[0].loc is containing(\"/en/\") %}}{{% for i in range(end=51300) %}}{kib}{{% endfor %}}{{% endif %}}"
+        ),
+    );
+    let run = site.build();
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: themes/templates/sitemap.xml: en/sitemap.xml: the theme's sitemap template makes"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        site.public().join("en/sitemap-2.xml").exists(),
+        "the last good site stays"
+    );
 }
 
 #[test]

@@ -224,15 +224,18 @@ impl Renderer<'_> {
                     current = languages.next();
                     continue;
                 };
-                let sitemap = self.sitemap(entries, path.clone(), built_in);
+                let count = entries.len();
+                let mut sitemap = self.sitemap(entries, path.clone(), built_in);
                 if let Ok(OutputFile {
                     contents: Contents::Bytes(bytes),
                     ..
                 }) = &sitemap
                     && bytes.len() > SITEMAP_BYTES
-                    && parts.split_last(bytes.len())
                 {
-                    continue;
+                    if parts.split_last(bytes.len()) {
+                        continue;
+                    }
+                    sitemap = Err(oversized_sitemap(&path, bytes.len(), count));
                 }
                 parts.taken();
                 made.push(path);
@@ -388,6 +391,19 @@ fn built_in_sitemap(context: &SitemapContext) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// The problem of a sitemap of `count` addresses still over the protocol's size once cut as
+/// far as cutting helps: a theme's template that makes more than addresses.
+fn oversized_sitemap(path: &str, bytes: usize, count: usize) -> Diagnostic {
+    Diagnostic::error(
+        "themes/templates/sitemap.xml",
+        0,
+        format!(
+            "{path}: the theme's sitemap template makes {bytes} bytes for {count} address(es), over the sitemaps protocol's {SITEMAP_BYTES}"
+        ),
+    )
+    .with_hint("a sitemap lists addresses, their dates and alternates: keep anything else out of the template")
 }
 
 /// An asset as an output file: its sanitised bytes, or a copy of the file.
