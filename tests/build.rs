@@ -355,48 +355,11 @@ fn a_long_listing_shows_its_map_and_further_lists_on_its_first_page_only() {
     assert!(!second.contains(">Kenya</a>"), "{second}");
 }
 
-/// Gives `site` a theme of its own, `plain`, with the default theme's page templates and
-/// interface strings (and none of its site files: feeds, sitemaps, robots.txt…).
-fn use_a_plain_theme(site: &Site) {
-    for template in [
-        "base",
-        "home",
-        "page",
-        "list",
-        "directory",
-        "search",
-        "404",
-        "macros",
-    ] {
-        let text = String::from_utf8(
-            std::fs::read(
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join(format!("themes/default/templates/{template}.html")),
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        site.write(&format!("themes/plain/templates/{template}.html"), &text);
-    }
-    for lang in ["en", "fr", "es"] {
-        let strings =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
-        site.write(
-            &format!("themes/plain/i18n/{lang}.yaml"),
-            &std::fs::read_to_string(strings).unwrap(),
-        );
-    }
-    site.write(
-        "site.yaml",
-        &format!("{}\ntheme: plain\n", site.source("site.yaml")),
-    );
-}
-
 #[test]
 fn site_files_are_built_in_templates_a_theme_may_override() {
     let site = Site::fixture("basic");
     // A theme of its own gets the built-in site files without writing them.
-    use_a_plain_theme(&site);
+    site.use_a_plain_theme();
     site.build_ok();
     assert!(
         site.read("robots.txt")
@@ -443,7 +406,7 @@ fn site_files_are_built_in_templates_a_theme_may_override() {
 #[test]
 fn a_sitemap_over_the_protocols_50_mb_is_cut_in_parts() {
     let site = Site::fixture("basic");
-    use_a_plain_theme(&site);
+    site.use_a_plain_theme();
     let yaml = site.source("site.yaml");
     site.write(
         "site.yaml",

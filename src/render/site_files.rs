@@ -212,7 +212,7 @@ impl Renderer<'_> {
             let entries: Vec<&Entry> = (self.site.entries_in(&language.code))
                 .filter(|entry| self.upstream_canonical(entry).is_none())
                 .collect();
-            SitemapParts::new(language.code.as_str(), entries, SITEMAP_URLS)
+            SitemapParts::new(language.code.as_str(), entries, SITEMAP_URLS, SITEMAP_BYTES)
         });
         let mut current = languages.next();
         let mut made: Vec<String> = Vec::new();
@@ -226,18 +226,18 @@ impl Renderer<'_> {
                 };
                 let count = entries.len();
                 let mut sitemap = self.sitemap(entries, path.clone(), built_in);
-                if let Ok(OutputFile {
-                    contents: Contents::Bytes(bytes),
-                    ..
-                }) = &sitemap
-                    && bytes.len() > SITEMAP_BYTES
-                {
-                    if parts.split_last(bytes.len()) {
-                        continue;
-                    }
-                    sitemap = Err(oversized_sitemap(&path, bytes.len(), count));
+                let bytes = match &sitemap {
+                    Ok(OutputFile {
+                        contents: Contents::Bytes(bytes),
+                        ..
+                    }) => bytes.len(),
+                    _ => 0,
+                };
+                match parts.made(bytes) {
+                    Verdict::Fits => {}
+                    Verdict::Again => continue,
+                    Verdict::TooLarge => sitemap = Err(oversized_sitemap(&path, bytes, count)),
                 }
-                parts.taken();
                 made.push(path);
                 return Some(sitemap);
             }
@@ -419,40 +419,62 @@ fn published(asset: &Asset, path: String) -> OutputFile {
 }
 
 /// One language's sitemaps: its addresses cut into parts of at most `per_file`, and a part
-/// found too large once made cut again in halves, as long as halving makes files smaller (a
-/// theme's template could make a file too large whatever it lists: it is then cut once, not
-/// into one file an address). Parts are taken in order and numbered as they are taken
-/// (`fr/sitemap.xml`, `fr/sitemap-2.xml`, …); a language with no pages still has its (empty)
-/// sitemap.
+/// found larger than `max_bytes` once made cut again in halves. Parts are taken in order and
+/// numbered as they are taken (`fr/sitemap.xml`, `fr/sitemap-2.xml`, …); a language with no
+/// pages still has its (empty) sitemap.
+///
+/// Cutting is bounded: parts made and cut again may add up to [`CUT_BUDGET`] times
+/// `max_bytes` a language. The built-in template's addresses are all of a size, so a cut
+/// halves a part and the budget is never reached; a theme's template could make a part too
+/// large whatever it lists, which would otherwise be cut into a file an address, each cut
+/// making the whole again.
 struct SitemapParts<'l, T> {
     lang: &'l str,
     entries: Vec<T>,
-    /// The parts still to take, the next one last, each with the size of the part it is a
-    /// half of.
-    pending: Vec<(Range<usize>, Option<usize>)>,
+    max_bytes: usize,
+    /// The parts still to take, the next one last.
+    pending: Vec<Range<usize>>,
     /// How many have been taken.
     taken: usize,
+    /// Bytes of the parts made and cut again.
+    cut: usize,
+}
+
+/// See [`SitemapParts`].
+const CUT_BUDGET: usize = 8;
+
+/// What to do with a part once made.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    /// Within the limit: taken.
+    Fits,
+    /// Too large, and cut in halves: make the next part.
+    Again,
+    /// Too large, and cutting it is no help (a single address) or over the budget: taken.
+    TooLarge,
 }
 
 impl<'l, T> SitemapParts<'l, T> {
-    fn new(lang: &'l str, entries: Vec<T>, per_file: usize) -> Self {
+    fn new(lang: &'l str, entries: Vec<T>, per_file: usize, max_bytes: usize) -> Self {
         let count = entries.len();
         let files = count.div_ceil(per_file).max(1);
         let pending = (0..files)
             .rev()
-            .map(|i| (i * per_file..count.min((i + 1) * per_file), None))
+            .map(|i| i * per_file..count.min((i + 1) * per_file))
             .collect();
         SitemapParts {
             lang,
             entries,
+            max_bytes,
             pending,
             taken: 0,
+            cut: 0,
         }
     }
 
-    /// The next part's path and addresses, without taking it (see [`Self::taken`]).
+    /// The next part's path and addresses (see [`Self::made`]).
     fn next_part(&self) -> Option<(String, &[T])> {
-        let (range, _) = self.pending.last()?.clone();
+        let range = self.pending.last()?.clone();
         let path = match self.taken {
             0 => format!("{}/sitemap.xml", self.lang),
             n => format!("{}/sitemap-{}.xml", self.lang, n + 1),
@@ -460,72 +482,69 @@ impl<'l, T> SitemapParts<'l, T> {
         Some((path, &self.entries[range]))
     }
 
-    /// Takes the next part.
-    fn taken(&mut self) {
-        self.pending.pop();
-        self.taken += 1;
-    }
-
-    /// Cuts the next part, made into `bytes`, in two halves, unless it has a single address
-    /// or is not a quarter smaller than the part it is a half of; whether it did.
-    fn split_last(&mut self, bytes: usize) -> bool {
-        match self.pending.pop() {
-            Some((range, whole)) if range.len() > 1 && whole.is_none_or(|w| bytes < w - w / 4) => {
-                let middle = range.start + range.len() / 2;
-                self.pending.push((middle..range.end, Some(bytes)));
-                self.pending.push((range.start..middle, Some(bytes)));
-                true
-            }
-            Some(part) => {
-                self.pending.push(part);
-                false
-            }
-            None => false,
+    /// The next part was made into `bytes`: takes it, or cuts it in halves.
+    fn made(&mut self, bytes: usize) -> Verdict {
+        let Some(range) = self.pending.pop() else {
+            return Verdict::Fits;
+        };
+        let within_budget = self.cut + bytes <= CUT_BUDGET * self.max_bytes;
+        if bytes <= self.max_bytes || range.len() < 2 || !within_budget {
+            self.taken += 1;
+            return match bytes <= self.max_bytes {
+                true => Verdict::Fits,
+                false => Verdict::TooLarge,
+            };
         }
+        self.cut += bytes;
+        let middle = range.start + range.len() / 2;
+        self.pending.push(middle..range.end);
+        self.pending.push(range.start..middle);
+        Verdict::Again
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::SitemapParts;
+    use super::{SitemapParts, Verdict};
 
-    /// Takes every part, cutting those over `limit` bytes by `size` as `sitemaps` does.
+    /// Takes every part as `sitemaps` does, each made into `size` bytes: paths, addresses
+    /// and whether the part is too large.
     fn take_all(
         mut parts: SitemapParts<u32>,
-        limit: usize,
         size: impl Fn(&[u32]) -> usize,
-    ) -> Vec<(String, Vec<u32>)> {
+    ) -> Vec<(String, Vec<u32>, bool)> {
         let mut taken = Vec::new();
         while let Some((path, entries)) = parts.next_part() {
             let entries = entries.to_vec();
-            let bytes = size(&entries);
-            if bytes > limit && parts.split_last(bytes) {
-                continue;
+            match parts.made(size(&entries)) {
+                Verdict::Again => continue,
+                verdict => taken.push((path, entries, verdict == Verdict::TooLarge)),
             }
-            parts.taken();
-            taken.push((path, entries));
         }
         taken
     }
 
     #[test]
     fn sitemaps_split_at_the_limit_and_keep_the_first_name() {
-        let parts = |count: u32, per_file| SitemapParts::new("fr", (0..count).collect(), per_file);
+        let parts = |count: u32, per_file| {
+            SitemapParts::new("fr", (0..count).collect(), per_file, usize::MAX)
+        };
         let fits = |_: &[u32]| 0;
+        let part = |path: &str, entries: Vec<u32>| (path.to_string(), entries, false);
         assert_eq!(
-            take_all(parts(0, 3), 1, fits),
-            [("fr/sitemap.xml".to_string(), vec![])]
+            take_all(parts(0, 3), fits),
+            [part("fr/sitemap.xml", vec![])]
         );
         assert_eq!(
-            take_all(parts(3, 3), 1, fits),
-            [("fr/sitemap.xml".to_string(), vec![0, 1, 2])]
+            take_all(parts(3, 3), fits),
+            [part("fr/sitemap.xml", vec![0, 1, 2])]
         );
         assert_eq!(
-            take_all(parts(7, 3), 1, fits),
+            take_all(parts(7, 3), fits),
             [
-                ("fr/sitemap.xml".to_string(), vec![0, 1, 2]),
-                ("fr/sitemap-2.xml".to_string(), vec![3, 4, 5]),
-                ("fr/sitemap-3.xml".to_string(), vec![6]),
+                part("fr/sitemap.xml", vec![0, 1, 2]),
+                part("fr/sitemap-2.xml", vec![3, 4, 5]),
+                part("fr/sitemap-3.xml", vec![6]),
             ]
         );
     }
@@ -534,9 +553,9 @@ mod tests {
     fn a_sitemap_too_large_is_cut_in_halves_numbered_in_order() {
         // Ten bytes an address, more than two addresses too large: the first 5 become 2 + 3,
         // the 3 then 1 + 2.
-        let parts = SitemapParts::new("ar", (0..7).collect(), 5);
-        let taken = take_all(parts, 20, |entries| entries.len() * 10);
-        let names: Vec<&str> = taken.iter().map(|(path, _)| path.as_str()).collect();
+        let parts = SitemapParts::new("ar", (0..7).collect(), 5, 20);
+        let taken = take_all(parts, |entries| entries.len() * 10);
+        let names: Vec<&str> = taken.iter().map(|(path, ..)| path.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -546,18 +565,48 @@ mod tests {
                 "ar/sitemap-4.xml"
             ]
         );
-        let lists: Vec<Vec<u32>> = taken.into_iter().map(|(_, entries)| entries).collect();
+        let lists: Vec<Vec<u32>> = taken
+            .iter()
+            .map(|(_, entries, _)| entries.clone())
+            .collect();
         assert_eq!(lists, [vec![0, 1], vec![2], vec![3, 4], vec![5, 6]]);
-        // A single address too large for a file still has its file.
-        let one = SitemapParts::new("ar", vec![9], 5);
+        assert!(taken.iter().all(|(.., too_large)| !too_large));
+        // The weight in a few addresses: cut until they are apart.
+        let heavy = SitemapParts::new("ar", (0..16).collect(), 16, 20);
+        let taken = take_all(heavy, |entries| {
+            entries.iter().filter(|&&e| e >= 14).count() * 15
+        });
+        let lists: Vec<Vec<u32>> = taken
+            .iter()
+            .map(|(_, entries, _)| entries.clone())
+            .collect();
         assert_eq!(
-            take_all(one, 20, |_| 30),
-            [("ar/sitemap.xml".to_string(), vec![9])]
+            lists,
+            [
+                (0..8).collect(),
+                (8..12).collect(),
+                vec![12, 13],
+                vec![14],
+                vec![15]
+            ]
         );
-        // Files too large whatever they list are cut once, not into a file an address.
-        let blob = SitemapParts::new("ar", (0..1000).collect(), 50_000);
-        let taken = take_all(blob, 20, |entries| 100 + entries.len() / 100);
-        let lists: Vec<usize> = taken.iter().map(|(_, entries)| entries.len()).collect();
-        assert_eq!(lists, [500, 500]);
+        // A single address too large is its own file, said to be too large.
+        let one = SitemapParts::new("ar", vec![9], 5, 20);
+        let taken = take_all(one, |_| 30);
+        assert_eq!(taken, [("ar/sitemap.xml".to_string(), vec![9], true)]);
+    }
+
+    #[test]
+    fn cutting_what_stays_too_large_whatever_it_lists_soon_stops() {
+        let blob = SitemapParts::new("ar", (0..1000).collect(), 50_000, 20);
+        let made = std::cell::Cell::new(0);
+        let taken = take_all(blob, |entries| {
+            made.set(made.get() + 1);
+            100 + entries.len() / 100
+        });
+        // 110 bytes, then 105 a half: the budget (8 x 20) allows one cut.
+        assert_eq!(made.get(), 3);
+        let lists: Vec<(usize, bool)> = taken.iter().map(|(_, e, big)| (e.len(), *big)).collect();
+        assert_eq!(lists, [(500, true), (500, true)]);
     }
 }

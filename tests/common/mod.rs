@@ -67,6 +67,43 @@ impl Site {
         fs::write(path, text).unwrap();
     }
 
+    /// Gives the site a theme of its own, `plain`, with the default theme's page templates and
+    /// interface strings (and none of its site files: feeds, sitemaps, robots.txt…).
+    pub fn use_a_plain_theme(&self) {
+        for template in [
+            "base",
+            "home",
+            "page",
+            "list",
+            "directory",
+            "search",
+            "404",
+            "macros",
+        ] {
+            let text = String::from_utf8(
+                std::fs::read(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join(format!("themes/default/templates/{template}.html")),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            self.write(&format!("themes/plain/templates/{template}.html"), &text);
+        }
+        for lang in ["en", "fr", "es"] {
+            let strings = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("themes/default/i18n/{lang}.yaml"));
+            self.write(
+                &format!("themes/plain/i18n/{lang}.yaml"),
+                &std::fs::read_to_string(strings).unwrap(),
+            );
+        }
+        self.write(
+            "site.yaml",
+            &format!("{}\ntheme: plain\n", self.source("site.yaml")),
+        );
+    }
+
     pub fn remove(&self, path: &str) {
         fs::remove_file(self.root().join(path)).unwrap();
     }
