@@ -521,6 +521,41 @@ fn pages_added_and_removed_come_and_go_in_every_listing() {
 }
 
 #[test]
+fn sitemap_parts_no_longer_made_go() {
+    let site = Site::fixture("basic");
+    site.use_a_plain_theme();
+    // Notes padded to 10 MiB in the sitemap: six make two parts, three fit in one.
+    let mib = "x".repeat(1024 * 1024);
+    site.write(
+        "themes/plain/templates/sitemap.xml",
+        &format!(
+            "{{% for u in urls %}}<loc>{{{{ u.loc }}}}</loc>{{% if u.loc is containing(\"/en/notes/n\") %}}{{% for i in range(end=10) %}}{mib}{{% endfor %}}{{% endif %}}\n{{% endfor %}}"
+        ),
+    );
+    for n in 0..6 {
+        site.write(
+            &format!("content/notes/n{n}.md"),
+            &format!("---\ntitle: Note {n}\n---\nA note.\n"),
+        );
+    }
+    let server = start(&site, &[]);
+    assert_eq!(get(&server, "/aspnet/en/sitemap-2.xml").0, 200);
+    for n in 0..3 {
+        site.remove(&format!("content/notes/n{n}.md"));
+        updated_files(&server);
+    }
+    let (status, index) = get(&server, "/aspnet/sitemap.xml");
+    assert_eq!(status, 200);
+    assert!(!index.contains("sitemap-2.xml"), "{index}");
+    assert_eq!(get(&server, "/aspnet/en/sitemap-2.xml").0, 404);
+    assert!(
+        get(&server, "/aspnet/en/sitemap.xml")
+            .1
+            .contains("/en/notes/n5/")
+    );
+}
+
+#[test]
 fn a_thematic_area_renamed_is_renamed_on_the_pages_naming_it() {
     let site = Site::fixture("basic");
     let server = start(&site, &[]);

@@ -20,7 +20,7 @@ use crate::parse::{Kind, Page, Terms};
 use crate::render::{Renderer, SearchFacts, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -228,6 +228,28 @@ pub struct Session {
     unshown: (HashSet<String>, bool),
     /// Each listing's fingerprint, on the site on show.
     listings: HashMap<String, u64>,
+    /// The sitemaps on show (`en/sitemap.xml`, `en/sitemap-2.xml`, …): how many a language
+    /// has follows its addresses and their size.
+    sitemaps: BTreeSet<String>,
+}
+
+/// Whether `path` is one language's sitemap or one of its further parts
+/// (`fr/sitemap.xml`, `fr/sitemap-2.xml`).
+fn is_sitemap_part(path: &str) -> bool {
+    let Some((lang, name)) = path.split_once('/') else {
+        return false;
+    };
+    let number = name
+        .strip_prefix("sitemap")
+        .and_then(|rest| rest.strip_suffix(".xml"));
+    !lang.is_empty()
+        && match number {
+            Some("") => true,
+            Some(n) => n
+                .strip_prefix('-')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+            None => false,
+        }
 }
 
 impl Session {
@@ -268,6 +290,7 @@ impl Session {
             site_warnings: Vec::new(),
             unshown: (HashSet::new(), false),
             listings: HashMap::new(),
+            sitemaps: BTreeSet::new(),
         };
         // The first time, the search index is made before the pages, so they link to it.
         session.add_parse_problems(&mut diagnostics);
@@ -383,6 +406,17 @@ impl Session {
             );
         }
         self.listings = rendered.listings;
+        // Sitemaps made again (with their index): the parts no longer made go.
+        if update.files.contains_key("sitemap.xml") {
+            let made: BTreeSet<String> = (update.files.keys())
+                .filter(|path| is_sitemap_part(path))
+                .cloned()
+                .collect();
+            update
+                .removed
+                .extend(self.sitemaps.difference(&made).cloned());
+            self.sitemaps = made;
+        }
         Ok(update)
     }
 
