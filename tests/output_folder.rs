@@ -520,6 +520,16 @@ fn build_waits_for(held: &Path, args: &[&std::ffi::OsStr], says: &str, then: imp
     assert!(stderr.contains(says), "{stderr}");
 }
 
+/// `--root ROOT --output OUTPUT`.
+fn root_and_output<'a>(root: &'a Path, output: &'a Path) -> [&'a std::ffi::OsStr; 4] {
+    [
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--output".as_ref(),
+        output.as_os_str(),
+    ]
+}
+
 #[test]
 fn a_second_build_of_the_same_root_waits_for_the_first() {
     let site = site();
@@ -544,13 +554,7 @@ fn builds_of_two_roots_into_one_output_take_turns() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     // The first root's build is writing: it holds the lock of the folder that holds the
     // output and its staging siblings.
-    let root = second.root();
-    let second_args = [
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--output".as_ref(),
-        output.as_os_str(),
-    ];
+    let second_args = root_and_output(second.root(), &output);
     build_waits_for(
         shared.path(),
         &second_args,
@@ -600,13 +604,7 @@ fn a_build_waiting_on_a_folder_removed_meanwhile_locks_the_new_one() {
     // Another build made the output's folder and holds it; it writes nothing and removes
     // the folder it made before it lets go; a third makes it anew and holds it a while.
     fs::create_dir_all(&parent).unwrap();
-    let root = site.root();
-    let args = [
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--output".as_ref(),
-        output.as_os_str(),
-    ];
+    let args = root_and_output(site.root(), &output);
     let says = "waiting for another build writing into";
     let third_done = Arc::new(AtomicBool::new(false));
     let done = Arc::clone(&third_done);
