@@ -423,25 +423,29 @@ fn published(asset: &Asset, path: String) -> OutputFile {
 /// numbered as they are taken (`fr/sitemap.xml`, `fr/sitemap-2.xml`, …); a language with no
 /// pages still has its (empty) sitemap.
 ///
-/// Cutting is bounded: parts made and cut again may add up to [`CUT_BUDGET`] times
-/// `max_bytes` a language. The built-in template's addresses are all of a size, so a cut
-/// halves a part and the budget is never reached; a theme's template could make a part too
-/// large whatever it lists, which would otherwise be cut into a file an address, each cut
-/// making the whole again.
+/// Cutting is bounded: the parts made and cut again from one part of `per_file` addresses may
+/// add up to [`CUT_BUDGET`] times that part's first size, plus [`CUT_SLACK`] times
+/// `max_bytes`. Addresses of a size are halved level by level, each level costing the part's
+/// size once, so a part up to 16 times the limit (800 MiB for 50,000 addresses, 16 KB each)
+/// comes out whole; a theme's template could make a part too large whatever it lists, which
+/// would otherwise be cut into a file an address, each cut making the whole again.
 struct SitemapParts<'l, T> {
     lang: &'l str,
     entries: Vec<T>,
     max_bytes: usize,
-    /// The parts still to take, the next one last.
-    pending: Vec<Range<usize>>,
+    /// The parts still to take, the next one last, each with the number of the part of
+    /// `per_file` addresses it comes from.
+    pending: Vec<(Range<usize>, usize)>,
     /// How many have been taken.
     taken: usize,
-    /// Bytes of the parts made and cut again.
-    cut: usize,
+    /// The part of `per_file` addresses being cut: its number, the bytes its cuts may still
+    /// make.
+    cutting: Option<(usize, usize)>,
 }
 
 /// See [`SitemapParts`].
-const CUT_BUDGET: usize = 8;
+const CUT_BUDGET: usize = 4;
+const CUT_SLACK: usize = 8;
 
 /// What to do with a part once made.
 #[derive(Debug, PartialEq)]
@@ -460,7 +464,7 @@ impl<'l, T> SitemapParts<'l, T> {
         let files = count.div_ceil(per_file).max(1);
         let pending = (0..files)
             .rev()
-            .map(|i| i * per_file..count.min((i + 1) * per_file))
+            .map(|i| (i * per_file..count.min((i + 1) * per_file), i))
             .collect();
         SitemapParts {
             lang,
@@ -468,13 +472,13 @@ impl<'l, T> SitemapParts<'l, T> {
             max_bytes,
             pending,
             taken: 0,
-            cut: 0,
+            cutting: None,
         }
     }
 
     /// The next part's path and addresses (see [`Self::made`]).
     fn next_part(&self) -> Option<(String, &[T])> {
-        let range = self.pending.last()?.clone();
+        let (range, _) = self.pending.last()?.clone();
         let path = match self.taken {
             0 => format!("{}/sitemap.xml", self.lang),
             n => format!("{}/sitemap-{}.xml", self.lang, n + 1),
@@ -484,21 +488,27 @@ impl<'l, T> SitemapParts<'l, T> {
 
     /// The next part was made into `bytes`: takes it, or cuts it in halves.
     fn made(&mut self, bytes: usize) -> Verdict {
-        let Some(range) = self.pending.pop() else {
+        let Some((range, from)) = self.pending.pop() else {
             return Verdict::Fits;
         };
-        let within_budget = self.cut + bytes <= CUT_BUDGET * self.max_bytes;
-        if bytes <= self.max_bytes || range.len() < 2 || !within_budget {
+        if bytes <= self.max_bytes {
             self.taken += 1;
-            return match bytes <= self.max_bytes {
-                true => Verdict::Fits,
-                false => Verdict::TooLarge,
-            };
+            return Verdict::Fits;
         }
-        self.cut += bytes;
+        // The first time a part of `per_file` addresses is made: its budget.
+        let left = match self.cutting {
+            Some((part, left)) if part == from => left,
+            _ => (bytes.saturating_mul(CUT_BUDGET))
+                .saturating_add(self.max_bytes.saturating_mul(CUT_SLACK)),
+        };
+        if range.len() < 2 || bytes > left {
+            self.taken += 1;
+            return Verdict::TooLarge;
+        }
+        self.cutting = Some((from, left - bytes));
         let middle = range.start + range.len() / 2;
-        self.pending.push(middle..range.end);
-        self.pending.push(range.start..middle);
+        self.pending.push((middle..range.end, from));
+        self.pending.push((range.start..middle, from));
         Verdict::Again
     }
 }
@@ -604,9 +614,34 @@ mod tests {
             made.set(made.get() + 1);
             100 + entries.len() / 100
         });
-        // 110 bytes, then 105 a half: the budget (8 x 20) allows one cut.
-        assert_eq!(made.get(), 3);
+        // 110 bytes: a budget of 4 x 110 + 8 x 20 = 600, spent depth first on cuts of 110,
+        // 105, 102, 101 and 100 bytes; the six parts left are too large.
+        assert_eq!(made.get(), 5 + 6);
         let lists: Vec<(usize, bool)> = taken.iter().map(|(_, e, big)| (e.len(), *big)).collect();
-        assert_eq!(lists, [(500, true), (500, true)]);
+        assert_eq!(
+            lists,
+            [
+                (31, true),
+                (31, true),
+                (63, true),
+                (125, true),
+                (250, true),
+                (500, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_budget_is_each_part_of_per_file_addresses_own() {
+        // Parts of 10 addresses a little over the limit, many of them: each is cut once, and
+        // the last as easily as the first.
+        let parts = SitemapParts::new("en", (0..400).collect(), 10, 100);
+        let taken = take_all(parts, |entries| entries.len() * 11);
+        assert_eq!(taken.len(), 80);
+        assert!(
+            taken
+                .iter()
+                .all(|(_, entries, big)| entries.len() == 5 && !big)
+        );
     }
 }
