@@ -455,21 +455,39 @@ pub fn check_work_dir(root: &Path) -> Result<(), EnvError> {
 /// the system's advisory lock, so that none is ever left stale).
 pub struct Held {
     file: fs::File,
-    /// Folders made to hold the output, deepest first: removed when the lock is released if
-    /// the build left them empty (it wrote nothing).
+    /// Folders made to hold the output, deepest first (the first is the locked folder):
+    /// removed when the lock is released if the build left them empty (it wrote nothing).
     made: Vec<PathBuf>,
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        // Before the lock is released (the file closes after this): a build waiting on a
-        // removed folder sees it is gone and makes and locks it anew.
-        for folder in &self.made {
-            if fs::remove_dir(folder).is_err() {
+        // Before the lock is released (the file closes after this): a build waiting on the
+        // removed folder sees it is gone and makes and locks it anew. A folder above it is
+        // removed only while no build holds it (another output's folder, not written yet).
+        for (depth, folder) in self.made.iter().enumerate() {
+            let free = depth == 0 || lock_if_free(folder).is_some();
+            if !free || fs::remove_dir(folder).is_err() {
                 break;
             }
         }
     }
+}
+
+/// The lock of `folder`, if no one holds it.
+fn lock_if_free(folder: &Path) -> Option<fs::File> {
+    let file = open_folder(folder).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
+/// `folder` opened to be locked.
+fn open_folder(folder: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_DIRECTORY);
+    options.open(folder)
 }
 
 /// Takes the lock of `root`'s working folder (making the folder if need be), waiting, with a
@@ -508,10 +526,7 @@ pub fn lock_output(output: &Path) -> Result<Option<Held>, EnvError> {
             .map(Path::to_path_buf)
             .collect();
         fs::create_dir_all(parent).map_err(|e| EnvError::io(parent, e))?;
-        let mut options = fs::OpenOptions::new();
-        options.read(true);
-        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_DIRECTORY);
-        let file = options.open(parent).map_err(|e| {
+        let file = open_folder(parent).map_err(|e| {
             EnvError::caused_by(parent, format!("cannot open the output's folder: {e}"), e)
                 .with_hint(
                     "the build locks the folder that holds the output and so must be able to read it: make it readable, or give --output another folder",
@@ -521,12 +536,14 @@ pub fn lock_output(output: &Path) -> Result<Option<Held>, EnvError> {
             "waiting for another build writing into {} to end…",
             parent.display()
         );
-        let held = hold(file, parent, &waiting, made)?;
+        let mut held = hold(file, parent, &waiting, made)?;
         // The build waited for may have removed the folder it made (it wrote nothing): the
-        // lock is then a removed folder's, and taken again on the folder made anew.
+        // lock is then a removed folder's, and taken again on the folder made anew (which
+        // this build did not make: it removes nothing as it lets go).
         if still_names(parent, &held.file) {
             return Ok(Some(held));
         }
+        held.made.clear();
     }
     #[cfg(not(unix))]
     Ok(None)
@@ -564,6 +581,35 @@ fn hold(file: fs::File, path: &Path, waiting: &str, made: Vec<PathBuf>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_build_that_wrote_nothing_removes_the_empty_folders_it_made_that_no_build_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, sub) = (dir.path().join("new"), dir.path().join("new/sub"));
+        let made = |folders: &[&PathBuf]| {
+            fs::create_dir_all(&sub).unwrap();
+            let file = open_folder(&sub).unwrap();
+            file.lock().unwrap();
+            let made = folders.iter().map(|f| f.to_path_buf()).collect();
+            Held { file, made }
+        };
+        // Another build holds `new`, the folder of its own output, not written yet.
+        fs::create_dir_all(&new).unwrap();
+        let other = open_folder(&new).unwrap();
+        other.lock().unwrap();
+        drop(made(&[&sub, &new]));
+        assert!(!sub.exists());
+        assert!(new.is_dir(), "the other build's folder stays");
+        drop(other);
+        // No one holds it: both go; a folder not empty stays.
+        drop(made(&[&sub, &new]));
+        assert!(!new.exists());
+        let held = made(&[&sub, &new]);
+        fs::write(sub.join("page.html"), "written").unwrap();
+        drop(held);
+        assert!(sub.join("page.html").is_file());
+    }
 
     #[test]
     fn resolve_appends_what_does_not_exist() {
