@@ -20,6 +20,8 @@ mod map;
 mod pictures;
 mod site_files;
 
+pub use site_files::is_sitemap_part;
+
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::EnvError;
 use crate::i18n::Strings;

@@ -418,6 +418,25 @@ fn published(asset: &Asset, path: String) -> OutputFile {
     }
 }
 
+/// Whether `path` is one language's sitemap or one of its further parts
+/// (`fr/sitemap.xml`, `fr/sitemap-2.xml`): the names [`SitemapParts`] gives.
+pub fn is_sitemap_part(path: &str) -> bool {
+    let Some((lang, name)) = path.split_once('/') else {
+        return false;
+    };
+    let number = name
+        .strip_prefix("sitemap")
+        .and_then(|rest| rest.strip_suffix(".xml"));
+    !lang.is_empty()
+        && match number {
+            Some("") => true,
+            Some(n) => n
+                .strip_prefix('-')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+            None => false,
+        }
+}
+
 /// One language's sitemaps: its addresses cut into parts of at most `per_file`, and a part
 /// found larger than `max_bytes` once made cut again in halves. Parts are taken in order and
 /// numbered as they are taken (`fr/sitemap.xml`, `fr/sitemap-2.xml`, …); a language with no
@@ -443,8 +462,9 @@ struct SitemapParts<'l, T> {
     cutting: Option<(usize, usize)>,
 }
 
-/// See [`SitemapParts`].
+/// How many times its first size a part's cuts may make (see [`SitemapParts`]).
 const CUT_BUDGET: usize = 4;
+/// How many times the limit they may make beyond that.
 const CUT_SLACK: usize = 8;
 
 /// What to do with a part once made.
@@ -515,7 +535,7 @@ impl<'l, T> SitemapParts<'l, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{SitemapParts, Verdict};
+    use super::{SitemapParts, Verdict, is_sitemap_part};
 
     /// Takes every part as `sitemaps` does, each made into `size` bytes: paths, addresses
     /// and whether the part is too large.
@@ -557,6 +577,17 @@ mod tests {
                 part("fr/sitemap-3.xml", vec![6]),
             ]
         );
+        // The preview knows them by name, and nothing else by it.
+        let taken = take_all(parts(7, 3), fits);
+        assert!(taken.iter().all(|(path, ..)| is_sitemap_part(path)));
+        for other in [
+            "sitemap.xml",
+            "fr/sitemap-.xml",
+            "fr/sitemap-x.xml",
+            "fr/sitemap-2.xml/index.html",
+        ] {
+            assert!(!is_sitemap_part(other), "{other}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, EnvError};
 use crate::load::{self, Asset};
 use crate::output_map::OutputMap;
 use crate::parse::{Kind, Page, Terms};
-use crate::render::{Renderer, SearchFacts, output_path};
+use crate::render::{Renderer, SearchFacts, is_sitemap_part, output_path};
 use crate::resolve::{self, Site};
 use crate::search::{self, browser::Manifest};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -231,25 +231,6 @@ pub struct Session {
     /// The sitemaps on show (`en/sitemap.xml`, `en/sitemap-2.xml`, …): how many a language
     /// has follows its addresses and their size.
     sitemaps: BTreeSet<String>,
-}
-
-/// Whether `path` is one language's sitemap or one of its further parts
-/// (`fr/sitemap.xml`, `fr/sitemap-2.xml`).
-fn is_sitemap_part(path: &str) -> bool {
-    let Some((lang, name)) = path.split_once('/') else {
-        return false;
-    };
-    let number = name
-        .strip_prefix("sitemap")
-        .and_then(|rest| rest.strip_suffix(".xml"));
-    !lang.is_empty()
-        && match number {
-            Some("") => true,
-            Some(n) => n
-                .strip_prefix('-')
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
-            None => false,
-        }
 }
 
 impl Session {
